@@ -1,0 +1,142 @@
+package rule_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/plasticnb/plasticnb/plasticlib/rule"
+)
+
+func TestH(t *testing.T) {
+	tests := []struct {
+		name    string
+		r       rule.Rule
+		pre, dx float64
+		want    float64
+	}{
+		{"miconi", rule.MiconiCubic(), 0.5, -2, math.Pow(0.5*-2, 3)},
+		{"eh", rule.EH(), 0.5, -2, -1},
+		{"zero", func() rule.Rule { r, _ := rule.Zero(2, 2); return r }(), 0.3, 0.7, 0},
+		{"general", rule.Rule{Theta: [][]float64{{1, 2}, {3, 4}}}, 2, 3, 1 + 2*3 + 3*2 + 4*2*3},
+	}
+	for _, tt := range tests {
+		if got := tt.r.H(tt.pre, tt.dx); math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("%s: H(%g, %g) = %g; want %g", tt.name, tt.pre, tt.dx, got, tt.want)
+		}
+	}
+}
+
+// TestSeparable checks that sum_k PreTo(k) * PostTo(k) equals H term by term.
+func TestSeparable(t *testing.T) {
+	r, _ := rule.Random(3, 4, 1, 7)
+	r.Theta[2] = []float64{0, 0, 0.5, 0, 0} // a single-monomial row takes the fast path
+	rates := []float64{-0.9, -0.1, 0, 0.4, 0.99}
+	dx := []float64{-1.5, 0.2, 0.01, -0.3, 2}
+	pre, post := make([]float64, 5), make([]float64, 5)
+	for i := range dx {
+		for j := range rates {
+			want := r.H(rates[j], dx[i])
+			got := 0.0
+			for k := 0; k <= r.K(); k++ {
+				rule.PreTo(pre, rates, k)
+				r.PostTo(post, dx, k, 2)
+				got += pre[j] * post[i] / 2
+			}
+			if math.Abs(got-want) > 1e-12*(1+math.Abs(want)) {
+				t.Fatalf("separable H(%g, %g) = %g; want %g", rates[j], dx[i], got, want)
+			}
+		}
+	}
+	if got := rule.MiconiCubic().ActivePowers(); len(got) != 1 || got[0] != 3 {
+		t.Errorf("MiconiCubic().ActivePowers() = %v; want [3]", got)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	bad := []struct {
+		field string
+		r     rule.Rule
+	}{
+		{"Theta", rule.Rule{}},
+		{"Theta[1]", rule.Rule{Theta: [][]float64{{1, 2}, {3}}}},
+		{"Eta", rule.Rule{Theta: [][]float64{{1}}, Eta: -1}},
+		{"MaxDW", rule.Rule{Theta: [][]float64{{1}}, MaxDW: -1}},
+		{"TauE", rule.Rule{Theta: [][]float64{{1}}, TauE: math.Inf(1)}},
+	}
+	for _, tt := range bad {
+		err := tt.r.Validate()
+		if err == nil || !strings.Contains(err.Error(), "rule.Rule."+tt.field) {
+			t.Errorf("Validate(%+v) = %v; want an error naming %s", tt.r, err, tt.field)
+		}
+	}
+	for _, kl := range [][2]int{{-1, 2}, {2, -1}} {
+		if _, err := rule.New("x", kl[0], kl[1]); err == nil {
+			t.Errorf("New(K=%d, L=%d) succeeded; want an error", kl[0], kl[1])
+		}
+	}
+	for _, r := range []rule.Rule{rule.MiconiCubic(), rule.EH(), rule.NodePert()} {
+		if err := r.Validate(); err != nil {
+			t.Errorf("%s: Validate() = %v", r.Name, err)
+		}
+	}
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	r, _ := rule.Random(5, 5, 0.3, 1)
+	r.TauE, r.TauW, r.Modulation = 200, 1000, rule.Unit
+	b, err := r.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), "\n"); n < 6 {
+		t.Errorf("JSON has %d lines; want the theta rows on their own lines:\n%s", n, b)
+	}
+	var q rule.Rule
+	if err := json.Unmarshal(b, &q); err != nil {
+		t.Fatal(err)
+	}
+	if q.String() != r.String() || q.Theta[4][2] != r.Theta[4][2] || q.Modulation != rule.Unit {
+		t.Errorf("round trip:\n%s\nwant\n%s", q, r)
+	}
+	if err := json.Unmarshal([]byte(`{"theta":[[1],[2,3]]}`), &q); err == nil {
+		t.Errorf("Unmarshal of a ragged theta succeeded; want an error")
+	}
+}
+
+func ExampleMiconiCubic() {
+	fmt.Print(rule.MiconiCubic())
+	// Output:
+	// rule "miconi-cubic" (polynomial): eta=0.1 maxdw=0.0003 tau_e=inf tau_w=inf m=mean-error
+	//   r^k \ dx^l      dx^0      dx^1      dx^2      dx^3
+	//   r^0                 0         0         0         0
+	//   r^1                 0         0         0         0
+	//   r^2                 0         0         0         0
+	//   r^3                 0         0         0         1
+}
+
+func ExampleRule_JSON() {
+	r := rule.EH()
+	r.Theta = r.Theta[:2]
+	for k := range r.Theta {
+		r.Theta[k] = r.Theta[k][:2]
+	}
+	b, _ := r.JSON()
+	fmt.Println(string(b))
+	// Output:
+	// {
+	//   "name": "eh",
+	//   "kind": "polynomial",
+	//   "theta": [
+	//     [0, 0],
+	//     [0, 1]
+	//   ],
+	//   "tau_e": 0,
+	//   "tau_w": 0,
+	//   "eta": 0.1,
+	//   "max_dw": 0.0003,
+	//   "modulation": "mean-error"
+	// }
+}
