@@ -1,0 +1,142 @@
+package plots
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// GridConfig lays out the panels of Grid. Its zero value puts up to three
+// panels in a row, lettered a, b, c, ... with equal column widths and row
+// heights.
+type GridConfig struct {
+	// Cols is the number of columns; panels fill rows left to right.
+	// Zero means min(3, number of panels).
+	Cols int
+	// Widths are the relative widths of the columns (len Cols, positive);
+	// nil means equal widths.
+	Widths []float64
+	// Heights are the relative heights of the rows (len = number of rows,
+	// positive); nil means equal heights.
+	Heights []float64
+	// Letters are the panel letters, one per panel; "" leaves a panel
+	// unlettered. Nil means "a", "b", "c", ... for the non-nil panels in
+	// order. Use explicit letters to nest grids (a row of the paper's
+	// figure 1 is a Grid inside a Grid).
+	Letters []string
+	// NoLetters leaves every panel unlettered (overrides Letters).
+	NoLetters bool
+	// Title is the figure's title (Figure.Title), not drawn.
+	Title string
+	// Width and Height are the figure's size; zero means 9 cm per column
+	// and 6.5 cm per row.
+	Width, Height vg.Length
+}
+
+// Grid lays the panels out in a grid, each in its cell, with a bold panel
+// letter in the cell's top-left corner, and returns them as one figure. A
+// nil panel leaves its cell empty and takes no letter. The panels are drawn
+// when the grid is: editing a panel's plots afterwards changes the grid.
+func Grid(cfg GridConfig, panels ...*Figure) (*Figure, error) {
+	n := len(panels)
+	if n == 0 {
+		return nil, fmt.Errorf("plots: Grid: panels is empty")
+	}
+	cols := cfg.Cols
+	switch {
+	case cols < 0:
+		return nil, fmt.Errorf("plots: Grid: GridConfig.Cols = %d; want >= 0", cols)
+	case cols == 0:
+		cols = min(3, n)
+	}
+	rows := (n + cols - 1) / cols
+	widths, err := fractions("GridConfig.Widths", cfg.Widths, cols)
+	if err != nil {
+		return nil, err
+	}
+	heights, err := fractions("GridConfig.Heights", cfg.Heights, rows)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Letters != nil && len(cfg.Letters) != n {
+		return nil, fmt.Errorf("plots: Grid: len(GridConfig.Letters) = %d; want %d, one per panel", len(cfg.Letters), n)
+	}
+	if cfg.Width < 0 || cfg.Height < 0 {
+		return nil, fmt.Errorf("plots: Grid: GridConfig.Width, Height = %v, %v; want >= 0", cfg.Width, cfg.Height)
+	}
+	f := &Figure{Width: cfg.Width, Height: cfg.Height, title: cfg.Title}
+	if f.Width == 0 {
+		f.Width = vg.Length(cols) * 9 * vg.Centimeter
+	}
+	if f.Height == 0 {
+		f.Height = vg.Length(rows) * 6.5 * vg.Centimeter
+	}
+	next := 0 // index of the next default letter
+	y1 := 1.0
+	for r := 0; r < rows; r++ {
+		y0 := y1 - heights[r]
+		x0 := 0.0
+		for c := 0; c < cols; c++ {
+			x1 := x0 + widths[c]
+			i := r*cols + c
+			if i < n && panels[i] != nil {
+				f.add(panels[i], x0, y0, x1, y1)
+				letter := ""
+				switch {
+				case cfg.NoLetters:
+				case cfg.Letters != nil:
+					letter = cfg.Letters[i]
+				default:
+					letter = string(rune('a' + next%26))
+					next++
+				}
+				if letter != "" {
+					f.add(panelLetter(letter), x0, y0, x1, y1)
+				}
+			}
+			x0 = x1
+		}
+		y1 = y0
+	}
+	return f, nil
+}
+
+// fractions checks relative sizes and normalises them to sum to 1; nil
+// gives n equal parts.
+func fractions(name string, rel []float64, n int) ([]float64, error) {
+	out := make([]float64, n)
+	if rel == nil {
+		for i := range out {
+			out[i] = 1 / float64(n)
+		}
+		return out, nil
+	}
+	if len(rel) != n {
+		return nil, fmt.Errorf("plots: Grid: len(%s) = %d; want %d", name, len(rel), n)
+	}
+	sum := 0.0
+	for i, v := range rel {
+		if !(v > 0) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("plots: Grid: %s[%d] = %v; want a positive finite number", name, i, v)
+		}
+		sum += v
+	}
+	for i, v := range rel {
+		out[i] = v / sum
+	}
+	return out, nil
+}
+
+// panelLetter draws a bold letter in the top-left corner of its canvas.
+type panelLetter string
+
+// Draw implements drawer.
+func (l panelLetter) Draw(c draw.Canvas) {
+	s := boldStyle(letterSize)
+	s.XAlign = text.XLeft
+	s.YAlign = text.YTop
+	c.FillText(s, vg.Point{X: c.Min.X + 2, Y: c.Max.Y - 2}, string(l))
+}

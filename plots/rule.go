@@ -1,0 +1,250 @@
+package plots
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Ranges over which rule figures show H and its basis functions: the
+// presynaptic rate r = tanh(x) lies in [-1, 1]; the postsynaptic
+// fluctuation dx is shown over [-2, 2], as in the paper's figure 1f.
+const (
+	rMin, rMax   = -1.0, 1.0
+	dxMin, dxMax = -2.0, 2.0
+)
+
+// maxPower is the largest K or L the rule figures accept: beyond it the
+// coefficient grid becomes unreadable.
+const maxPower = 9
+
+// sup writes n with Unicode superscript digits.
+func sup(n int) string {
+	digits := [10]string{"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"}
+	if n < 10 {
+		return digits[n]
+	}
+	return sup(n/10) + digits[n%10]
+}
+
+// basisName is the name of basis term r^k dx^l, e.g. "r²Δx³", "1", "Δx".
+func basisName(k, l int) string {
+	s := ""
+	switch k {
+	case 0:
+	case 1:
+		s = "r"
+	default:
+		s = "r" + sup(k)
+	}
+	switch l {
+	case 0:
+	case 1:
+		s += "Δx"
+	default:
+		s += "Δx" + sup(l)
+	}
+	if s == "" {
+		return "1"
+	}
+	return s
+}
+
+// powi returns x^n for n >= 0 (0^0 = 1).
+func powi(x float64, n int) float64 {
+	p := 1.0
+	for ; n > 0; n-- {
+		p *= x
+	}
+	return p
+}
+
+// evalH returns H(r, dx) = sum_kl theta_kl r^k dx^l by Horner's scheme.
+func evalH(theta mat.Matrix, r, dx float64) float64 {
+	nk, nl := theta.Dims()
+	h := 0.0
+	for k := nk - 1; k >= 0; k-- {
+		s := 0.0
+		for l := nl - 1; l >= 0; l-- {
+			s = s*dx + theta.At(k, l)
+		}
+		h = h*r + s
+	}
+	return h
+}
+
+// checkTheta validates a coefficient matrix: (K+1) x (L+1), finite.
+func checkTheta(fn string, theta mat.Matrix) error {
+	if err := checkMatrix(fn, "theta", theta); err != nil {
+		return err
+	}
+	if r, c := theta.Dims(); r > maxPower+1 || c > maxPower+1 {
+		return fmt.Errorf("plots: %s: theta is %d x %d; want at most %d x %d (K, L <= %d)", fn, r, c, maxPower+1, maxPower+1, maxPower)
+	}
+	return nil
+}
+
+// Theta draws the coefficient matrix theta of a three-factor rule
+// H(r, dx) = sum_kl theta_kl r^k dx^l (the paper's figure 1d and the left
+// of 1f): row k (pre power) upwards from 0, column l (post power) to the
+// right, each cell coloured by the diverging map centred on zero and
+// labelled with its value, with a colour bar. theta is (K+1) x (L+1), K and
+// L at most 9.
+func Theta(theta mat.Matrix) (*Figure, error) {
+	if err := checkTheta("Theta", theta); err != nil {
+		return nil, err
+	}
+	nk, nl := theta.Dims()
+	absMax := 0.0
+	for k := 0; k < nk; k++ {
+		for l := 0; l < nl; l++ {
+			absMax = max(absMax, math.Abs(theta.At(k, l)))
+		}
+	}
+	cm := diverging(absMax)
+	p := newPlot("plasticity-rule coefficients θ", "post power l (Δxˡ)", "pre power k (rᵏ)")
+	p.Add(heatMap(matGrid{theta}, cm, false))
+	p.X.Tick.Marker = intTicks{0, nl - 1}
+	p.Y.Tick.Marker = intTicks{0, nk - 1}
+	p.X.Padding, p.Y.Padding = 0, 0
+
+	size := cellSize
+	if max(nk, nl) > 6 {
+		size *= 0.8
+	}
+	var xys plotter.XYs
+	var labels []string
+	var styles []text.Style
+	for k := 0; k < nk; k++ {
+		for l := 0; l < nl; l++ {
+			v := theta.At(k, l)
+			xys = append(xys, plotter.XY{X: float64(l), Y: float64(k)})
+			labels = append(labels, cellText(v))
+			s := textStyle(size)
+			if c, err := cm.At(v); err == nil && luminance(c) < 0.45 {
+				s.Color = lightGrey
+			}
+			styles = append(styles, s)
+		}
+	}
+	lab, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: labels})
+	if err != nil {
+		return nil, fmt.Errorf("plots: Theta: %w", err)
+	}
+	lab.TextStyle = styles
+	p.Add(lab)
+
+	f := &Figure{Width: 16 * vg.Centimeter, Height: 12 * vg.Centimeter, title: p.Title.Text}
+	f.add(withBar{main: p, bar: colourBar(cm, "coefficient value θ")}, 0, 0, 1, 1)
+	return f, nil
+}
+
+// HSurface draws the plasticity function H(r, dx) = sum_kl theta_kl r^k dx^l
+// of a rule with coefficients theta ((K+1) x (L+1)) as a heat map over the
+// presynaptic rate r in [-1, 1] and the postsynaptic fluctuation dx in
+// [-2, 2], with a colour bar centred on zero and the axes r = 0 and dx = 0
+// marked (the right of the paper's figure 1f).
+func HSurface(theta mat.Matrix) (*Figure, error) {
+	if err := checkTheta("HSurface", theta); err != nil {
+		return nil, err
+	}
+	const n = 121
+	g, absMax := sample(linspace(rMin, rMax, n), linspace(dxMin, dxMax, n), func(r, dx float64) float64 {
+		return evalH(theta, r, dx)
+	})
+	cm := diverging(absMax)
+	p := newPlot("learned H(r, Δx)", "presynaptic activity r", "postsynaptic fluctuation Δx")
+	p.Add(heatMap(g, cm, true))
+	p.X.Padding, p.Y.Padding = 0, 0
+	axes := draw.LineStyle{Color: grey, Width: thinWidth}
+	p.Add(hLine(0, axes), vLine(0, axes))
+
+	f := &Figure{Width: 16 * vg.Centimeter, Height: 12 * vg.Centimeter, title: p.Title.Text}
+	f.add(withBar{main: p, bar: colourBar(cm, "H")}, 0, 0, 1, 1)
+	return f, nil
+}
+
+// BasisGrid draws the basis functions r^k dx^l of the rule family, k = 0..K
+// (rows, upwards) and l = 0..L (columns), each as a map over the presynaptic
+// rate r in [-1, 1] (horizontal) and the fluctuation dx in [-2, 2]
+// (vertical), each scaled to its own largest |value| under the diverging
+// map (blue negative, red positive) (the paper's figure 1c). K and L are
+// in [0, 9].
+func BasisGrid(K, L int) (*Figure, error) {
+	if K < 0 || K > maxPower {
+		return nil, fmt.Errorf("plots: BasisGrid: K = %d; want 0 <= K <= %d", K, maxPower)
+	}
+	if L < 0 || L > maxPower {
+		return nil, fmt.Errorf("plots: BasisGrid: L = %d; want 0 <= L <= %d", L, maxPower)
+	}
+	const (
+		n                 = 33 // samples per axis of each map
+		left, bottom, gap = 0.09, 0.09, 0.012
+		top               = 0.93
+	)
+	f := &Figure{
+		Width:  vg.Length(L+1)*3.6*vg.Centimeter + 2*vg.Centimeter,
+		Height: vg.Length(K+1)*3.6*vg.Centimeter + 2*vg.Centimeter,
+		title:  fmt.Sprintf("basis functions rᵏΔxˡ, K = %d, L = %d", K, L),
+	}
+	xs, ys := linspace(rMin, rMax, n), linspace(dxMin, dxMax, n)
+	cw := (1 - left - gap*float64(L)) / float64(L+1)
+	ch := (top - bottom - gap*float64(K)) / float64(K+1)
+	for k := 0; k <= K; k++ {
+		for l := 0; l <= L; l++ {
+			g, absMax := sample(xs, ys, func(r, dx float64) float64 { return powi(r, k) * powi(dx, l) })
+			p := newPlot(basisName(k, l), "", "")
+			p.Title.TextStyle.Font.Size = labelSize
+			p.Title.Padding = 2
+			p.Add(heatMap(g, diverging(absMax), true))
+			p.HideAxes()
+			p.X.Padding, p.Y.Padding = 0, 0
+			x0 := left + float64(l)*(cw+gap)
+			y0 := bottom + float64(k)*(ch+gap)
+			f.add(p, x0, y0, x0+cw, y0+ch)
+		}
+	}
+	title := boldStyle(titleSize)
+	f.add(label{f.title, title, 0}, 0, top, 1, 1)
+	axis := textStyle(labelSize)
+	f.add(label{"post power l →", axis, 0}, left, 0, 1, bottom*0.55)
+	f.add(label{"pre power k →", axis, math.Pi / 2}, 0, bottom, left*0.45, top)
+	for l := 0; l <= L; l++ {
+		x0 := left + float64(l)*(cw+gap)
+		f.add(label{itoa(l), textStyle(tickSize), 0}, x0, bottom*0.5, x0+cw, bottom)
+	}
+	for k := 0; k <= K; k++ {
+		y0 := bottom + float64(k)*(ch+gap)
+		f.add(label{itoa(k), textStyle(tickSize), 0}, left*0.45, y0, left, y0+ch)
+	}
+	return f, nil
+}
+
+// label draws text centred in its canvas, rotated by rot radians.
+type label struct {
+	text string
+	sty  text.Style
+	rot  float64
+}
+
+// Draw implements drawer.
+func (l label) Draw(c draw.Canvas) {
+	s := l.sty
+	s.Rotation = l.rot
+	s.XAlign, s.YAlign = text.XCenter, text.YCenter
+	c.FillText(s, c.Center(), l.text)
+}
+
+// cellText formats a heat-map cell's value with two decimals, without a
+// sign on values that round to zero.
+func cellText(v float64) string {
+	if math.Abs(v) < 0.005 {
+		return "0.00"
+	}
+	return fmt.Sprintf("%.2f", v)
+}
