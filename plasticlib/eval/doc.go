@@ -1,0 +1,7 @@
+// Package eval measures learning (spec section 5): episodes to criterion
+// with censoring, runs of many seeds in parallel on all cores (results
+// identical to a serial run, in seed order), and medians with
+// interquartile ranges over seeds.
+//
+// Layer: above learn; imports nothing from kernel/.
+package eval

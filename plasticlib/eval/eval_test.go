@@ -1,0 +1,122 @@
+package eval_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/plasticnb/plasticnb/plasticlib/eval"
+	"github.com/plasticnb/plasticnb/plasticlib/learn"
+	"github.com/plasticnb/plasticnb/plasticlib/network"
+	"github.com/plasticnb/plasticnb/plasticlib/rule"
+	"github.com/plasticnb/plasticnb/plasticlib/task"
+)
+
+func TestCriterion(t *testing.T) {
+	c := eval.Criterion{Window: 4, Fraction: 0.75, Threshold: 0.5}
+	tests := []struct {
+		errs    []float64
+		n       int
+		reached bool
+	}{
+		{[]float64{0.1, 0.1, 0.1}, 3, false},                // shorter than the window
+		{[]float64{0.1, 0.1, 0.9, 0.1}, 4, true},            // 3 of 4 at episode 3
+		{[]float64{0.9, 0.9, 0.1, 0.1, 0.1}, 5, true},       // window [1, 4]
+		{[]float64{0.9, 0.1, 0.9, 0.1, 0.9, 0.1}, 6, false}, // never 3 of 4
+		{[]float64{0.5, 0.5, 0.5, 0.5}, 4, false},           // threshold is strict
+	}
+	for _, tt := range tests {
+		if n, ok := c.Episodes(tt.errs); n != tt.n || ok != tt.reached {
+			t.Errorf("Episodes(%v) = %d, %v; want %d, %v", tt.errs, n, ok, tt.n, tt.reached)
+		}
+	}
+	// The default criterion needs 95 of 100.
+	e := make([]float64, 300)
+	for k := range e {
+		e[k] = 1
+		if k >= 100 {
+			e[k] = 0
+		}
+	}
+	if n, ok := eval.DefaultCriterion().Episodes(e); !ok || n != 195 {
+		t.Errorf("default criterion on a step at 100: %d, %v; want 195, true", n, ok)
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	s := eval.Summarize([]float64{5, 1, 3, 2, 4})
+	if s.Median != 3 || s.Q1 != 2 || s.Q3 != 4 || s.Min != 1 || s.Max != 5 {
+		t.Errorf("Summarize = %+v", s)
+	}
+	if s := eval.Summarize([]float64{1, 2}); s.Median != 1.5 || s.Q1 != 1.25 {
+		t.Errorf("Summarize([1 2]) = %+v; want median 1.5, Q1 1.25", s)
+	}
+	if s := eval.Summarize(nil); !math.IsNaN(s.Median) {
+		t.Errorf("Summarize(nil).Median = %g; want NaN", s.Median)
+	}
+	o := eval.SummarizeOutcomes([]eval.Outcome{{100, false}, {6000, true}, {300, false}})
+	if o.Median != 300 || o.Censored != 1 {
+		t.Errorf("SummarizeOutcomes = %+v", o)
+	}
+}
+
+// TestRunSeedsMatchesSerial: the parallel runner gives the serial results.
+func TestRunSeedsMatchesSerial(t *testing.T) {
+	run := func(ctx context.Context, s uint64) ([]float64, error) {
+		nc := network.DefaultConfig()
+		nc.N, nc.Dt, nc.Seed = 20, 10, s
+		dc := task.DefaultDNMS()
+		dc.Dt = 10
+		d, _ := task.NewDNMS(dc)
+		cfg := learn.DefaultConfig()
+		cfg.Episodes, cfg.WarmUp, cfg.Seed = 20, 2, s
+		h, err := learn.Run(ctx, nc, d, rule.MiconiCubic(), cfg)
+		return h.Errors, err
+	}
+	seeds := eval.Seeds(10, 6)
+	par, err := eval.RunSeeds(context.Background(), seeds, 3, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, s := range seeds {
+		ser, _ := run(context.Background(), s)
+		for n := range ser {
+			if ser[n] != par[k][n] {
+				t.Fatalf("seed %d episode %d: parallel %g, serial %g", s, n, par[k][n], ser[n])
+			}
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := eval.RunSeeds(ctx, seeds, 2, run); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled RunSeeds: err = %v; want context.Canceled", err)
+	}
+}
+
+func ExampleCriterion_Episodes() {
+	errs := make([]float64, 500)
+	for k := range errs {
+		errs[k] = 1.0
+		if k >= 200 {
+			errs[k] = 0.1 // learned at episode 200
+		}
+	}
+	n, ok := eval.DefaultCriterion().Episodes(errs)
+	fmt.Println(n, ok)
+	// Output: 295 true
+}
+
+func ExampleRunSeeds() {
+	square := func(_ context.Context, s uint64) (uint64, error) { return s * s, nil }
+	out, err := eval.RunSeeds(context.Background(), eval.Seeds(1, 4), 0, square)
+	fmt.Println(out, err)
+	// Output: [1 4 9 16] <nil>
+}
+
+func ExampleSummarizeOutcomes() {
+	s := eval.SummarizeOutcomes([]eval.Outcome{{1745, false}, {3834, false}, {4719, false}, {6000, true}})
+	fmt.Println(s)
+	// Output: median 4276 [IQR 3312-5039, range 1745-6000] over 4, 1 censored
+}

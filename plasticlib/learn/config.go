@@ -1,0 +1,85 @@
+package learn
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/plasticnb/plasticnb/plasticlib/task"
+)
+
+// Config configures a learning run. Start from DefaultConfig.
+type Config struct {
+	// Episodes is the number of episodes (trials) Run performs. Default 1000.
+	Episodes int
+	// WarmUp: the weights change only from episode WarmUp (0-based) on.
+	// Default 100. (Miconi's code starts one trial later, numtrial > 100.)
+	WarmUp int
+	// BaselineDecay is a_R of the per-type baseline
+	// Ebar_c <- a_R Ebar_c + (1 - a_R) E. Default 0.75.
+	BaselineDecay float64
+	// TraceAfter: the eligibility accumulates at steps t > TraceAfter
+	// (0-based). Default 2.
+	TraceAfter int
+	// Order picks each episode's trial type. Default task.Cycle.
+	Order task.Order
+	// Seed seeds the trial streams: initial states, perturbations, trial
+	// types (random order) and the task's own randomness. Default 0.
+	Seed uint64
+	// Record says what to keep beyond errors, rewards and types (memory
+	// bounded by the episodes listed). Default: nothing.
+	Record Record
+	// Progress, if not nil, is called after every episode.
+	Progress func(Progress)
+	// Stop, if not nil, is called after every episode with the history so
+	// far; returning true ends the run early (without error).
+	Stop func(h *History) bool
+}
+
+// Record lists what a run keeps, off by default.
+type Record struct {
+	// Activity lists the episodes whose per-step rates and output are kept.
+	Activity []int
+	// Traces lists the episodes whose eligibility traces of Synapses are
+	// kept at every step.
+	Traces []int
+	// Synapses lists (post i, pre j) pairs whose traces e_ij(t) are kept.
+	Synapses [][2]int
+	// DeltaJ keeps the sum of all weight changes applied to J.
+	DeltaJ bool
+}
+
+// Progress reports a finished episode.
+type Progress struct {
+	Episode, Episodes int
+	Type              int
+	Error             float64
+}
+
+// DefaultConfig returns Miconi's learning configuration (1000 episodes).
+func DefaultConfig() Config {
+	return Config{Episodes: 1000, WarmUp: 100, BaselineDecay: 0.75, TraceAfter: 2}
+}
+
+// Validate reports invalid fields, naming them.
+func (c Config) Validate() error {
+	var errs []error
+	add := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("learn.Config.%s: %s", field, fmt.Sprintf(format, args...)))
+	}
+	if c.Episodes < 0 {
+		add("Episodes", "must be >= 0, got %d", c.Episodes)
+	}
+	if c.WarmUp < 0 {
+		add("WarmUp", "must be >= 0, got %d", c.WarmUp)
+	}
+	if !(c.BaselineDecay >= 0 && c.BaselineDecay <= 1) {
+		add("BaselineDecay", "must be in [0, 1], got %g", c.BaselineDecay)
+	}
+	if c.TraceAfter < -1 {
+		add("TraceAfter", "must be >= -1, got %d", c.TraceAfter)
+	}
+	if c.Order.String() == "" {
+		add("Order", "unknown value %d", c.Order)
+	}
+	return errors.Join(errs...)
+}

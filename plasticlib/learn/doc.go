@@ -1,0 +1,21 @@
+// Package learn runs the inner learning loop (spec section 2): a network
+// performs episodes (trials) of a task, a three-factor rule accumulates an
+// eligibility trace during each trial, and at trial end, after a warm-up,
+// the weights change by -eta m(Ebar_c) (E - Ebar_c) e - J/tau_w, clipped,
+// with E the trial's error and Ebar_c a running baseline per trial type,
+// updated after the weight change.
+//
+// The rule is separable, so the learner does not update N^2 traces per
+// step: it stores, for each step t > TraceAfter and each pre-synaptic power
+// k the rule uses, the pre factors r_j(t-1)^k and the post factors
+// sum_l theta_kl dx_i(t)^l (times lambda_e^(T-1-t)), and forms the trial's
+// eligibility as one matrix product at trial end, through gonum's BLAS
+// (OpenBLAS with the "openblas" build tag, see plasticlib/linalg).
+//
+// A Learner owns its workspace, allocated once by New; a time step
+// allocates nothing. Randomness comes from Config.Seed (trial stream) and
+// the network's own Seed (weights), so the same seeds give bit-identical
+// histories, whatever runs beside them.
+//
+// Layer: above network, task and rule; imports nothing from kernel/.
+package learn

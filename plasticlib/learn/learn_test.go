@@ -1,0 +1,248 @@
+package learn_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/plasticnb/plasticnb/plasticlib/learn"
+	"github.com/plasticnb/plasticnb/plasticlib/linalg"
+	"github.com/plasticnb/plasticnb/plasticlib/network"
+	"github.com/plasticnb/plasticnb/plasticlib/rule"
+	"github.com/plasticnb/plasticnb/plasticlib/task"
+)
+
+// small returns a quick configuration: N = 30, DNMS at dt = 10 ms.
+func small(seed uint64) (network.Config, task.Task, learn.Config) {
+	nc := network.DefaultConfig()
+	nc.N, nc.Dt, nc.Seed = 30, 10, seed
+	dc := task.DefaultDNMS()
+	dc.Dt = 10
+	d, _ := task.NewDNMS(dc)
+	cfg := learn.DefaultConfig()
+	cfg.Episodes, cfg.WarmUp, cfg.Seed = 40, 4, seed
+	return nc, d, cfg
+}
+
+func TestDeterministic(t *testing.T) {
+	nc, d, cfg := small(7)
+	a, err := learn.Run(context.Background(), nc, d, rule.MiconiCubic(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := learn.Run(context.Background(), nc, d, rule.MiconiCubic(), cfg)
+	for k := range a.Errors {
+		if a.Errors[k] != b.Errors[k] || a.Types[k] != b.Types[k] || a.Rewards[k] != -a.Errors[k] {
+			t.Fatalf("episode %d: %g/%d vs %g/%d; want bit-identical runs", k, a.Errors[k], a.Types[k], b.Errors[k], b.Types[k])
+		}
+	}
+	if a.Types[5] != 1 {
+		t.Errorf("cycled types: episode 5 has type %d; want 1", a.Types[5])
+	}
+	cfg.Seed = 8
+	c, _ := learn.Run(context.Background(), nc, d, rule.MiconiCubic(), cfg)
+	if c.Errors[3] == a.Errors[3] {
+		t.Errorf("different seeds gave the same error %g", c.Errors[3])
+	}
+}
+
+func TestCancel(t *testing.T) {
+	nc, d, cfg := small(1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	calls := 0
+	cfg.Progress = func(p learn.Progress) {
+		calls++
+		if p.Episode == 9 {
+			cancel()
+		}
+	}
+	h, err := learn.Run(ctx, nc, d, rule.MiconiCubic(), cfg)
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "cancelled") {
+		t.Errorf("err = %v; want one wrapping context.Canceled and saying cancelled", err)
+	}
+	if h == nil || h.Len() != 10 || calls != 10 {
+		t.Errorf("cancelled run kept %v episodes after %d progress calls; want 10, 10", h.Len(), calls)
+	}
+}
+
+func TestStop(t *testing.T) {
+	nc, d, cfg := small(1)
+	cfg.Stop = func(h *learn.History) bool { return h.Len() == 13 }
+	h, err := learn.Run(context.Background(), nc, d, rule.MiconiCubic(), cfg)
+	if err != nil || h.Len() != 13 {
+		t.Errorf("Stop at 13: got %d episodes, err %v", h.Len(), err)
+	}
+}
+
+func TestDivergence(t *testing.T) {
+	nc, d, cfg := small(1)
+	net, _ := network.New(nc)
+	net.J.Set(4, 2, math.NaN())
+	l, err := learn.New(net, d, rule.MiconiCubic(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = l.Run(context.Background())
+	var de *learn.DivergenceError
+	if !errors.As(err, &de) || de.Episode != 0 || de.Step != 0 {
+		t.Errorf("err = %v; want a *DivergenceError at episode 0, step 0", err)
+	}
+}
+
+func TestInvalid(t *testing.T) {
+	nc, d, cfg := small(1)
+	bad := task.Func{Types: 2, Inputs: 2, Length: 10, Fill: func(*task.Trial, int, *rand.Rand) {}}
+	tests := []struct {
+		name, want string
+		run        func() error
+	}{
+		{"empty window", "EvalStart", func() error {
+			_, err := learn.Run(context.Background(), nc, bad, rule.MiconiCubic(), cfg)
+			return err
+		}},
+		{"negative K", "rule.Rule.Theta", func() error {
+			_, err := learn.Run(context.Background(), nc, d, rule.Rule{Eta: 1}, cfg)
+			return err
+		}},
+		{"inputs", "NumInputs", func() error {
+			c := nc
+			c.NumInputs = 3
+			_, err := learn.Run(context.Background(), c, d, rule.MiconiCubic(), cfg)
+			return err
+		}},
+		{"dt", "Dt", func() error {
+			c := nc
+			c.Dt = 1
+			_, err := learn.Run(context.Background(), c, d, rule.MiconiCubic(), cfg)
+			return err
+		}},
+		{"baseline decay", "BaselineDecay", func() error {
+			c := cfg
+			c.BaselineDecay = 2
+			_, err := learn.Run(context.Background(), nc, d, rule.MiconiCubic(), c)
+			return err
+		}},
+		{"network", "network.Config.N", func() error {
+			c := nc
+			c.N = -1
+			_, err := learn.Run(context.Background(), c, d, rule.MiconiCubic(), cfg)
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		if err := tt.run(); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v; want one naming %s", tt.name, err, tt.want)
+		}
+	}
+}
+
+// TestClipAndBaselines checks the trial-end update's clipping and the
+// per-type baselines on a full-size DNMS trial.
+func TestClipAndBaselines(t *testing.T) {
+	nc, d, cfg := small(2)
+	r := rule.MiconiCubic()
+	r.Eta, r.MaxDW = 1e6, 1e-5 // every non-zero change saturates
+	cfg.Record.DeltaJ = true
+	cfg.Episodes, cfg.WarmUp = 9, 8 // one update, at episode 8 (type 0)
+	net, _ := network.New(nc)
+	l, _ := learn.New(net, d, r, cfg)
+	h, err := l.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sat := 0
+	for _, v := range h.DeltaJ.RawMatrix().Data {
+		if math.Abs(v) > r.MaxDW*(1+1e-12) {
+			t.Fatalf("|dJ| = %g > MaxDW %g", math.Abs(v), r.MaxDW)
+		}
+		if math.Abs(v) >= r.MaxDW*(1-1e-12) {
+			sat++
+		}
+	}
+	if sat < nc.N*nc.N/4 {
+		t.Errorf("%d of %d changes at the clip; want most", sat, nc.N*nc.N)
+	}
+	// Baselines: Ebar_c <- 0.75 Ebar_c + 0.25 E over the type's episodes.
+	want := make([]float64, 4)
+	for k, e := range h.Errors {
+		c := h.Types[k]
+		want[c] = 0.75*want[c] + 0.25*e
+	}
+	for c := range want {
+		if l.Baselines[c] != want[c] {
+			t.Errorf("baseline %d = %g; want %g", c, l.Baselines[c], want[c])
+		}
+	}
+}
+
+// TestEpisodeAllocs: a whole episode allocates nothing with OpenBLAS or
+// node perturbation (gonum's pure-Go Dgemm allocates for its own
+// goroutines, a bounded number per trial).
+func TestEpisodeAllocs(t *testing.T) {
+	for _, r := range []rule.Rule{rule.MiconiCubic(), rule.NodePert()} {
+		nc, d, cfg := small(3)
+		cfg.WarmUp = 0
+		net, _ := network.New(nc)
+		l, _ := learn.New(net, d, r, cfg)
+		l.Episode()
+		n := testing.AllocsPerRun(10, func() { l.Episode() })
+		limit := 0.0
+		if r.Kind == rule.Polynomial && linalg.Backend() == "gonum" {
+			limit = 64
+		}
+		if n > limit {
+			t.Errorf("%s (%s BLAS): an episode allocates %v times; want <= %v", r.Name, linalg.Backend(), n, limit)
+		}
+	}
+}
+
+func TestRecord(t *testing.T) {
+	nc, d, cfg := small(4)
+	cfg.Record = learn.Record{Activity: []int{2, 30}, Traces: []int{5}, Synapses: [][2]int{{0, 1}, {3, 4}}}
+	h, err := learn.Run(context.Background(), nc, d, rule.MiconiCubic(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Activity) != 2 || h.Activity[1].Episode != 30 || len(h.Traces) != 1 || h.DeltaJ != nil {
+		t.Fatalf("recorded %d activities, %d traces, DeltaJ %v", len(h.Activity), len(h.Traces), h.DeltaJ != nil)
+	}
+	a := h.Activity[0]
+	if r, c := a.Rates.Dims(); r != 100 || c != 30 || a.Output[99] != a.Rates.At(99, 0) || a.Error != h.Errors[2] {
+		t.Errorf("activity: %dx%d, z(T-1) %g vs r0 %g, error %g vs %g", r, c, a.Output[99], a.Rates.At(99, 0), a.Error, h.Errors[2])
+	}
+	if r, c := h.Traces[0].Values.Dims(); r != 100 || c != 2 || h.Traces[0].Values.At(2, 0) != 0 {
+		t.Errorf("trace: %dx%d, value before TraceAfter %g", r, c, h.Traces[0].Values.At(2, 0))
+	}
+}
+
+func ExampleRun() {
+	nc := network.DefaultConfig()
+	nc.N = 50
+	d, _ := task.NewDNMS(task.DefaultDNMS())
+	cfg := learn.DefaultConfig()
+	cfg.Episodes = 8
+	h, err := learn.Run(context.Background(), nc, d, rule.MiconiCubic(), cfg)
+	fmt.Println(h.Len(), h.Types[:5], err)
+	// Output: 8 [0 1 2 3 0] <nil>
+}
+
+func ExampleNew() {
+	nc := network.DefaultConfig()
+	nc.N, nc.Dt = 50, 5
+	dc := task.DefaultDNMS()
+	dc.Dt = 5
+	d, _ := task.NewDNMS(dc)
+	net, _ := network.New(nc)
+	cfg := learn.DefaultConfig()
+	cfg.Episodes = 4
+	l, _ := learn.New(net, d, rule.EH(), cfg)
+	h, _ := l.Run(context.Background())
+	typ, e, err := l.Episode() // one more episode, no history
+	fmt.Println(h.Len(), l.Done, typ, e > 0, err)
+	// Output: 4 5 0 true <nil>
+}

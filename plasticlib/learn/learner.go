@@ -1,0 +1,406 @@
+package learn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/plasticnb/plasticnb/plasticlib/network"
+	"github.com/plasticnb/plasticnb/plasticlib/rule"
+	"github.com/plasticnb/plasticnb/plasticlib/task"
+)
+
+// Random stream identifiers (the PCG's second seed word), per Config.Seed.
+const (
+	streamTrial = 0x747269616c // task randomness and random trial order
+	streamState = 0x7374617465 // initial state of each trial
+	streamPert  = 0x7065727462 // exploratory perturbations
+)
+
+// Learner runs episodes of a task on a network under a rule. Its fields
+// may be read between episodes; Net, Rule and Baselines may be changed
+// between episodes (not their shapes, nor the rule's Kind or K).
+type Learner struct {
+	Net    *network.Net
+	Task   task.Task
+	Rule   rule.Rule
+	Config Config
+	// Baselines[c] is Ebar_c, the running error of trial type c (starts at 0).
+	Baselines []float64
+	// Done is the number of episodes finished.
+	Done int
+
+	trialRNG, stateRNG, pertRNG *rand.Rand
+
+	trial task.Trial
+	pert  network.Perturbations
+	z     []float64
+	// Factor rows of the trial: row (t-TraceAfter-1)*len(ks)+kk holds the
+	// pre factors r(t-1)^ks[kk] in pre and the scaled post factors in post.
+	ks        []int
+	pre, post []float64
+	rows      int
+	lamPow    []float64 // lamPow[d] = lambda_e^d
+	elig      *mat.Dense
+	eligOut   []float64 // plastic linear readout's eligibility
+	scratch   []float64 // N
+	traceCur  []float64 // current e_ij of recorded synapses
+	deltaJ    *mat.Dense
+	jOld      []float64 // J before an update, when DeltaJ is recorded under constraints
+	steps     int
+	lambda    float64
+	readoutOn bool
+}
+
+// New checks that net, tk, r and cfg fit together and allocates the
+// learner's workspace. Errors name the offending field. The Learner keeps
+// net and mutates it; it copies r.
+func New(net *network.Net, tk task.Task, r rule.Rule, cfg Config) (*Learner, error) {
+	var errs []error
+	if net == nil {
+		return nil, errors.New("learn.New: nil network")
+	}
+	if err := task.Validate(tk); err != nil {
+		errs = append(errs, err)
+	}
+	if err := r.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := cfg.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if tk.NumInputs() != net.Config.NumInputs {
+		errs = append(errs, fmt.Errorf("network.Config.NumInputs: %d, but the task has %d input channels", net.Config.NumInputs, tk.NumInputs()))
+	}
+	if d, ok := tk.(task.Dter); ok && d.Dt() != net.Config.Dt {
+		errs = append(errs, fmt.Errorf("task Dt: %g ms, but network.Config.Dt is %g ms", d.Dt(), net.Config.Dt))
+	}
+	for _, s := range cfg.Record.Synapses {
+		if s[0] < 0 || s[0] >= net.Config.N || s[1] < 0 || s[1] >= net.Config.N {
+			errs = append(errs, fmt.Errorf("learn.Config.Record.Synapses: %v out of range", s))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	n, steps := net.Config.N, tk.Steps()
+	l := &Learner{
+		Net:       net,
+		Task:      tk,
+		Rule:      r.Clone(),
+		Config:    cfg,
+		Baselines: make([]float64, tk.NumTypes()),
+		trialRNG:  rand.New(rand.NewPCG(cfg.Seed, streamTrial)),
+		stateRNG:  rand.New(rand.NewPCG(cfg.Seed, streamState)),
+		pertRNG:   rand.New(rand.NewPCG(cfg.Seed, streamPert)),
+		z:         make([]float64, steps),
+		elig:      mat.NewDense(n, n, nil),
+		scratch:   make([]float64, n),
+		traceCur:  make([]float64, len(cfg.Record.Synapses)),
+		steps:     steps,
+		lambda:    r.LambdaE(net.Config.Dt),
+		readoutOn: net.WOut != nil && net.Config.ReadoutPlastic,
+	}
+	l.trial.Reset(steps, tk.NumInputs())
+	l.lamPow = make([]float64, steps)
+	p := 1.0
+	for d := range l.lamPow {
+		l.lamPow[d] = p
+		p *= l.lambda
+	}
+	if r.Kind == rule.Polynomial {
+		l.ks = r.ActivePowers()
+		traced := max(steps-(cfg.TraceAfter+1), 0)
+		l.rows = traced * len(l.ks)
+		l.pre = make([]float64, l.rows*n)
+		l.post = make([]float64, l.rows*n)
+	}
+	if l.readoutOn {
+		l.eligOut = make([]float64, n)
+	}
+	if cfg.Record.DeltaJ {
+		l.deltaJ = mat.NewDense(n, n, nil)
+		if net.Mask != nil || net.Config.Dale {
+			l.jOld = make([]float64, n*n)
+		}
+	}
+	return l, nil
+}
+
+// Run builds a network from netCfg and runs cfg.Episodes episodes of tk
+// under r: the one-call entry point. See Learner.Run.
+func Run(ctx context.Context, netCfg network.Config, tk task.Task, r rule.Rule, cfg Config) (*History, error) {
+	net, err := network.New(netCfg)
+	if err != nil {
+		return nil, err
+	}
+	l, err := New(net, tk, r, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return l.Run(ctx)
+}
+
+// Run performs Config.Episodes more episodes and returns their history.
+// It checks ctx before every episode: when ctx is done it returns the
+// history so far and an error wrapping ctx.Err() that says the run was
+// cancelled. A diverging run returns the history so far and a
+// *DivergenceError.
+func (l *Learner) Run(ctx context.Context) (*History, error) {
+	cfg := l.Config
+	h := &History{
+		First:   l.Done,
+		Errors:  make([]float64, 0, cfg.Episodes),
+		Rewards: make([]float64, 0, cfg.Episodes),
+		Types:   make([]int, 0, cfg.Episodes),
+	}
+	for range cfg.Episodes {
+		if err := ctx.Err(); err != nil {
+			return l.finish(h), fmt.Errorf("learn: run cancelled after %d of %d episodes: %w", h.Len(), cfg.Episodes, err)
+		}
+		typ, e, err := l.episode(h)
+		if err != nil {
+			return l.finish(h), err
+		}
+		if cfg.Progress != nil {
+			cfg.Progress(Progress{Episode: l.Done - 1, Episodes: h.First + cfg.Episodes, Type: typ, Error: e})
+		}
+		if cfg.Stop != nil && cfg.Stop(h) {
+			break
+		}
+	}
+	return l.finish(h), nil
+}
+
+func (l *Learner) finish(h *History) *History {
+	if l.deltaJ != nil {
+		h.DeltaJ = mat.DenseCopyOf(l.deltaJ)
+	}
+	return h
+}
+
+// Episode performs one episode and returns its trial type and error. It
+// records nothing beyond the Learner's state (use Run for a History).
+func (l *Learner) Episode() (typ int, e float64, err error) {
+	return l.episode(nil)
+}
+
+// episode runs one trial with learning; h (may be nil) receives its
+// record.
+func (l *Learner) episode(h *History) (int, float64, error) {
+	ep := l.Done
+	net, cfg := l.Net, &l.Config
+	n := net.Config.N
+	typ := cfg.Order.Pick(ep, l.Task.NumTypes(), l.trialRNG)
+	if err := task.Generate(l.Task, &l.trial, typ, l.trialRNG); err != nil {
+		return typ, 0, fmt.Errorf("learn: episode %d: %w", ep, err)
+	}
+	if got := l.trial.Steps(); got != l.steps {
+		return typ, 0, fmt.Errorf("learn: episode %d: the task made a trial of %d steps, Steps() says %d", ep, got, l.steps)
+	}
+	steps := l.steps
+	net.Config.SamplePerturbations(&l.pert, steps, l.pertRNG)
+	net.StartTrial(l.stateRNG)
+
+	var act *Activity
+	var tr *Trace
+	if h != nil {
+		if slices.Contains(cfg.Record.Activity, ep) {
+			act = &Activity{Episode: ep, Type: typ, Rates: mat.NewDense(steps, n, nil), Output: make([]float64, steps),
+				Target: slices.Clone(l.trial.Target), EvalStart: l.trial.EvalStart, EvalEnd: l.trial.EvalEnd}
+		}
+		if len(cfg.Record.Synapses) > 0 && slices.Contains(cfg.Record.Traces, ep) {
+			tr = &Trace{Episode: ep, Type: typ, Synapses: slices.Clone(cfg.Record.Synapses),
+				Values: mat.NewDense(steps, len(cfg.Record.Synapses), nil)}
+		}
+	}
+	clear(l.traceCur)
+	if l.Rule.Kind == rule.NodePerturbation {
+		clear(l.elig.RawMatrix().Data)
+	}
+	if l.readoutOn {
+		clear(l.eligOut)
+	}
+	nk := len(l.ks)
+	for t := 0; t < steps; t++ {
+		units, xi := l.pert.At(t)
+		net.Step(l.trial.Input(t), units, xi)
+		if ok, unit := net.Finite(); !ok {
+			return typ, math.NaN(), &DivergenceError{Episode: ep, Step: t, Unit: unit}
+		}
+		l.z[t] = net.Z
+		if act != nil {
+			copy(act.Rates.RawRowView(t), net.R)
+		}
+		if t > cfg.TraceAfter {
+			scale := l.lamPow[steps-1-t]
+			if l.Rule.Kind == rule.Polynomial {
+				row := (t - cfg.TraceAfter - 1) * nk
+				for kk, k := range l.ks {
+					pre := l.pre[(row+kk)*n : (row+kk+1)*n]
+					post := l.post[(row+kk)*n : (row+kk+1)*n]
+					rule.PreTo(pre, net.RPrev, k)
+					l.Rule.PostTo(post, net.DX, k, 1)
+					if tr != nil {
+						for s, syn := range cfg.Record.Synapses {
+							l.traceCur[s] += post[syn[0]] * pre[syn[1]]
+						}
+					}
+					if scale != 1 {
+						for i := range post {
+							post[i] *= scale
+						}
+					}
+				}
+			} else {
+				ed := l.elig.RawMatrix()
+				for k, i := range units {
+					c := scale * xi[k]
+					row := ed.Data[i*ed.Stride : i*ed.Stride+n]
+					for j, r := range net.RPrev {
+						row[j] += c * r
+					}
+					if tr != nil {
+						for s, syn := range cfg.Record.Synapses {
+							if syn[0] == i {
+								l.traceCur[s] += xi[k] * net.RPrev[syn[1]]
+							}
+						}
+					}
+				}
+			}
+			if l.readoutOn {
+				l.accumulateReadout(scale)
+			}
+		}
+		if tr != nil {
+			copy(tr.Values.RawRowView(t), l.traceCur)
+			for s := range l.traceCur {
+				l.traceCur[s] *= l.lambda
+			}
+		}
+	}
+	if act != nil {
+		copy(act.Output, l.z)
+	}
+	e := l.trial.Error(l.z)
+	if math.IsNaN(e) || math.IsInf(e, 0) {
+		return typ, e, &DivergenceError{Episode: ep, Step: steps - 1, Unit: -1}
+	}
+	if l.Rule.Kind == rule.Polynomial {
+		l.eligibility()
+	}
+	if ep >= cfg.WarmUp {
+		l.update(e, l.Baselines[typ])
+	}
+	a := cfg.BaselineDecay
+	l.Baselines[typ] = a*l.Baselines[typ] + (1-a)*e
+	l.Done++
+	if h != nil {
+		h.Errors = append(h.Errors, e)
+		h.Rewards = append(h.Rewards, -e)
+		h.Types = append(h.Types, typ)
+		if act != nil {
+			act.Error = e
+			h.Activity = append(h.Activity, *act)
+		}
+		if tr != nil {
+			h.Traces = append(h.Traces, *tr)
+		}
+	}
+	return typ, e, nil
+}
+
+// accumulateReadout adds the plastic linear readout's eligibility
+// increment sum_k P_k(dz) r_j(t)^k (scaled) to eligOut.
+func (l *Learner) accumulateReadout(scale float64) {
+	net := l.Net
+	dz := []float64{net.DZ}
+	var pk [1]float64
+	switch l.Rule.Kind {
+	case rule.Polynomial:
+		for _, k := range l.ks {
+			l.Rule.PostTo(pk[:], dz, k, scale)
+			if pk[0] == 0 {
+				continue
+			}
+			rule.PreTo(l.scratch, net.R, k)
+			for j, v := range l.scratch {
+				l.eligOut[j] += pk[0] * v
+			}
+		}
+	}
+}
+
+// eligibility forms the trial's trace e = Post^T Pre (N x N) from the
+// factor rows, one matrix product.
+func (l *Learner) eligibility() {
+	n := l.Net.Config.N
+	ed := l.elig.RawMatrix()
+	if l.rows == 0 {
+		clear(ed.Data)
+		return
+	}
+	post := blas64.General{Rows: l.rows, Cols: n, Stride: n, Data: l.post}
+	pre := blas64.General{Rows: l.rows, Cols: n, Stride: n, Data: l.pre}
+	blas64.Gemm(blas.Trans, blas.NoTrans, 1, post, pre, 0, ed)
+}
+
+// update applies the trial-end weight change
+// dJ = -eta m(Ebar) (E - Ebar) e - J/tau_w, clipped to [-MaxDW, MaxDW],
+// then the network's structural constraints (mask, Dale).
+func (l *Learner) update(e, ebar float64) {
+	r := &l.Rule
+	c := -r.Eta * r.Modulation.M(ebar) * (e - ebar)
+	invTauW := 0.0
+	if r.TauW != 0 {
+		invTauW = 1 / r.TauW
+	}
+	maxdw := r.MaxDW
+	jd := l.Net.J.RawMatrix().Data
+	ed := l.elig.RawMatrix().Data
+	constrained := l.Net.Mask != nil || l.Net.Config.Dale
+	var dj []float64
+	if l.deltaJ != nil {
+		dj = l.deltaJ.RawMatrix().Data
+		if constrained {
+			copy(l.jOld, jd)
+		}
+	}
+	for k, ev := range ed {
+		d := clip(c*ev-invTauW*jd[k], maxdw)
+		jd[k] += d
+		if dj != nil && !constrained {
+			dj[k] += d
+		}
+	}
+	if constrained {
+		l.Net.Constrain()
+		if dj != nil {
+			for k, v := range jd {
+				dj[k] += v - l.jOld[k]
+			}
+		}
+	}
+	if l.readoutOn {
+		w := l.Net.WOut
+		for j, ev := range l.eligOut {
+			w[j] += clip(c*ev-invTauW*w[j], maxdw)
+		}
+	}
+}
+
+// clip returns d clipped to [-maxdw, maxdw]; maxdw = 0 means no clipping.
+func clip(d, maxdw float64) float64 {
+	if maxdw == 0 {
+		return d
+	}
+	return min(max(d, -maxdw), maxdw)
+}
