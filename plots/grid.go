@@ -135,7 +135,7 @@ type panelLetter string
 
 // Draw implements drawer.
 func (l panelLetter) Draw(c draw.Canvas) {
-	s := boldStyle(letterSize)
+	s := headStyle(letterSize)
 	s.XAlign = text.XLeft
 	s.YAlign = text.YTop
 	c.FillText(s, vg.Point{X: c.Min.X + 2, Y: c.Max.Y - 2}, string(l))

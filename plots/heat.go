@@ -7,8 +7,6 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 )
 
 // matGrid shows a matrix as a plotter.GridXYZ: column c at x = c, row r at
@@ -73,34 +71,6 @@ func colourBar(cm palette.ColorMap, label string) *plot.Plot {
 	p.Y.Min, p.Y.Max = cm.Min(), cm.Max()
 	return p
 }
-
-// withBar draws a main plot with a colour bar to its right, the bar
-// spanning exactly the main plot's data area and keeping a fixed width
-// whatever the figure's size.
-type withBar struct {
-	main, bar *plot.Plot
-}
-
-// Draw implements drawer.
-func (w withBar) Draw(c draw.Canvas) {
-	const barWidth, gap, margin = vg.Length(14), vg.Length(10), vg.Length(4)
-	axisWidth := w.bar.DataCanvas(c).Min.X - c.Min.X // the bar's axis and label
-	mc := c
-	mc.Max.X = c.Max.X - margin - barWidth - axisWidth - gap
-	w.main.Draw(mc)
-	dc := w.main.DataCanvas(mc)
-
-	bc := c
-	bc.Min.X = mc.Max.X + gap
-	bc.Max.X = c.Max.X - margin
-	bc.Min.Y, bc.Max.Y = dc.Min.Y, dc.Max.Y
-	bdc := w.bar.DataCanvas(bc)
-	bc.Min.Y -= bdc.Min.Y - dc.Min.Y
-	bc.Max.Y += dc.Max.Y - bdc.Max.Y
-	w.bar.Draw(bc)
-}
-
-func (w withBar) plotsOf() []*plot.Plot { return []*plot.Plot{w.main, w.bar} }
 
 // luminance is the relative luminance of c in [0, 1].
 func luminance(c color.Color) float64 {

@@ -15,6 +15,8 @@ import (
 	"gonum.org/v1/plot/cmpimg"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/plasticnb/plasticnb/plasticlib/rule"
+	"github.com/plasticnb/plasticnb/plasticlib/task"
 	"github.com/plasticnb/plasticnb/plots"
 )
 
@@ -35,9 +37,11 @@ type goldenCase struct {
 // goldenCases lists every figure of the package on its test data.
 func goldenCases() []goldenCase {
 	return []goldenCase{
-		{name: "theta", build: func() (*plots.Figure, error) { return plots.Theta(testTheta(3, 3, 1)) }},
-		{name: "theta_k5", build: func() (*plots.Figure, error) { return plots.Theta(testTheta(5, 5, 2)) }},
-		{name: "hsurface", build: func() (*plots.Figure, error) { return plots.HSurface(testTheta(3, 3, 1)) }},
+		{name: "theta", build: func() (*plots.Figure, error) { return plots.Theta(testRule(3, 3, 1)) }},
+		{name: "theta_k5", build: func() (*plots.Figure, error) { return plots.Theta(testRule(5, 5, 2)) }},
+		{name: "hsurface", build: func() (*plots.Figure, error) { return plots.HSurface(testRule(3, 3, 1)) }},
+		{name: "task_context", build: func() (*plots.Figure, error) { return plots.TaskSchematic(testContext(), 1) }, w: 20 * vg.Centimeter},
+		{name: "task_dnms", build: func() (*plots.Figure, error) { return plots.TaskSchematic(testDNMS(), 1) }, w: 20 * vg.Centimeter},
 		{name: "basis", build: func() (*plots.Figure, error) { return plots.BasisGrid(2, 2) }, w: 12 * vg.Centimeter, h: 12 * vg.Centimeter},
 		{name: "gradcheck", build: func() (*plots.Figure, error) { t, f := testGradients(12, 3); return plots.GradientCheck(t, f) }},
 		{name: "cost", build: func() (*plots.Figure, error) { return plots.Cost(testCost()) }, w: 16 * vg.Centimeter},
@@ -112,7 +116,7 @@ func TestNotBlank(t *testing.T) {
 }
 
 func TestFormats(t *testing.T) {
-	f, err := plots.Theta(testTheta(2, 2, 1))
+	f, err := plots.Theta(testRule(2, 2, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +168,7 @@ func TestPNGSize(t *testing.T) {
 }
 
 func TestMIMEBundle(t *testing.T) {
-	f, err := plots.HSurface(testTheta(1, 1, 1))
+	f, err := plots.HSurface(testRule(1, 1, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,19 +189,44 @@ func TestMIMEBundle(t *testing.T) {
 	}
 }
 
-// testTheta is a (k+1) x (l+1) coefficient matrix: an odd, supralinear
-// rule like the paper's learned one plus seeded noise.
-func testTheta(k, l int, seed uint64) *mat.Dense {
+// testRule is a rule with (k+1) x (l+1) coefficients: supralinear in dx
+// like the paper's learned one, plus seeded noise.
+func testRule(k, l int, seed uint64) rule.Rule {
+	r, err := rule.New("learned", k, l)
+	if err != nil {
+		panic(err)
+	}
 	rng := rand.New(rand.NewPCG(seed, 1))
-	th := mat.NewDense(k+1, l+1, nil)
-	for i := 0; i <= k; i++ {
-		for j := 0; j <= l; j++ {
-			th.Set(i, j, 0.1*rng.NormFloat64())
+	for i := range r.Theta {
+		for j := range r.Theta[i] {
+			r.Theta[i][j] = 0.1 * rng.NormFloat64()
 		}
 	}
-	th.Set(0, l, th.At(0, l)+0.3)
-	th.Set(k, l, 0.35)
-	return th
+	r.Theta[0][l] += 0.3
+	r.Theta[k][l] = 0.35
+	return r
+}
+
+// testContext is the paper's task with shortened timings (ms).
+func testContext() task.Task {
+	c := task.DefaultContext()
+	c.Dt = 5
+	tk, err := task.NewContext(c)
+	if err != nil {
+		panic(err)
+	}
+	return tk
+}
+
+// testDNMS is Miconi's DNMS task at a coarse time step.
+func testDNMS() task.Task {
+	c := task.DefaultDNMS()
+	c.Dt = 5
+	tk, err := task.NewDNMS(c)
+	if err != nil {
+		panic(err)
+	}
+	return tk
 }
 
 // testGradients is a tangent gradient and a finite-difference one that

@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/plasticnb/plasticnb/plasticlib/rule"
 )
 
 // Ranges over which rule figures show H and its basis functions: the
@@ -78,25 +80,51 @@ func evalH(theta mat.Matrix, r, dx float64) float64 {
 	return h
 }
 
-// checkTheta validates a coefficient matrix: (K+1) x (L+1), finite.
-func checkTheta(fn string, theta mat.Matrix) error {
-	if err := checkMatrix(fn, "theta", theta); err != nil {
-		return err
+// ruleTheta validates a polynomial rule's coefficients and returns them as
+// a matrix: (K+1) x (L+1), K and L at most maxPower, rows of one length,
+// finite values. The error names the rule and the field.
+func ruleTheta(fn string, r rule.Rule) (*mat.Dense, error) {
+	if r.Kind != rule.Polynomial {
+		return nil, fmt.Errorf("plots: %s: rule %q is %v; want a polynomial rule (node perturbation has no coefficients)", fn, r.Name, r.Kind)
 	}
-	if r, c := theta.Dims(); r > maxPower+1 || c > maxPower+1 {
-		return fmt.Errorf("plots: %s: theta is %d x %d; want at most %d x %d (K, L <= %d)", fn, r, c, maxPower+1, maxPower+1, maxPower)
+	if len(r.Theta) == 0 || len(r.Theta[0]) == 0 {
+		return nil, fmt.Errorf("plots: %s: rule %q: Theta is empty", fn, r.Name)
 	}
-	return nil
+	nk, nl := len(r.Theta), len(r.Theta[0])
+	if nk > maxPower+1 || nl > maxPower+1 {
+		return nil, fmt.Errorf("plots: %s: rule %q: Theta is %d x %d; want at most %d x %d (K, L <= %d)", fn, r.Name, nk, nl, maxPower+1, maxPower+1, maxPower)
+	}
+	m := mat.NewDense(nk, nl, nil)
+	for k, row := range r.Theta {
+		if len(row) != nl {
+			return nil, fmt.Errorf("plots: %s: rule %q: Theta[%d] has %d values; want %d, as Theta[0]", fn, r.Name, k, len(row), nl)
+		}
+		for l, v := range row {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("plots: %s: rule %q: Theta[%d][%d] is %v; want a finite number", fn, r.Name, k, l, v)
+			}
+		}
+		m.SetRow(k, row)
+	}
+	return m, nil
 }
 
-// Theta draws the coefficient matrix theta of a three-factor rule
-// H(r, dx) = sum_kl theta_kl r^k dx^l (the paper's figure 1d and the left
-// of 1f): row k (pre power) upwards from 0, column l (post power) to the
-// right, each cell coloured by the diverging map centred on zero and
-// labelled with its value, with a colour bar. theta is (K+1) x (L+1), K and
-// L at most 9.
-func Theta(theta mat.Matrix) (*Figure, error) {
-	if err := checkTheta("Theta", theta); err != nil {
+// ruleLabel is how a figure names a rule.
+func ruleLabel(r rule.Rule) string {
+	if r.Name == "" {
+		return "rule"
+	}
+	return r.Name
+}
+
+// Theta draws the coefficient matrix Theta of a polynomial three-factor
+// rule H(r, dx) = sum_kl Theta[k][l] r^k dx^l (the paper's figure 1d and
+// the left of 1f): row k (pre power) upwards from 0, column l (post power)
+// to the right, each cell coloured by the diverging map centred on zero and
+// labelled with its value, with a colour bar. K and L must be at most 9.
+func Theta(r rule.Rule) (*Figure, error) {
+	theta, err := ruleTheta("Theta", r)
+	if err != nil {
 		return nil, err
 	}
 	nk, nl := theta.Dims()
@@ -107,7 +135,7 @@ func Theta(theta mat.Matrix) (*Figure, error) {
 		}
 	}
 	cm := diverging(absMax)
-	p := newPlot("plasticity-rule coefficients θ", "post power l (Δxˡ)", "pre power k (rᵏ)")
+	p := newPlot("coefficients θ of "+ruleLabel(r), "post power l (Δxˡ)", "pre power k (rᵏ)")
 	p.Add(heatMap(matGrid{theta}, cm, false))
 	p.X.Tick.Marker = intTicks{0, nl - 1}
 	p.Y.Tick.Marker = intTicks{0, nk - 1}
@@ -144,13 +172,14 @@ func Theta(theta mat.Matrix) (*Figure, error) {
 	return f, nil
 }
 
-// HSurface draws the plasticity function H(r, dx) = sum_kl theta_kl r^k dx^l
-// of a rule with coefficients theta ((K+1) x (L+1)) as a heat map over the
-// presynaptic rate r in [-1, 1] and the postsynaptic fluctuation dx in
-// [-2, 2], with a colour bar centred on zero and the axes r = 0 and dx = 0
-// marked (the right of the paper's figure 1f).
-func HSurface(theta mat.Matrix) (*Figure, error) {
-	if err := checkTheta("HSurface", theta); err != nil {
+// HSurface draws the plasticity function H(r, dx) = sum_kl Theta[k][l]
+// r^k dx^l of a polynomial rule as a heat map over the presynaptic rate r
+// in [-1, 1] and the postsynaptic fluctuation dx in [-2, 2], with a colour
+// bar centred on zero and the axes r = 0 and dx = 0 marked (the right of
+// the paper's figure 1f). K and L must be at most 9.
+func HSurface(r rule.Rule) (*Figure, error) {
+	theta, err := ruleTheta("HSurface", r)
+	if err != nil {
 		return nil, err
 	}
 	const n = 121
@@ -158,7 +187,7 @@ func HSurface(theta mat.Matrix) (*Figure, error) {
 		return evalH(theta, r, dx)
 	})
 	cm := diverging(absMax)
-	p := newPlot("learned H(r, Δx)", "presynaptic activity r", "postsynaptic fluctuation Δx")
+	p := newPlot("H(r, Δx) of "+ruleLabel(r), "presynaptic activity r", "postsynaptic fluctuation Δx")
 	p.Add(heatMap(g, cm, true))
 	p.X.Padding, p.Y.Padding = 0, 0
 	axes := draw.LineStyle{Color: grey, Width: thinWidth}
@@ -209,7 +238,7 @@ func BasisGrid(K, L int) (*Figure, error) {
 			f.add(p, x0, y0, x0+cw, y0+ch)
 		}
 	}
-	title := boldStyle(titleSize)
+	title := headStyle(titleSize)
 	f.add(label{f.title, title, 0}, 0, top, 1, 1)
 	axis := textStyle(labelSize)
 	f.add(label{"post power l →", axis, 0}, left, 0, 1, bottom*0.55)

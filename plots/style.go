@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	stdfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/palette"
@@ -25,7 +24,7 @@ const (
 	tickSize   = vg.Length(9.5)
 	legendSize = vg.Length(9.5)
 	cellSize   = vg.Length(8.5) // numbers written inside heat-map cells
-	letterSize = vg.Length(15)  // panel letters of Grid
+	letterSize = vg.Length(17)  // panel letters of Grid
 
 	lineWidth = vg.Length(1.6)
 	thinWidth = vg.Length(0.8)
@@ -131,12 +130,10 @@ func textStyle(size vg.Length) text.Style {
 	}
 }
 
-// boldStyle is textStyle in bold.
-func boldStyle(size vg.Length) text.Style {
-	s := textStyle(size)
-	s.Font.Weight = stdfont.WeightBold
-	return s
-}
+// headStyle is the style of figure titles and panel letters drawn outside
+// plots. It is not bold: gonum/plot v0.17.0's PDF backend registers bold
+// faces under a name it then fails to find ("undefined font").
+func headStyle(size vg.Length) text.Style { return textStyle(size) }
 
 // newPlot returns a plot in the house style.
 func newPlot(title, xLabel, yLabel string) *plot.Plot {

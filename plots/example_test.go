@@ -1,0 +1,210 @@
+package plots_test
+
+import (
+	"bytes"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/plasticnb/plasticnb/plasticlib/rule"
+	"github.com/plasticnb/plasticnb/plasticlib/task"
+	"github.com/plasticnb/plasticnb/plots"
+)
+
+// A notebook cell that ends with a figure shows it inline; Save writes it
+// for a paper, the format chosen by the extension.
+func ExampleTheta() {
+	fig, err := plots.Theta(rule.MiconiCubic())
+	if err != nil {
+		log.Fatal(err)
+	}
+	dir, _ := os.MkdirTemp("", "plots")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "theta.pdf")
+	if err := fig.Save(path, 12*vg.Centimeter, 9*vg.Centimeter); err != nil {
+		log.Fatal(err)
+	}
+	st, _ := os.Stat(path)
+	fmt.Println(fig.Title(), st.Size() > 0)
+	// Output: coefficients θ of miconi-cubic true
+}
+
+func ExampleHSurface() {
+	r, _ := rule.New("learned", 5, 5)
+	r.Theta[0][3] = 0.3 // an odd, supralinear function of dx
+	r.Theta[0][5] = 0.1
+	r.Theta[1][1] = -0.05
+	fig, err := plots.HSurface(r)
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, err := fig.PNG()
+	fmt.Println(fig.Title(), len(b) > 0, err)
+	// Output: H(r, Δx) of learned true <nil>
+}
+
+func ExampleBasisGrid() {
+	fig, err := plots.BasisGrid(3, 3)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(fig.Title())
+	fmt.Println(len(fig.Plots()), "maps")
+	// Output:
+	// basis functions rᵏΔxˡ, K = 3, L = 3
+	// 16 maps
+}
+
+func ExampleGradientCheck() {
+	tangent := []float64{0.12, -0.50, 0.031, 1.7}
+	fd := []float64{0.12, -0.50, 0.031, 1.7000001}
+	fig, err := plots.GradientCheck(tangent, fd)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(fig.Title())
+	// Output:
+	// gradient check
+	// relative error 5.6e-08, worst component 5.9e-08
+}
+
+func ExampleCost() {
+	var pts []plots.CostPoint
+	for _, p := range []int{4, 16} {
+		for _, n := range []int{100, 200, 400} {
+			pts = append(pts, plots.CostPoint{N: n, P: p, Seconds: 2e-9 * float64(p*n*n)})
+		}
+	}
+	fig, err := plots.Cost(pts)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(fig.Title())
+	// Output: cost of tangent propagation vs N and P
+}
+
+func ExampleSpectrum() {
+	before := mat.NewDense(2, 2, []float64{0, 1, -1, 0}) // eigenvalues ±i
+	after := mat.NewDense(2, 2, []float64{0.5, 1, -1, 0.5})
+	fig, err := plots.Spectrum(before, after)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(fig.Title())
+	// Output: eigenvalues of J before and after learning
+}
+
+func ExampleSingularValues() {
+	dW := mat.NewDense(3, 3, []float64{2, 0, 0, 0, 1, 0, 0, 0, 0.1})
+	fig, err := plots.SingularValues(dW)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(fig.Title())
+	// Output:
+	// singular values of ΔJ
+	// top 3: 100.0% of ‖ΔJ‖²
+}
+
+func ExampleTaskSchematic() {
+	tk, err := task.NewDNMS(task.DefaultDNMS())
+	if err != nil {
+		log.Fatal(err)
+	}
+	fig, err := plots.TaskSchematic(tk, 1)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(fig.Title())
+	// Output: task schematic: DNMS (sand: stimuli; blue: scored window, then reward)
+}
+
+// Grid rebuilds a multi-panel figure such as the paper's figure 1; nested
+// grids with explicit letters give rows of different widths.
+func ExampleGrid() {
+	learned, _ := rule.Random(3, 3, 0.2, 7)
+	learned.Name = "learned"
+	theta, _ := plots.Theta(learned)
+	h, _ := plots.HSurface(learned)
+	basis, _ := plots.BasisGrid(3, 3)
+	top, err := plots.Grid(plots.GridConfig{Cols: 2, Widths: []float64{1, 1.2}, Letters: []string{"c", "d"}}, basis, theta)
+	if err != nil {
+		log.Fatal(err)
+	}
+	bottom, err := plots.Grid(plots.GridConfig{Letters: []string{"f"}}, h)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fig, err := plots.Grid(plots.GridConfig{Cols: 1, NoLetters: true, Title: "figure 1"}, top, bottom)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := fig.Encode(&buf, plots.SVG, 24*vg.Centimeter, 20*vg.Centimeter); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(fig.Title(), buf.Len() > 0)
+	// Output: figure 1 true
+}
+
+// MIMEBundle is the kernel's display contract: a cell whose value is a
+// *Figure shows the PNG.
+func ExampleFigure_MIMEBundle() {
+	fig, _ := plots.BasisGrid(1, 1)
+	b := fig.MIMEBundle()
+	_, ok := b["image/png"].(string)
+	fmt.Println(ok, b["text/plain"])
+	// Output: true plots.Figure: basis functions rᵏΔxˡ, K = 1, L = 1
+}
+
+// Plot gives the main gonum/plot plot to adjust before saving.
+func ExampleFigure_Plot() {
+	fig, _ := plots.GradientCheck([]float64{1, 2}, []float64{1, 2})
+	fig.Plot().X.Label.Text = "central differences, h = 1e-5"
+	fmt.Println(fig.Plot().X.Label.Text)
+	// Output: central differences, h = 1e-5
+}
+
+func ExampleFigure_Save() {
+	fig, _ := plots.BasisGrid(2, 2)
+	dir, _ := os.MkdirTemp("", "plots")
+	defer os.RemoveAll(dir)
+	for _, name := range []string{"basis.png", "basis.svg", "basis.pdf"} {
+		path := filepath.Join(dir, name)
+		if err := fig.Save(path, 4*vg.Inch, 4*vg.Inch); err != nil {
+			log.Fatal(err)
+		}
+		st, _ := os.Stat(path)
+		fmt.Println(name, st.Size() > 0)
+	}
+	// Output:
+	// basis.png true
+	// basis.svg true
+	// basis.pdf true
+}
+
+func ExampleFigure_Encode() {
+	fig, _ := plots.BasisGrid(0, 1)
+	var buf bytes.Buffer
+	// 600 x 450 pt is 800 x 600 pixels at the default 96 dpi.
+	if err := fig.Encode(&buf, plots.PNG, 600, 450); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(buf.Len() > 0)
+	// Output: true
+}
+
+func ExampleRuleColor() {
+	same := plots.RuleColor("miconi-cubic") == plots.RuleColor(rule.MiconiCubic().Name)
+	fmt.Println(same, plots.RuleColor("learned") != plots.RuleColor("miconi-cubic"))
+	// Output: true true
+}
+
+func ExampleCategorical() {
+	fmt.Println(plots.Categorical(0) == plots.Categorical(6))
+	// Output: true
+}
