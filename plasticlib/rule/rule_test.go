@@ -140,3 +140,16 @@ func ExampleRule_JSON() {
 	//   "modulation": "mean-error"
 	// }
 }
+
+func ExampleRandom() {
+	r, _ := rule.Random(2, 2, 0.1, 42)
+	r.TauE = 100 // ms: eligibility decays with lambda_e = exp(-dt/100)
+	fmt.Println(r.K(), r.L(), r.Validate(), r.LambdaE(1) < 1)
+	// Output: 2 2 <nil> true
+}
+
+func ExampleNodePert() {
+	r := rule.NodePert()
+	fmt.Println(r.Kind, r.Eta)
+	// Output: node-perturbation 0.001
+}

@@ -206,3 +206,19 @@ func ExampleNewDNMS() {
 	fmt.Println(d.Steps(), d.NumTypes(), tr.Input(100), tr.Input(500), tr.Target[999])
 	// Output: 1000 4 [0 1] [1 0] 0.98
 }
+
+func ExampleNewContext() {
+	x, _ := task.NewContext(task.DefaultContext())
+	var tr task.Trial
+	task.Generate(x, &tr, 3, rand.New(rand.NewPCG(0, 0))) // context 1, attended sign +
+	fmt.Println(x.Steps(), x.NumInputs(), tr.Input(600)[2:], tr.Target[650], tr.EvalStart, tr.EvalEnd)
+	// Output: 700 4 [0 1] 1 500 700
+}
+
+func ExampleNewEvidence() {
+	e, _ := task.NewEvidence(task.DefaultEvidence())
+	var tr task.Trial
+	task.Generate(e, &tr, 0, rand.New(rand.NewPCG(0, 0))) // majority left, easy
+	fmt.Println(e.Steps(), tr.Input(2200)[2], tr.Target[2200], tr.EvalStart)
+	// Output: 2250 1 -1 2100
+}
