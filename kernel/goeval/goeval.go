@@ -1,0 +1,459 @@
+package goeval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"os"
+	"reflect"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+
+	"github.com/plasticnb/plasticnb/kernel/capture"
+	"github.com/plasticnb/plasticnb/kernel/cell"
+	"github.com/plasticnb/plasticnb/kernel/display"
+	"github.com/plasticnb/plasticnb/kernel/symbols"
+)
+
+// Options configures an interpreter. The zero value is ready to use.
+type Options struct {
+	// Stdio, if not nil, is the capture of the process's standard output
+	// and error: while a cell runs, Execute attaches the cell's output to
+	// it, so that what compiled code prints reaches the cell, and the
+	// interpreter writes the cell's own output through it too, so that
+	// both keep their order. If nil, only what interpreted code prints
+	// (fmt.Print*, log, os.Stdout in cells) reaches the cell.
+	Stdio *capture.Stdio
+	// Display sets how values are rendered (plot size). Zero: defaults.
+	Display display.Config
+	// Env is the environment cells see through os.Getenv and friends.
+	// Nil means the process's environment.
+	Env []string
+}
+
+// Interp is a Go interpreter whose state persists from cell to cell. It
+// implements cell.Interpreter.
+type Interp struct {
+	opts Options
+	yi   *interp.Interpreter
+	disp *display.Display
+
+	execMu sync.Mutex // one Execute at a time
+
+	mu   sync.Mutex // guards cur and last
+	cur  *run       // the running cell, or nil
+	last cell.Output
+
+	stdin *stdinReader
+
+	declMu sync.Mutex
+	decls  map[string]*userDecl // the user's top-level declarations, by name
+}
+
+// run is one execution of a cell.
+type run struct {
+	ctx        context.Context
+	out        cell.Output
+	allowStdin bool
+	file       string // the cell's name in positions, cellFile
+
+	mu        sync.Mutex
+	trace     []string // yaegi's panic lines, in the order printed
+	goPanics  []*cell.Error
+	cellEnded bool
+}
+
+// hookPath is the import path of the functions the kernel's source rewrites
+// call; hookName is the name cells import it under.
+const (
+	hookPath = "plasticnb.internal/hook"
+	hookName = "__plasticnb"
+)
+
+// cellFile is the file name of positions in cells: "cell:LINE:COL". It is
+// the same for every cell, as yaegi scopes imports by file name.
+const cellFile = "cell"
+
+// displayPath is the yaegi key of package display's symbols.
+const displayPath = "github.com/plasticnb/plasticnb/kernel/display/display"
+
+// New returns an interpreter with the standard library, gonum, gonum/plot
+// and the project's packages importable, and package display's Show, Clear
+// and Progress bound to its own Display, which publishes to the running
+// cell's output. New takes tens of milliseconds (see doc.go): a kernel can
+// run it concurrently with its socket setup.
+func New(opts Options) (*Interp, error) {
+	ip := &Interp{opts: opts, decls: map[string]*userDecl{}}
+	ip.stdin = &stdinReader{ip: ip}
+	ip.disp = display.NewWithConfig(cellSink{ip}, opts.Display)
+	env := opts.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	ip.yi = interp.New(interp.Options{
+		Stdin:  ip.stdin,
+		Stdout: &streamWriter{ip: ip, name: "stdout"},
+		Stderr: &streamWriter{ip: ip, name: "stderr"},
+		Env:    env,
+		Args:   []string{"plasticnb"},
+	})
+	if err := ip.yi.Use(stdlib.Symbols); err != nil {
+		return nil, fmt.Errorf("goeval: loading the standard library symbols: %w", err)
+	}
+	if err := ip.yi.Use(symbols.Symbols); err != nil {
+		return nil, fmt.Errorf("goeval: loading the package symbols: %w", err)
+	}
+	if err := ip.yi.Use(ip.boundSymbols()); err != nil {
+		return nil, fmt.Errorf("goeval: binding package display: %w", err)
+	}
+	if _, err := ip.yi.Eval(`import ` + hookName + ` "` + hookPath + `"`); err != nil {
+		return nil, fmt.Errorf("goeval: importing the kernel hooks: %w", err)
+	}
+	return ip, nil
+}
+
+// boundSymbols returns the symbols bound to this interpreter: package
+// display's Show, Clear and Progress as methods of ip's Display, and the
+// hooks the source rewrites call.
+func (ip *Interp) boundSymbols() interp.Exports {
+	show := reflect.ValueOf(ip.disp.Show)
+	ex := interp.Exports{
+		displayPath: {
+			"Show":     show,
+			"Clear":    reflect.ValueOf(ip.disp.Clear),
+			"Progress": reflect.ValueOf(ip.disp.Progress),
+		},
+		hookPath + "/hook": {
+			"GoPanic": reflect.ValueOf(ip.goPanic),
+		},
+	}
+	// Interpreted values with a MIMEBundle method reach Show wrapped so
+	// that the compiled side sees the method.
+	ex["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(map[reflect.Value][]reflect.Type{
+		show: {reflect.TypeOf((*display.MIMEBundler)(nil)).Elem()},
+	})}
+	return ex
+}
+
+// Language describes Go for kernel_info_reply.
+func (ip *Interp) Language() cell.LanguageInfo {
+	return cell.LanguageInfo{
+		Name:           "go",
+		Version:        strings.TrimPrefix(runtime.Version(), "go"),
+		MIMEType:       "text/x-go",
+		FileExtension:  ".go",
+		CodeMirrorMode: "go",
+		PygmentsLexer:  "go",
+		Banner: "plasticnb: Go " + strings.TrimPrefix(runtime.Version(), "go") +
+			" cells interpreted by yaegi v0.16.1, with gonum, gonum/plot and plasticlib compiled in",
+	}
+}
+
+func (ip *Interp) current() *run {
+	ip.mu.Lock()
+	defer ip.mu.Unlock()
+	return ip.cur
+}
+
+// output returns the running cell's output, or the last cell's.
+func (ip *Interp) output() cell.Output {
+	ip.mu.Lock()
+	defer ip.mu.Unlock()
+	if ip.cur != nil {
+		return ip.cur.out
+	}
+	return ip.last
+}
+
+// Execute runs a cell: its imports first, then its declarations and
+// statements in order, each run of them as one evaluation. See the package
+// documentation.
+func (ip *Interp) Execute(ctx context.Context, req cell.Request, out cell.Output) cell.Result {
+	ip.execMu.Lock()
+	defer ip.execMu.Unlock()
+	r := &run{ctx: ctx, out: out, allowStdin: req.AllowStdin, file: cellFile}
+	ip.mu.Lock()
+	ip.cur, ip.last = r, out
+	ip.mu.Unlock()
+	ip.stdin.reset()
+	if ip.opts.Stdio != nil {
+		detach := ip.opts.Stdio.Attach(out)
+		defer detach()
+	}
+	defer func() {
+		ip.mu.Lock()
+		ip.cur = nil
+		ip.mu.Unlock()
+		r.mu.Lock()
+		r.cellEnded = true
+		r.mu.Unlock()
+	}()
+
+	var res cell.Result
+	v, hasValue, err := ip.eval(ctx, r, req.Code)
+	switch {
+	case err != nil:
+		res.Err = err
+	case hasValue && !req.Silent:
+		b := ip.disp.Render(v)
+		res.Value = &b
+	}
+	if res.Err == nil {
+		r.mu.Lock()
+		if len(r.goPanics) > 0 {
+			res.Err = r.goPanics[0]
+		}
+		r.mu.Unlock()
+	}
+	if len(req.UserExpressions) > 0 {
+		res.UserExpressions = ip.userExpressions(ctx, r, req.UserExpressions)
+	}
+	return res
+}
+
+// userExpressions evaluates each expression and renders its value.
+func (ip *Interp) userExpressions(ctx context.Context, r *run, exprs map[string]string) map[string]any {
+	m := make(map[string]any, len(exprs))
+	for name, src := range exprs {
+		if _, err := parser.ParseExpr(src); err != nil {
+			m[name] = &cell.Error{Name: "SyntaxError", Value: err.Error()}
+			continue
+		}
+		v, ok, err := ip.eval(ctx, r, src)
+		switch {
+		case err != nil:
+			m[name] = err
+		case !ok:
+			m[name] = &cell.Error{Name: "ValueError", Value: "the expression has no value"}
+		default:
+			m[name] = ip.disp.Render(v)
+		}
+	}
+	return m
+}
+
+// compiled is one part of a cell, parsed and rewritten.
+type compiled struct {
+	kind partKind
+	node ast.Node // *ast.File for imports and declarations, *ast.BlockStmt for statements
+	// value: the part ends with an expression statement whose value is
+	// the cell's value.
+	value bool
+}
+
+// eval parses the whole cell, then compiles and runs its parts in order.
+// It returns the value of the cell's trailing expression, if any.
+func (ip *Interp) eval(ctx context.Context, r *run, code string) (v any, hasValue bool, cerr *cell.Error) {
+	parts := splitCell(code)
+	var progs []compiled
+	for i, p := range parts {
+		c, err := ip.parsePart(r.file, code, p)
+		if err != nil {
+			return nil, false, compileError(err)
+		}
+		c.value = c.value && i == len(parts)-1
+		progs = append(progs, c)
+	}
+	ip.recordDecls(progs)
+	for _, c := range progs {
+		prog, err := ip.compile(c.node)
+		if err != nil {
+			return nil, false, compileError(err)
+		}
+		rv, err := ip.yi.ExecuteWithContext(ctx, prog)
+		if err != nil {
+			return nil, false, ip.runError(ctx, r, err)
+		}
+		if c.value && rv.IsValid() && rv.CanInterface() {
+			v, hasValue = rv.Interface(), true
+			switch v.(type) {
+			case *display.Handle, *display.ProgressBar:
+				// display.Show(x) and display.Progress(...) have shown
+				// their output already.
+				v, hasValue = nil, false
+			}
+		}
+	}
+	return v, hasValue, nil
+}
+
+// compile compiles a part, turning a panic of yaegi's compiler into an
+// error.
+func (ip *Interp) compile(n ast.Node) (prog *interp.Program, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			err = fmt.Errorf("the interpreter failed on this code: %v", x)
+		}
+	}()
+	return ip.yi.CompileAST(n)
+}
+
+// parsePart parses one part of the cell into the interpreter's file set,
+// with positions naming the cell's lines and columns, and applies the
+// source rewrites.
+func (ip *Interp) parsePart(file, code string, p part) (compiled, error) {
+	line, col := lineCol(code, p.start)
+	directive := fmt.Sprintf("//line %s:%d:%d\n", file, line, col)
+	text := code[p.start:p.end]
+	fset := ip.yi.FileSet()
+	mode := parser.ParseComments | parser.DeclarationErrors
+	if p.kind == partStmt {
+		src := "package main; func main() {\n" + directive + text + "\n}"
+		f, err := parser.ParseFile(fset, file, src, mode)
+		if err != nil {
+			return compiled{}, err
+		}
+		body := f.Decls[0].(*ast.FuncDecl).Body
+		c := compiled{kind: p.kind, node: body}
+		if n := len(body.List); n > 0 {
+			if es, ok := body.List[n-1].(*ast.ExprStmt); ok && showsValue(es.X) {
+				c.value = true
+			}
+		}
+		rewrite(fset, body)
+		return c, nil
+	}
+	src := "package main\n" + directive + text + "\n"
+	f, err := parser.ParseFile(fset, file, src, mode)
+	if err != nil {
+		return compiled{}, err
+	}
+	rewrite(fset, f)
+	return compiled{kind: p.kind, node: f}, nil
+}
+
+// showsValue reports whether a trailing expression statement shows its
+// value: not a call of a printing function (fmt.Print*, fmt.Fprint*,
+// log.*, print, println), whose results nobody wants to see.
+func showsValue(x ast.Expr) bool {
+	call, ok := x.(*ast.CallExpr)
+	if !ok {
+		return true
+	}
+	switch fn := call.Fun.(type) {
+	case *ast.Ident:
+		return fn.Name != "print" && fn.Name != "println"
+	case *ast.SelectorExpr:
+		pkg, ok := fn.X.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		switch pkg.Name {
+		case "fmt":
+			return !strings.HasPrefix(fn.Sel.Name, "Print") && !strings.HasPrefix(fn.Sel.Name, "Fprint")
+		case "log":
+			return false
+		}
+	}
+	return true
+}
+
+// lineCol returns the 1-based line and column (in bytes) of offset off.
+func lineCol(code string, off int) (line, col int) {
+	line = 1 + strings.Count(code[:off], "\n")
+	col = off - strings.LastIndexByte(code[:off], '\n')
+	return line, col
+}
+
+// compileError converts a parse or compile error.
+func compileError(err error) *cell.Error {
+	var list scanner.ErrorList
+	if errors.As(err, &list) && len(list) > 0 {
+		e := &cell.Error{Name: "CompileError", Value: list[0].Error()}
+		for _, x := range list {
+			e.Traceback = append(e.Traceback, x.Error())
+		}
+		if len(list) > 1 {
+			e.Value += fmt.Sprintf(" (and %d more errors)", len(list)-1)
+		}
+		return e
+	}
+	msg := err.Error()
+	return &cell.Error{Name: "CompileError", Value: msg, Traceback: []string{msg}}
+}
+
+// panicLine matches the lines yaegi prints on its standard error while a
+// panic unwinds interpreted frames: "cell[3]:2:5: panic: main.f(...)".
+var panicLine = regexp.MustCompile(`^(\S+:\d+:\d+): panic: (.*)\(\.\.\.\)\n?$`)
+
+// runError converts an error of a running cell: an interrupt, a panic, or
+// an error returned by the interpreter.
+func (ip *Interp) runError(ctx context.Context, r *run, err error) *cell.Error {
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return &cell.Error{Name: "Interrupted", Value: "the cell was interrupted",
+			Traceback: []string{"Interrupted: the cell was interrupted"}}
+	}
+	r.mu.Lock()
+	trace := r.trace
+	r.trace = nil
+	r.mu.Unlock()
+	var p interp.Panic
+	if errors.As(err, &p) {
+		return panicError("panic", p.Value, trace)
+	}
+	msg := err.Error()
+	if strings.HasPrefix(msg, r.file+":") {
+		return &cell.Error{Name: "CompileError", Value: msg, Traceback: []string{msg}}
+	}
+	return panicError("panic", msg, trace)
+}
+
+// panicError builds the error of a panic: its value and the interpreted
+// frames it went through, innermost first.
+func panicError(name string, value any, trace []string) *cell.Error {
+	msg := fmt.Sprint(value)
+	if e, ok := value.(error); ok {
+		msg = e.Error()
+	}
+	e := &cell.Error{Name: name, Value: msg, Traceback: []string{name + ": " + msg}}
+	for _, l := range trace {
+		if m := panicLine.FindStringSubmatch(l); m != nil {
+			fn := strings.TrimPrefix(m[2], "main.")
+			if fn == "main" {
+				fn = "cell"
+			}
+			e.Traceback = append(e.Traceback, fmt.Sprintf("    %s in %s", m[1], fn))
+		}
+	}
+	return e
+}
+
+// goPanic is called by the recover that the rewrite of go statements adds
+// to each goroutine a cell starts.
+func (ip *Interp) goPanic(v any) {
+	r := ip.current()
+	if r == nil {
+		ip.reportLatePanic(v)
+		return
+	}
+	r.mu.Lock()
+	trace := r.trace
+	r.trace = nil
+	e := panicError("panic", v, trace)
+	e.Value = "in a goroutine: " + e.Value
+	e.Traceback[0] = "panic in a goroutine: " + fmt.Sprint(v)
+	ended := r.cellEnded
+	if !ended {
+		r.goPanics = append(r.goPanics, e)
+	}
+	r.mu.Unlock()
+	if ended {
+		ip.reportLatePanic(v)
+	}
+}
+
+// reportLatePanic reports a panic of a goroutine that outlived its cell on
+// the last cell's standard error.
+func (ip *Interp) reportLatePanic(v any) {
+	if out := ip.output(); out != nil {
+		out.Stream("stderr", fmt.Sprintf("panic in a goroutine started by an earlier cell (recovered): %v\n", v))
+	}
+}
