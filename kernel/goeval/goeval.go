@@ -114,7 +114,16 @@ func New(opts Options) (*Interp, error) {
 	if err := ip.yi.Use(ip.boundSymbols()); err != nil {
 		return nil, fmt.Errorf("goeval: binding package display: %w", err)
 	}
-	if _, err := ip.yi.Eval(`import ` + hookName + ` "` + hookPath + `"`); err != nil {
+	// The hooks are imported under the cells' file name: yaegi scopes
+	// imports by file name.
+	hook, err := parser.ParseFile(ip.yi.FileSet(), cellFile, "package main\nimport "+hookName+` "`+hookPath+`"`, 0)
+	if err == nil {
+		var prog *interp.Program
+		if prog, err = ip.compile(hook); err == nil {
+			_, err = ip.yi.Execute(prog)
+		}
+	}
+	if err != nil {
 		return nil, fmt.Errorf("goeval: importing the kernel hooks: %w", err)
 	}
 	return ip, nil
@@ -309,7 +318,7 @@ func (ip *Interp) parsePart(file, code string, p part) (compiled, error) {
 		src := "package main; func main() {\n" + directive + text + "\n}"
 		f, err := parser.ParseFile(fset, file, src, mode)
 		if err != nil {
-			return compiled{}, err
+			return compiled{}, atEnd(err, code, p)
 		}
 		body := f.Decls[0].(*ast.FuncDecl).Body
 		c := compiled{kind: p.kind, node: body}
@@ -324,10 +333,27 @@ func (ip *Interp) parsePart(file, code string, p part) (compiled, error) {
 	src := "package main\n" + directive + text + "\n"
 	f, err := parser.ParseFile(fset, file, src, mode)
 	if err != nil {
-		return compiled{}, err
+		return compiled{}, atEnd(err, code, p)
 	}
 	rewrite(fset, f)
 	return compiled{kind: p.kind, node: f}, nil
+}
+
+// atEnd rewrites parse errors found in the wrapper after the part (its
+// closing brace) into "unexpected end of the cell" at the part's end.
+func atEnd(err error, code string, p part) error {
+	var list scanner.ErrorList
+	if !errors.As(err, &list) {
+		return err
+	}
+	line, col := lineCol(code, p.end)
+	for _, e := range list {
+		if e.Pos.Line > line || e.Pos.Line == line && e.Pos.Column > col {
+			e.Pos.Line, e.Pos.Column = line, col
+			e.Msg = "unexpected end of the cell (" + e.Msg + ")"
+		}
+	}
+	return list
 }
 
 // showsValue reports whether a trailing expression statement shows its

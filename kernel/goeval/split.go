@@ -47,6 +47,7 @@ func splitCell(code string) []part {
 	depth := 0
 	unitStart := 0 // where the current unit's text starts (after the previous one)
 	var toks []token.Token
+	header := false // in the header of a for, if or switch: its semicolons do not end the unit
 	// flush ends the current unit at end; the next starts at next.
 	flush := func(end, next int) {
 		if len(toks) > 0 {
@@ -62,14 +63,23 @@ func splitCell(code string) []part {
 		}
 		off := file.Offset(pos)
 		switch tok {
-		case token.LPAREN, token.LBRACK, token.LBRACE:
+		case token.LBRACE:
+			if depth == 0 {
+				header = false
+			}
+			depth++
+		case token.LPAREN, token.LBRACK:
 			depth++
 		case token.RPAREN, token.RBRACK, token.RBRACE:
 			depth--
 		case token.SEMICOLON:
-			if depth == 0 {
+			if depth == 0 && !header {
 				flush(off, off+1)
 				continue
+			}
+		case token.FOR, token.IF, token.SWITCH:
+			if depth == 0 && len(toks) == 0 {
+				header = true
 			}
 		}
 		if len(toks) < 16 {

@@ -1,0 +1,208 @@
+package goeval
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/plasticnb/plasticnb/kernel/cell"
+)
+
+// step is one cell of a scenario and what it must produce.
+type step struct {
+	code   string
+	value  string // Result.Value summary: "mimes|text/plain"; "" for none
+	err    string // prefix of "Name: Value" of Result.Err; "" for none
+	trace  string // a line the traceback must contain
+	stdout string // all stdout text
+	stderr string // all stderr text
+	events string // if set: the kinds of all events, space separated
+	stdin  bool   // AllowStdin
+	inputs []string
+}
+
+// corpus is the cell corpus: scenarios run in order on one interpreter
+// each, state carrying over from cell to cell.
+var corpus = []struct {
+	name  string
+	steps []step
+}{
+	{"state across cells", []step{
+		{code: "x := 41", value: ""},
+		{code: "x + 1", value: "text/plain|42"},
+		{code: "x++\nx", value: "text/plain|42"},
+		{code: `s := "hi"` + "\ns", value: "text/plain|hi"},
+	}},
+	{"redefinition", []step{
+		{code: "func f() int { return 1 }\nf()", value: "text/plain|1"},
+		{code: `func f() string { return "two" }` + "\nf()", value: "text/plain|two"},
+		{code: "v := 1", value: ""},
+		{code: `v := "now a string"` + "\nv", value: "text/plain|now a string"},
+		{code: "type P struct{ X int }\nP{1}", value: "text/plain|{X:1}"},
+		// yaegi keeps the first definition of a type (see doc.go).
+		{code: "type P struct{ X, Y int }\nP{1, 2}", err: "CompileError: cell:2:6: too many values"},
+	}},
+	{"imports, declarations and statements mixed", []step{
+		{code: "a := 2\nimport \"fmt\"\nfunc double(x int) int { return 2 * x }\nb := double(a)\nimport \"strings\"\nfmt.Println(strings.Repeat(\"ab\", b))\ntype T struct{ N int }\nfunc (t T) Twice() int { return double(t.N) }\nT{b}.Twice()",
+			stdout: "abababab\n", value: "text/plain|8"},
+		{code: "fmt.Println(a, b)", stdout: "2 4\n", value: ""},
+		{code: "func Max[T int | float64](a, b T) T {\n  if a > b {\n    return a\n  }\n  return b\n}\nMax(1.5, 2.5)", value: "text/plain|2.5"},
+	}},
+	{"printing calls show no value", []step{
+		{code: `import "fmt"` + "\n" + `fmt.Println("a")` + "\n" + `fmt.Printf("%d\n", 2)`, stdout: "a\n2\n", value: ""},
+		{code: `import "log"` + "\nlog.SetFlags(0)\nlog.Print(\"to stderr\")", stderr: "to stderr\n", value: ""},
+	}},
+	{"compile errors name the cell line and column", []step{
+		{code: "x := 1\ny := x +\n", err: "CompileError: cell:3:1: unexpected end of the cell"},
+		{code: "a := 1\n\n   b := a + undefinedName", err: "CompileError: cell:3:"},
+		{code: "func f() {\n  return 1\n}", err: "CompileError: cell:2:"},
+		{code: "q := 5\nq", value: "text/plain|5"},
+	}},
+	{"panics are errors with a traceback; state survives", []step{
+		{code: "keep := 7\nfunc boom() { panic(\"boom\") }\nfunc outer() { boom() }", value: ""},
+		{code: "outer()", err: "panic: boom", trace: "in boom"},
+		{code: "var m map[string]int\nm[\"a\"] = 1", err: "panic: assignment to entry in nil map"},
+		{code: "s := []int{1}\ni := 3\ns[i]", err: "panic:", trace: "panic:"},
+		{code: "type N struct{ v int }\nvar np *N\nnp.v", err: "panic:"},
+		{code: "keep", value: "text/plain|7"},
+	}},
+	{"a panic in a goroutine is recovered and reported", []step{
+		{code: "import \"sync\"\nvar wg sync.WaitGroup\nwg.Add(1)\ngo func() {\n  defer wg.Done()\n  panic(\"in goroutine\")\n}()\nwg.Wait()", err: "panic: in a goroutine: in goroutine"},
+		{code: "func work(ch chan int, n int) { if n == 2 { panic(\"two\") }; ch <- n }\nch := make(chan int)\ngo work(ch, 1)\n<-ch", value: "text/plain|1"},
+		{code: "done := make(chan bool)\nfunc w2(n int) { defer func() { done <- true }(); if n == 2 { panic(\"two\") } }\ngo w2(2)\n<-done", err: "panic: in a goroutine: two"},
+		{code: "1 + 1", value: "text/plain|2"},
+	}},
+	{"goroutine arguments are evaluated at the go statement", []step{
+		{code: "import \"fmt\"\nres := make(chan int, 3)\nfunc put(n int) { res <- n }\nfor i := 0; i < 3; i++ { go put(i * 10) }\nsum := 0\nfor k := 0; k < 3; k++ { sum += <-res }\nfmt.Println(sum)", stdout: "30\n"},
+	}},
+	{"closures made in loops see their own iteration (Go 1.22)", []step{
+		{code: "var fs []func() int\nfor i := 0; i < 3; i++ { fs = append(fs, func() int { return i }) }\n[]int{fs[0](), fs[1](), fs[2]()}", value: "text/plain|[0 1 2]"},
+		{code: "var gs []func() int\nfor _, v := range []int{1, 2, 3} {\n  x := v*100 + v\n  gs = append(gs, func() int { return x })\n}\n[]int{gs[0](), gs[1](), gs[2]()}", value: "text/plain|[101 202 303]"},
+		{code: "count := 0\nfor i := 0; i < 3; i++ { inc := func() { count += i }; inc() }\ncount", value: "text/plain|3"},
+	}},
+	{"closures passed to compiled code (yaegi issue 1634)", []step{
+		{code: "import \"sort\"\nvar out []int\nfor _, k := range []int{3, 1, 2} {\n  xs := []int{k, k - 10}\n  sort.Slice(xs, func(a, b int) bool { return xs[a] < xs[b] })\n  out = append(out, xs[0])\n}\nout", value: "text/plain|[-7 -9 -8]"},
+		{code: "import \"gonum.org/v1/plot/plotter\"\nvar fns []*plotter.Function\nfor i := 1; i <= 3; i++ { fns = append(fns, plotter.NewFunction(func(x float64) float64 { return float64(i) * x })) }\n[]float64{fns[0].F(1), fns[1].F(1), fns[2].F(1)}", value: "text/plain|[1 2 3]"},
+	}},
+	{"short variable redeclaration", []step{
+		{code: "import \"errors\"\nfunc sv() (i int, err error) {\n  r, err := 1, errors.New(\"test\")\n  i = r\n  return\n}\n_, e := sv()\ne != nil", value: "text/plain|true"},
+		{code: "import \"strconv\"\nn, err := strconv.Atoi(\"12\")\nm, err := strconv.Atoi(\"x\")\n[]any{n, m, err != nil}", value: "text/plain|[12 0 true]"},
+	}},
+	{"standard output streams in order", []step{
+		{code: "import \"fmt\"\nimport \"log\"\nlog.SetFlags(0)\nfmt.Println(\"one\")\nlog.Print(\"two\")\nfmt.Println(\"three\")", events: "stdout stderr stdout"},
+	}},
+	{"stdin", []step{
+		{code: "import \"fmt\"\nvar name string\nfmt.Scanln(&name)\nname", stdin: true, inputs: []string{"Ada"}, value: "text/plain|Ada"},
+		{code: "var word string\n_, err := fmt.Scanln(&word)\nerr", value: "text/plain|standard input is not available: the frontend does not allow input requests (allow_stdin is false)"},
+	}},
+	{"rich values", []step{
+		{code: "import \"github.com/plasticnb/plasticnb/kernel/display\"\ndisplay.Markdown(\"# Title\")", value: "text/markdown,text/plain|# Title"},
+		{code: "display.HTML(\"<b>b</b>\")", value: "text/html,text/plain|<b>b</b>"},
+		{code: "import \"gonum.org/v1/plot\"\nimport \"gonum.org/v1/plot/plotter\"\np := plot.New()\np.Title.Text = \"sine\"\nf := plotter.NewFunction(func(x float64) float64 { return x * x })\np.Add(f)\np", value: "image/png,text/plain|<sine, 800x600 PNG>"},
+		{code: "import \"image\"\nimage.NewRGBA(image.Rect(0, 0, 4, 3))", value: "image/png,text/plain|<image 4x3>"},
+		{code: "type Card struct{ Name string }\nfunc (c Card) MIMEBundle() map[string]any { return map[string]any{\"text/html\": \"<i>\" + c.Name + \"</i>\"} }\ndisplay.Show(Card{\"ace\"})", events: "display"},
+	}},
+	{"display Show, Update, Clear and Progress", []step{
+		{code: "import \"github.com/plasticnb/plasticnb/kernel/display\"\nh := display.Show(\"first\")\nh.Update(\"second\")\ndisplay.Clear(true)", events: "display update clear"},
+		{code: "bar := display.Progress(10, \"train\")\nfor i := 0; i < 10; i++ { bar.Add(1) }\nbar.Done()\nbar.Count()", value: "text/plain|10"},
+	}},
+}
+
+func TestCorpus(t *testing.T) {
+	for _, sc := range corpus {
+		t.Run(sc.name, func(t *testing.T) {
+			ip := newInterp(t)
+			for i, st := range sc.steps {
+				rec := &recorder{inputs: st.inputs}
+				res := ip.Execute(context.Background(), cell.Request{Code: st.code, AllowStdin: st.stdin, ExecutionCount: i + 1}, rec)
+				checkStep(t, i, st, res, rec.snapshot())
+			}
+		})
+	}
+}
+
+func checkStep(t *testing.T, i int, st step, res cell.Result, events []event) {
+	t.Helper()
+	got := ""
+	if res.Value != nil {
+		got = bundleSummary(*res.Value)
+	}
+	if got != st.value && !(st.value == "" && st.err != "") {
+		t.Errorf("cell %d %q: value %q; want %q (err %v)", i+1, st.code, got, st.value, res.Err)
+	}
+	errText := ""
+	if res.Err != nil {
+		errText = res.Err.Name + ": " + res.Err.Value
+	}
+	if (st.err == "") != (res.Err == nil) || !strings.HasPrefix(errText, st.err) {
+		t.Errorf("cell %d %q: error %q; want prefix %q", i+1, st.code, errText, st.err)
+	}
+	if st.trace != "" && (res.Err == nil || !strings.Contains(strings.Join(res.Err.Traceback, "\n"), st.trace)) {
+		t.Errorf("cell %d %q: traceback %q lacks %q", i+1, st.code, res.Err, st.trace)
+	}
+	var stdout, stderr strings.Builder
+	var kinds []string
+	for _, e := range events {
+		kinds = append(kinds, e.Kind)
+		switch e.Kind {
+		case "stdout":
+			stdout.WriteString(e.Text)
+		case "stderr":
+			stderr.WriteString(e.Text)
+		}
+	}
+	if stdout.String() != st.stdout && !(st.stdout == "" && st.events != "") {
+		t.Errorf("cell %d %q: stdout %q; want %q", i+1, st.code, stdout.String(), st.stdout)
+	}
+	if stderr.String() != st.stderr && st.events == "" {
+		t.Errorf("cell %d %q: stderr %q; want %q", i+1, st.code, stderr.String(), st.stderr)
+	}
+	if st.events != "" && strings.Join(kinds, " ") != st.events {
+		t.Errorf("cell %d %q: events %v; want %s", i+1, st.code, events, st.events)
+	}
+}
+
+// TestInterruptEndlessLoop checks that cancelling the context stops a
+// cell busy in "for {}" and that the interpreter stays usable.
+func TestInterruptEndlessLoop(t *testing.T) {
+	ip := newInterp(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan struct{})
+	rec := &startRecorder{started: started}
+	done := make(chan cell.Result)
+	go func() {
+		done <- ip.Execute(ctx, cell.Request{Code: "import \"fmt\"\nfmt.Println(\"start\")\nn := 0\nfor { n++ }"}, rec)
+	}()
+	<-started
+	cancel()
+	select {
+	case res := <-done:
+		if res.Err == nil || res.Err.Name != "Interrupted" {
+			t.Fatalf("interrupted cell: err %v; want Interrupted", res.Err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("cell not interrupted within 5 s")
+	}
+	res := ip.Execute(context.Background(), cell.Request{Code: "40 + 2"}, &recorder{})
+	if res.Err != nil || res.Value == nil || res.Value.Data["text/plain"] != "42" {
+		t.Fatalf("after interrupt: %+v", res)
+	}
+}
+
+// startRecorder closes started at the first stream output.
+type startRecorder struct {
+	recorder
+	started chan struct{}
+	once    bool
+}
+
+func (r *startRecorder) Stream(name, text string) {
+	r.recorder.Stream(name, text)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.once {
+		r.once = true
+		close(r.started)
+	}
+}
