@@ -7,6 +7,8 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/plasticnb/plasticnb/plasticlib/eval"
+	"github.com/plasticnb/plasticnb/plasticlib/learn"
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
 	"github.com/plasticnb/plasticnb/plasticlib/task"
 	"github.com/plasticnb/plasticnb/plots"
@@ -59,6 +61,60 @@ func errorCases() []errorCase {
 		{"SingularValues empty", func() (*plots.Figure, error) { return plots.SingularValues(&mat.Dense{}) }, "dW is empty"},
 		{"TaskSchematic nil", func() (*plots.Figure, error) { return plots.TaskSchematic(nil, 1) }, "tk is nil"},
 		{"TaskSchematic invalid", func() (*plots.Figure, error) { return plots.TaskSchematic(badTask, 1) }, "NumTypes"},
+		{"LearningCurves empty", func() (*plots.Figure, error) { return plots.LearningCurves(plots.CurveConfig{}) }, "runs is empty"},
+		{"LearningCurves no name", func() (*plots.Figure, error) {
+			return plots.LearningCurves(plots.CurveConfig{}, plots.Runs{Histories: []*learn.History{{Errors: []float64{1}}}})
+		}, "runs[0].Name is empty"},
+		{"LearningCurves no seeds", func() (*plots.Figure, error) { return plots.LearningCurves(plots.CurveConfig{}, plots.Runs{Name: "a"}) }, "Histories is empty"},
+		{"LearningCurves nil history", func() (*plots.Figure, error) {
+			return plots.LearningCurves(plots.CurveConfig{}, plots.Runs{Name: "a", Histories: []*learn.History{nil}})
+		}, "Histories[0] is nil"},
+		{"LearningCurves NaN", func() (*plots.Figure, error) {
+			return plots.LearningCurves(plots.CurveConfig{}, plots.Runs{Name: "a", Histories: []*learn.History{{Errors: []float64{1}}, {Errors: []float64{1, nan}}}})
+		}, "Histories[1].Errors[1] is NaN"},
+		{"LearningCurves empty errors", func() (*plots.Figure, error) {
+			return plots.LearningCurves(plots.CurveConfig{}, plots.Runs{Name: "a", Histories: []*learn.History{{}}})
+		}, "Histories[0].Errors is empty"},
+		{"LearningCurves criterion", func() (*plots.Figure, error) {
+			return plots.LearningCurves(plots.CurveConfig{Criterion: eval.Criterion{Window: -1}}, plots.Runs{Name: "a", Histories: []*learn.History{{Errors: []float64{1}}}})
+		}, "CurveConfig.Criterion"},
+		{"EpisodesToCriterion empty", func() (*plots.Figure, error) { return plots.EpisodesToCriterion() }, "groups is empty"},
+		{"EpisodesToCriterion no runs", func() (*plots.Figure, error) { return plots.EpisodesToCriterion(plots.Outcomes{Name: "a"}) }, "groups[0] (a): Runs is empty"},
+		{"EpisodesToCriterion negative", func() (*plots.Figure, error) {
+			return plots.EpisodesToCriterion(plots.Outcomes{Name: "a", Runs: []eval.Outcome{{Episodes: 3}, {Episodes: -1}}})
+		}, "Runs[1].Episodes = -1"},
+		{"EligibilityTraces empty", func() (*plots.Figure, error) { return plots.EligibilityTraces(nil) }, "traces is empty"},
+		{"EligibilityTraces nil values", func() (*plots.Figure, error) { return plots.EligibilityTraces(nil, learn.Trace{}) }, "traces[0].Values is nil"},
+		{"EligibilityTraces synapses", func() (*plots.Figure, error) {
+			return plots.EligibilityTraces(nil, learn.Trace{Values: mat.NewDense(3, 2, nil), Synapses: [][2]int{{0, 1}}})
+		}, "one per traces[0].Synapses"},
+		{"EligibilityTraces steps", func() (*plots.Figure, error) {
+			return plots.EligibilityTraces(testDNMS(), learn.Trace{Values: mat.NewDense(3, 1, nil), Synapses: [][2]int{{0, 1}}})
+		}, "tk has 200 steps"},
+		{"EligibilityTraces NaN", func() (*plots.Figure, error) {
+			return plots.EligibilityTraces(nil, learn.Trace{Values: mat.NewDense(2, 1, []float64{0, nan}), Synapses: [][2]int{{0, 1}}})
+		}, "traces[0].Values[1][0] is NaN"},
+		{"Activity nil", func() (*plots.Figure, error) { return plots.Activity(nil, learn.Activity{}) }, "a.Rates is nil"},
+		{"Activity output", func() (*plots.Figure, error) {
+			return plots.Activity(nil, learn.Activity{Rates: mat.NewDense(3, 2, nil), Output: []float64{1, 2}})
+		}, "a.Output has 2 values; want 3"},
+		{"Activity target NaN", func() (*plots.Figure, error) {
+			return plots.Activity(nil, learn.Activity{Rates: mat.NewDense(2, 2, nil), Output: []float64{1, 2}, Target: []float64{nan, 0}})
+		}, "a.Target[0] is NaN"},
+		{"MetaTraining empty", func() (*plots.Figure, error) { return plots.MetaTraining(plots.MetaCurves{}) }, "MetaCurves.TrainObjective is empty"},
+		{"MetaTraining lengths", func() (*plots.Figure, error) {
+			return plots.MetaTraining(plots.MetaCurves{TrainObjective: []float64{1, 2}, EvalPerformance: []float64{1}})
+		}, "MetaCurves.EvalPerformance has 1 values; want 2"},
+		{"MetaTraining NaN", func() (*plots.Figure, error) {
+			return plots.MetaTraining(plots.MetaCurves{TrainObjective: []float64{1, 2}, EvalObjective: []float64{1, nan}})
+		}, "MetaCurves.EvalObjective[1] is NaN"},
+		{"CoefficientTrajectories empty", func() (*plots.Figure, error) { return plots.CoefficientTrajectories(nil) }, "thetas is empty"},
+		{"CoefficientTrajectories shape", func() (*plots.Figure, error) {
+			return plots.CoefficientTrajectories([][][]float64{{{1, 2}}, {{1}}})
+		}, "thetas[1][0] has 1 values; want 2"},
+		{"CoefficientTrajectories NaN", func() (*plots.Figure, error) {
+			return plots.CoefficientTrajectories([][][]float64{{{1, 2}}, {{1, nan}}})
+		}, "thetas[1][0][1] is NaN"},
 		{"Grid empty", func() (*plots.Figure, error) { return plots.Grid(plots.GridConfig{}) }, "panels is empty"},
 		{"Grid cols", func() (*plots.Figure, error) { return plots.Grid(plots.GridConfig{Cols: -1}, fig) }, "GridConfig.Cols"},
 		{"Grid widths", func() (*plots.Figure, error) { return plots.Grid(plots.GridConfig{Widths: []float64{1, 2}}, fig) }, "GridConfig.Widths"},

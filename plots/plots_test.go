@@ -2,6 +2,7 @@ package plots_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"image/png"
 	"math"
@@ -15,6 +16,9 @@ import (
 	"gonum.org/v1/plot/cmpimg"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/plasticnb/plasticnb/plasticlib/eval"
+	"github.com/plasticnb/plasticnb/plasticlib/learn"
+	"github.com/plasticnb/plasticnb/plasticlib/network"
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
 	"github.com/plasticnb/plasticnb/plasticlib/task"
 	"github.com/plasticnb/plasticnb/plots"
@@ -46,6 +50,20 @@ func goldenCases() []goldenCase {
 		{name: "gradcheck", build: func() (*plots.Figure, error) { t, f := testGradients(12, 3); return plots.GradientCheck(t, f) }},
 		{name: "cost", build: func() (*plots.Figure, error) { return plots.Cost(testCost()) }, w: 16 * vg.Centimeter},
 		{name: "spectrum", build: func() (*plots.Figure, error) { a, b := testJ(30, 4); return plots.Spectrum(a, b) }},
+		{name: "curves", build: func() (*plots.Figure, error) {
+			return plots.LearningCurves(plots.CurveConfig{}, testRuns("miconi-cubic", 800, 5, 1), testRuns("learned", 450, 5, 2))
+		}},
+		{name: "curves_error", build: func() (*plots.Figure, error) {
+			return plots.LearningCurves(plots.CurveConfig{Error: true}, testRuns("eh", 600, 3, 3))
+		}},
+		{name: "criterion", build: func() (*plots.Figure, error) { return plots.EpisodesToCriterion(testOutcomes()...) }},
+		{name: "traces", build: func() (*plots.Figure, error) {
+			h := testHistory()
+			return plots.EligibilityTraces(testDNMS(), h.Traces...)
+		}, h: 12 * vg.Centimeter},
+		{name: "activity", build: func() (*plots.Figure, error) { return plots.Activity(testDNMS(), testHistory().Activity[0]) }},
+		{name: "meta", build: func() (*plots.Figure, error) { return plots.MetaTraining(testMeta()) }, w: 16 * vg.Centimeter},
+		{name: "trajectories", build: func() (*plots.Figure, error) { return plots.CoefficientTrajectories(testTrajectories()) }},
 		{name: "singular", build: func() (*plots.Figure, error) {
 			a, b := testJ(30, 4)
 			var d mat.Dense
@@ -240,6 +258,91 @@ func testGradients(n int, seed uint64) (tangent, fd []float64) {
 		fd[i] = tangent[i] * (1 + 1e-3*rng.NormFloat64())
 	}
 	return tangent, fd
+}
+
+// testRuns is a set of synthetic learning runs: errors that fall from
+// about 1 to about 0.2 around episode mid, different per seed.
+func testRuns(name string, mid float64, seeds int, seed uint64) plots.Runs {
+	rng := rand.New(rand.NewPCG(seed, 4))
+	r := plots.Runs{Name: name}
+	for s := 0; s < seeds; s++ {
+		m := mid * (0.8 + 0.4*rng.Float64())
+		n := int(2 * mid)
+		h := &learn.History{Errors: make([]float64, n)}
+		for k := range h.Errors {
+			p := 1 / (1 + math.Exp(-(float64(k)-m)/(mid/8)))
+			h.Errors[k] = math.Abs(1.1-0.9*p + 0.25*rng.NormFloat64())
+		}
+		r.Histories = append(r.Histories, h)
+	}
+	return r
+}
+
+// testOutcomes is episodes to criterion of three conditions, like the
+// paper's figure 1h, with censored runs.
+func testOutcomes() []plots.Outcomes {
+	rng := rand.New(rand.NewPCG(5, 5))
+	groups := []plots.Outcomes{{Name: "miconi-cubic"}, {Name: "learned, random J"}, {Name: "learned, random x0"}}
+	for g := range groups {
+		for k := 0; k < 10; k++ {
+			e := int(1050 - 400*float64(min(g, 1)) + 150*rng.NormFloat64())
+			o := eval.Outcome{Episodes: e}
+			if k == 9 && g > 0 {
+				o = eval.Outcome{Episodes: 1500, Censored: true}
+			}
+			groups[g].Runs = append(groups[g].Runs, o)
+		}
+	}
+	return groups
+}
+
+// testHistory is a short real learning run of a small network on DNMS
+// that records eligibility traces and activity.
+func testHistory() *learn.History {
+	nc := network.DefaultConfig()
+	nc.N = 20
+	nc.Dt = 5
+	cfg := learn.DefaultConfig()
+	cfg.Episodes, cfg.WarmUp, cfg.Seed = 4, 0, 1
+	cfg.Record = learn.Record{Activity: []int{3}, Traces: []int{1, 3}, Synapses: [][2]int{{3, 5}, {4, 6}, {7, 2}}}
+	h, err := learn.Run(context.Background(), nc, testDNMS(), rule.MiconiCubic(), cfg)
+	if err != nil {
+		panic(err)
+	}
+	return h
+}
+
+// testMeta is a meta-training history shaped like the paper's figure 1e.
+func testMeta() plots.MetaCurves {
+	m := plots.MetaCurves{}
+	rng := rand.New(rand.NewPCG(6, 6))
+	for n := 0; n <= 6; n++ {
+		up := 1 - math.Exp(-1.5*float64(n))
+		m.TrainObjective = append(m.TrainObjective, 1000+16*up+rng.NormFloat64())
+		m.EvalObjective = append(m.EvalObjective, 1000+15*up+rng.NormFloat64())
+		m.TrainPerformance = append(m.TrainPerformance, 0.9*up+0.02*rng.NormFloat64())
+		m.EvalPerformance = append(m.EvalPerformance, 0.88*up+0.02*rng.NormFloat64())
+	}
+	return m
+}
+
+// testTrajectories is 8 meta-iterations of a 4 x 4 Theta drifting from
+// Miconi's rule.
+func testTrajectories() [][][]float64 {
+	rng := rand.New(rand.NewPCG(7, 7))
+	th := rule.MiconiCubic().Theta
+	var out [][][]float64
+	for n := 0; n < 8; n++ {
+		cp := make([][]float64, len(th))
+		for k := range th {
+			cp[k] = append([]float64(nil), th[k]...)
+			for l := range th[k] {
+				th[k][l] += 0.05 * rng.NormFloat64()
+			}
+		}
+		out = append(out, cp)
+	}
+	return out
 }
 
 // testCost is a synthetic O(P N^2) cost table.

@@ -3,6 +3,7 @@ package plots
 import (
 	"fmt"
 	"math"
+	"reflect"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -39,6 +40,9 @@ func checkSameLen(fn, name string, got int, other string, want int) error {
 // checkMatrix reports a nil or empty matrix or a non-finite element.
 func checkMatrix(fn, name string, m mat.Matrix) error {
 	if m == nil {
+		return fmt.Errorf("plots: %s: %s is nil", fn, name)
+	}
+	if v := reflect.ValueOf(m); v.Kind() == reflect.Pointer && v.IsNil() { // a nil *mat.Dense
 		return fmt.Errorf("plots: %s: %s is nil", fn, name)
 	}
 	if d, ok := m.(interface{ IsEmpty() bool }); ok && d.IsEmpty() {
