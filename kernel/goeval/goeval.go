@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/token"
 	"go/scanner"
 	"os"
 	"reflect"
@@ -54,8 +55,10 @@ type Interp struct {
 
 	stdin *stdinReader
 
-	declMu sync.Mutex
-	decls  map[string]*userDecl // the user's top-level declarations, by name
+	declMu   sync.Mutex
+	decls    map[string]*userDecl // the user's top-level declarations, by name
+	imported map[string]string    // import paths by the name cells use
+	docs     map[string]*pkgDoc   // package documentation, by import path
 }
 
 // run is one execution of a cell.
@@ -91,7 +94,7 @@ const displayPath = "github.com/plasticnb/plasticnb/kernel/display/display"
 // cell's output. New takes tens of milliseconds (see doc.go): a kernel can
 // run it concurrently with its socket setup.
 func New(opts Options) (*Interp, error) {
-	ip := &Interp{opts: opts, decls: map[string]*userDecl{}}
+	ip := &Interp{opts: opts, decls: map[string]*userDecl{}, imported: map[string]string{}, docs: map[string]*pkgDoc{}}
 	ip.stdin = &stdinReader{ip: ip}
 	ip.disp = display.NewWithConfig(cellSink{ip}, opts.Display)
 	env := opts.Env
@@ -309,10 +312,21 @@ func (ip *Interp) compile(n ast.Node) (prog *interp.Program, err error) {
 // with positions naming the cell's lines and columns, and applies the
 // source rewrites.
 func (ip *Interp) parsePart(file, code string, p part) (compiled, error) {
+	c, err := parsePart(ip.yi.FileSet(), file, code, p)
+	if err != nil {
+		return c, err
+	}
+	rewrite(ip.yi.FileSet(), c.node)
+	return c, nil
+}
+
+// parsePart parses one part of the cell into fset: statements inside a
+// function body, imports and declarations in a file. A //line directive
+// makes positions name the cell's lines and columns.
+func parsePart(fset *token.FileSet, file, code string, p part) (compiled, error) {
 	line, col := lineCol(code, p.start)
 	directive := fmt.Sprintf("//line %s:%d:%d\n", file, line, col)
 	text := code[p.start:p.end]
-	fset := ip.yi.FileSet()
 	mode := parser.ParseComments | parser.DeclarationErrors
 	if p.kind == partStmt {
 		src := "package main; func main() {\n" + directive + text + "\n}"
@@ -327,7 +341,6 @@ func (ip *Interp) parsePart(file, code string, p part) (compiled, error) {
 				c.value = true
 			}
 		}
-		rewrite(fset, body)
 		return c, nil
 	}
 	src := "package main\n" + directive + text + "\n"
@@ -335,7 +348,6 @@ func (ip *Interp) parsePart(file, code string, p part) (compiled, error) {
 	if err != nil {
 		return compiled{}, atEnd(err, code, p)
 	}
-	rewrite(fset, f)
 	return compiled{kind: p.kind, node: f}, nil
 }
 
