@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"image/color"
+	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -107,8 +108,30 @@ func (f *Figure) Draw(c draw.Canvas) {
 		sub := c
 		sub.Min = vg.Point{X: c.Min.X + vg.Length(p.x0)*w, Y: c.Min.Y + vg.Length(p.y0)*h}
 		sub.Max = vg.Point{X: c.Min.X + vg.Length(p.x1)*w, Y: c.Min.Y + vg.Length(p.y1)*h}
+		if fig, ok := p.d.(*Figure); ok {
+			fig.drawScaled(sub)
+			continue
+		}
 		p.d.Draw(sub)
 	}
+}
+
+// drawScaled draws f as a panel of a larger figure: scaled as a whole, text
+// included, by the factor that fits its own Width x Height into c, and
+// filling c (the panel keeps its proportions of text to data and grows in
+// the direction where c has room).
+func (f *Figure) drawScaled(c draw.Canvas) {
+	w, h := c.Max.X-c.Min.X, c.Max.Y-c.Min.Y
+	fw, fh, err := f.size(0, 0)
+	if err != nil || w <= 0 || h <= 0 {
+		return
+	}
+	s := min(w/fw, h/fh)
+	c.Push()
+	defer c.Pop()
+	c.Translate(c.Min)
+	c.Scale(float64(s), float64(s))
+	f.Draw(draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{Max: vg.Point{X: w / s, Y: h / s}}})
 }
 
 // Format is an output format of Encode, named by its file extension.
@@ -142,8 +165,14 @@ func (f *Figure) size(w, h vg.Length) (vg.Length, vg.Length, error) {
 }
 
 // Encode draws the figure at size w x h (zero: the figure's Width and
-// Height) and writes it to dst in the given format.
+// Height) and writes it to dst in the given format. PNGs are compressed
+// for speed (what inline display wants); Save compresses them harder.
 func (f *Figure) Encode(dst io.Writer, format Format, w, h vg.Length) error {
+	return f.encode(dst, format, w, h, png.BestSpeed)
+}
+
+// encode is Encode with the PNG compression level.
+func (f *Figure) encode(dst io.Writer, format Format, w, h vg.Length, level png.CompressionLevel) error {
 	w, h, err := f.size(w, h)
 	if err != nil {
 		return err
@@ -158,7 +187,12 @@ func (f *Figure) Encode(dst io.Writer, format Format, w, h vg.Length) error {
 		if dpi <= 0 {
 			dpi = DefaultDPI
 		}
-		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi))}
+		ic := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi))
+		f.Draw(draw.New(ic))
+		// For display, the fastest deflate: default compression spends most
+		// of the time of a figure with a smooth heat map.
+		enc := png.Encoder{CompressionLevel: level}
+		return enc.Encode(dst, ic.Image())
 	case SVG:
 		c = vgsvg.New(w, h)
 	case PDF:
@@ -181,7 +215,7 @@ func (f *Figure) Save(path string, w, h vg.Length) (err error) {
 		return fmt.Errorf("plots: save %q: the file name needs an extension (.png, .svg or .pdf)", path)
 	}
 	var buf bytes.Buffer
-	if err := f.Encode(&buf, Format(ext), w, h); err != nil {
+	if err := f.encode(&buf, Format(ext), w, h, png.DefaultCompression); err != nil {
 		return fmt.Errorf("plots: save %q: %w", path, err)
 	}
 	return os.WriteFile(path, buf.Bytes(), 0o644)

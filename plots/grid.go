@@ -32,13 +32,16 @@ type GridConfig struct {
 	// Title is the figure's title (Figure.Title), not drawn.
 	Title string
 	// Width and Height are the figure's size; zero means 9 cm per column
-	// and 6.5 cm per row.
+	// and 6.5 cm per row. Panels are scaled to their cells, so this sets
+	// how large their text is relative to the whole.
 	Width, Height vg.Length
 }
 
-// Grid lays the panels out in a grid, each in its cell, with a bold panel
-// letter in the cell's top-left corner, and returns them as one figure. A
-// nil panel leaves its cell empty and takes no letter. The panels are drawn
+// Grid lays the panels out in a grid, each in its cell, with a panel letter
+// in the cell's top-left corner, and returns them as one figure. Each panel
+// is drawn at its own Width and Height and scaled as a whole (text
+// included) to fit its cell, as a journal scales a figure's panels. A nil
+// panel leaves its cell empty and takes no letter. The panels are drawn
 // when the grid is: editing a panel's plots afterwards changes the grid.
 func Grid(cfg GridConfig, panels ...*Figure) (*Figure, error) {
 	n := len(panels)

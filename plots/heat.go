@@ -1,12 +1,15 @@
 package plots
 
 import (
+	"image"
 	"image/color"
+	"math"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // matGrid shows a matrix as a plotter.GridXYZ: column c at x = c, row r at
@@ -53,14 +56,75 @@ func sample(xs, ys []float64, f func(x, y float64) float64) (sampledGrid, float6
 	return g, absMax
 }
 
-// heatMap returns a heat map of g under the colour map cm, rasterized when
-// the grid is fine (many cells are much faster drawn as one image).
-func heatMap(g plotter.GridXYZ, cm palette.ColorMap, rasterized bool) *plotter.HeatMap {
+// heatMap returns a heat map of g under the colour map cm: cell by cell
+// (plotter.HeatMap) for coarse grids, or, when rasterized is set, as one
+// image (rasterHeat), much faster for fine grids.
+func heatMap(g plotter.GridXYZ, cm palette.ColorMap, rasterized bool) plot.Plotter {
+	if rasterized {
+		return newRasterHeat(g, cm)
+	}
 	h := plotter.NewHeatMap(g, cm.Palette(255))
 	h.Min, h.Max = cm.Min(), cm.Max()
-	h.Rasterized = rasterized
 	h.NaN = color.Transparent
 	return h
+}
+
+// rasterHeat draws a regular grid as one image, one pixel per cell, which
+// the canvas scales to the data area. Unlike plotter.HeatMap with
+// Rasterized set it builds an *image.RGBA (the scaler's fast path), maps
+// values through a 256-colour table, and reports no glyph boxes (a box per
+// cell makes every layout pass slow).
+type rasterHeat struct {
+	img                    *plotter.Image
+	xmin, xmax, ymin, ymax float64
+}
+
+// newRasterHeat renders g under cm. g must be regular (evenly spaced X
+// and Y), with at least one cell; values outside cm's range are clamped.
+func newRasterHeat(g plotter.GridXYZ, cm palette.ColorMap) rasterHeat {
+	cols, rows := g.Dims()
+	const levels = 256
+	table := make([]color.RGBA, levels)
+	lo, hi := cm.Min(), cm.Max()
+	for i := range table {
+		c, err := cm.At(lo + (hi-lo)*float64(i)/(levels-1))
+		if err == nil {
+			r, gg, b, a := c.RGBA()
+			table[i] = color.RGBA{uint8(r >> 8), uint8(gg >> 8), uint8(b >> 8), uint8(a >> 8)}
+		}
+	}
+	img := image.NewRGBA(image.Rect(0, 0, cols, rows))
+	for r := 0; r < rows; r++ {
+		for c := 0; c < cols; c++ {
+			z := g.Z(c, r)
+			if math.IsNaN(z) {
+				continue // transparent
+			}
+			i := int(math.Round((z - lo) / (hi - lo) * (levels - 1)))
+			i = min(max(i, 0), levels-1)
+			img.SetRGBA(c, rows-1-r, table[i])
+		}
+	}
+	half := func(n int, at func(int) float64) (float64, float64) {
+		if n == 1 {
+			return at(0) - 0.5, at(0) + 0.5
+		}
+		d := (at(n-1) - at(0)) / float64(n-1) / 2
+		return at(0) - d, at(n-1) + d
+	}
+	h := rasterHeat{}
+	h.xmin, h.xmax = half(cols, g.X)
+	h.ymin, h.ymax = half(rows, g.Y)
+	h.img = plotter.NewImage(img, h.xmin, h.ymin, h.xmax, h.ymax)
+	return h
+}
+
+// Plot implements plot.Plotter.
+func (h rasterHeat) Plot(c draw.Canvas, p *plot.Plot) { h.img.Plot(c, p) }
+
+// DataRange implements plot.DataRanger.
+func (h rasterHeat) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return h.xmin, h.xmax, h.ymin, h.ymax
 }
 
 // colourBar returns a plot holding only a vertical colour bar for cm.

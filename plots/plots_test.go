@@ -64,6 +64,7 @@ func goldenCases() []goldenCase {
 		{name: "activity", build: func() (*plots.Figure, error) { return plots.Activity(testDNMS(), testHistory().Activity[0]) }},
 		{name: "meta", build: func() (*plots.Figure, error) { return plots.MetaTraining(testMeta()) }, w: 16 * vg.Centimeter},
 		{name: "trajectories", build: func() (*plots.Figure, error) { return plots.CoefficientTrajectories(testTrajectories()) }},
+		{name: "figure1", build: testFigure1, w: 20 * vg.Centimeter, h: 15 * vg.Centimeter},
 		{name: "singular", build: func() (*plots.Figure, error) {
 			a, b := testJ(30, 4)
 			var d mat.Dense
@@ -271,7 +272,7 @@ func testRuns(name string, mid float64, seeds int, seed uint64) plots.Runs {
 		h := &learn.History{Errors: make([]float64, n)}
 		for k := range h.Errors {
 			p := 1 / (1 + math.Exp(-(float64(k)-m)/(mid/8)))
-			h.Errors[k] = math.Abs(1.1-0.9*p + 0.25*rng.NormFloat64())
+			h.Errors[k] = math.Abs(1.1 - 0.9*p + 0.25*rng.NormFloat64())
 		}
 		r.Histories = append(r.Histories, h)
 	}

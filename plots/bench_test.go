@@ -1,0 +1,82 @@
+package plots_test
+
+import (
+	"io"
+	"testing"
+
+	"gonum.org/v1/plot/vg"
+
+	"github.com/plasticnb/plasticnb/plots"
+)
+
+// px800, px600 are 800 x 600 pixels at the default 96 dpi.
+const px800, px600 = 600 * vg.Length(1), 450 * vg.Length(1)
+
+// BenchmarkRender renders every single-panel figure (the golden cases) to
+// an 800 x 600 PNG. The figure is built once; the loop measures drawing
+// and encoding, what a notebook pays to show or save it.
+func BenchmarkRender(b *testing.B) {
+	for _, tc := range goldenCases() {
+		b.Run(tc.name, func(b *testing.B) {
+			f, err := tc.build()
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if err := f.Encode(io.Discard, plots.PNG, px800, px600); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkFigure1 builds and renders the paper's figure 1 as one grid
+// (task schematic, basis grid, theta, meta-training, learning curves,
+// episodes to criterion, H surface) at 1600 x 1200 pixels.
+func BenchmarkFigure1(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		f, err := testFigure1()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Encode(io.Discard, plots.PNG, 2*px800, 2*px600); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// testFigure1 rebuilds the layout of the paper's figure 1 from test data.
+func testFigure1() (*plots.Figure, error) {
+	learned := testRule(5, 5, 2)
+	must := func(f *plots.Figure, err error) *plots.Figure {
+		if err != nil {
+			panic(err)
+		}
+		return f
+	}
+	a := must(plots.TaskSchematic(testContext(), 1))
+	c := must(plots.BasisGrid(3, 3))
+	d := must(plots.Theta(testRule(3, 3, 1)))
+	e := must(plots.MetaTraining(testMeta()))
+	f := must(plots.Theta(learned))
+	f2 := must(plots.HSurface(learned))
+	g := must(plots.LearningCurves(plots.CurveConfig{}, testRuns("miconi-cubic", 800, 5, 1), testRuns("learned", 450, 5, 2)))
+	h := must(plots.EpisodesToCriterion(testOutcomes()...))
+	row1, err := plots.Grid(plots.GridConfig{Cols: 3, Widths: []float64{1, 1, 1}, Letters: []string{"a", "c", "d"}}, a, c, d)
+	if err != nil {
+		return nil, err
+	}
+	row2, err := plots.Grid(plots.GridConfig{Cols: 3, Letters: []string{"e", "f", ""}}, e, f, f2)
+	if err != nil {
+		return nil, err
+	}
+	row3, err := plots.Grid(plots.GridConfig{Cols: 2, Widths: []float64{2, 1}, Letters: []string{"g", "h"}}, g, h)
+	if err != nil {
+		return nil, err
+	}
+	return plots.Grid(plots.GridConfig{Cols: 1, NoLetters: true, Title: "figure 1"}, row1, row2, row3)
+}
