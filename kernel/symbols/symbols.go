@@ -34,5 +34,15 @@ var Symbols = map[string]map[string]reflect.Value{}
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols gonum.org/v1/plot gonum.org/v1/plot/plotter gonum.org/v1/plot/plotutil gonum.org/v1/plot/vg gonum.org/v1/plot/vg/draw
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols gonum.org/v1/plot/palette gonum.org/v1/plot/palette/moreland gonum.org/v1/plot/palette/brewer gonum.org/v1/plot/vg/vgimg gonum.org/v1/plot/vg/vgsvg gonum.org/v1/plot/font gonum.org/v1/plot/text
 
-// project: one line per package.
+// project: one line per package (symbols_test.go checks that every
+// exported package of the project is listed and its table is current).
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/kernel/display
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/eval
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/learn
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/linalg
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/network
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/rule
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/store
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/task
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plots
