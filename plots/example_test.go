@@ -2,6 +2,7 @@ package plots_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log"
 	"os"
@@ -10,6 +11,9 @@ import (
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/plasticnb/plasticnb/plasticlib/eval"
+	"github.com/plasticnb/plasticnb/plasticlib/learn"
+	"github.com/plasticnb/plasticnb/plasticlib/network"
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
 	"github.com/plasticnb/plasticnb/plasticlib/task"
 	"github.com/plasticnb/plasticnb/plots"
@@ -207,4 +211,125 @@ func ExampleRuleColor() {
 func ExampleCategorical() {
 	fmt.Println(plots.Categorical(0) == plots.Categorical(6))
 	// Output: true
+}
+
+// Learning curves of two rules over seeds; the histories come from
+// learn.Run (here a tiny network for a few episodes).
+func ExampleLearningCurves() {
+	dc := task.DefaultDNMS()
+	dc.Dt = 10 // coarse steps: a quick example
+	tk, err := task.NewDNMS(dc)
+	if err != nil {
+		log.Fatal(err)
+	}
+	nc := network.DefaultConfig()
+	nc.N, nc.Dt = 20, 10
+	cfg := learn.DefaultConfig()
+	cfg.Episodes, cfg.WarmUp = 40, 0
+	var runs []plots.Runs
+	for _, r := range []rule.Rule{rule.MiconiCubic(), rule.EH()} {
+		set := plots.Runs{Name: r.Name}
+		for seed := uint64(1); seed <= 3; seed++ {
+			cfg.Seed = seed
+			h, err := learn.Run(context.Background(), nc, tk, r, cfg)
+			if err != nil {
+				log.Fatal(err)
+			}
+			set.Histories = append(set.Histories, h)
+		}
+		runs = append(runs, set)
+	}
+	fig, err := plots.LearningCurves(plots.CurveConfig{Error: true}, runs...)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(fig.Title())
+	// Output: learning curves: median and IQR over seeds
+}
+
+func ExampleEpisodesToCriterion() {
+	miconi := plots.Outcomes{Name: "miconi-cubic", Runs: []eval.Outcome{{Episodes: 1050}, {Episodes: 900}, {Episodes: 1300}}}
+	learned := plots.Outcomes{Name: "learned", Runs: []eval.Outcome{{Episodes: 620}, {Episodes: 580}, {Episodes: 2000, Censored: true}}}
+	fig, err := plots.EpisodesToCriterion(miconi, learned)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(fig.Title())
+	// Output: episodes to criterion
+}
+
+// Record the eligibility traces of a few synapses during chosen episodes,
+// then draw them against the task's stimuli and the reward.
+func ExampleEligibilityTraces() {
+	dc := task.DefaultDNMS()
+	dc.Dt = 10 // coarse steps: a quick example
+	tk, err := task.NewDNMS(dc)
+	if err != nil {
+		log.Fatal(err)
+	}
+	nc := network.DefaultConfig()
+	nc.N, nc.Dt = 20, 10
+	cfg := learn.DefaultConfig()
+	cfg.Episodes, cfg.WarmUp = 3, 0
+	cfg.Record = learn.Record{Traces: []int{2}, Synapses: [][2]int{{3, 5}, {4, 6}}}
+	h, err := learn.Run(context.Background(), nc, tk, rule.MiconiCubic(), cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fig, err := plots.EligibilityTraces(tk, h.Traces...)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(fig.Title())
+	// Output: eligibility traces (synapse pre → post)
+}
+
+func ExampleActivity() {
+	dc := task.DefaultDNMS()
+	dc.Dt = 10 // coarse steps: a quick example
+	tk, err := task.NewDNMS(dc)
+	if err != nil {
+		log.Fatal(err)
+	}
+	nc := network.DefaultConfig()
+	nc.N, nc.Dt = 20, 10
+	cfg := learn.DefaultConfig()
+	cfg.Episodes, cfg.WarmUp = 2, 0
+	cfg.Record = learn.Record{Activity: []int{1}}
+	h, err := learn.Run(context.Background(), nc, tk, rule.MiconiCubic(), cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fig, err := plots.Activity(tk, h.Activity[0])
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(fig.Plots()), "panels")
+	// Output: 2 panels
+}
+
+func ExampleMetaTraining() {
+	fig, err := plots.MetaTraining(plots.MetaCurves{
+		TrainObjective:   []float64{1001, 1016, 1017, 1017},
+		EvalObjective:    []float64{1001, 1015, 1016, 1017},
+		TrainPerformance: []float64{0.02, 0.85, 0.9, 0.9},
+		EvalPerformance:  []float64{0.01, 0.84, 0.88, 0.9},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(fig.Title(), len(fig.Plots()))
+	// Output: meta-training 2
+}
+
+func ExampleCoefficientTrajectories() {
+	start := rule.MiconiCubic().Theta
+	step := rule.MiconiCubic().Theta
+	step[1][1] = 0.2
+	fig, err := plots.CoefficientTrajectories([][][]float64{start, step})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(fig.Title())
+	// Output: coefficient trajectories
 }

@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot/cmpimg"
 	"gonum.org/v1/plot/vg"
+	"rsc.io/pdf"
 
 	"github.com/plasticnb/plasticnb/plasticlib/eval"
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
@@ -385,4 +386,34 @@ func testJ(n int, seed uint64) (before, after *mat.Dense) {
 	after = mat.NewDense(n, n, nil)
 	after.Add(before, &d)
 	return before, after
+}
+
+// TestPDFText checks that PDF output carries legible text: gonum's PDF
+// backend writes the Windows-1252 code page, so Greek letters and
+// superscripts are spelled out rather than garbled.
+func TestPDFText(t *testing.T) {
+	f, err := plots.Theta(testRule(2, 2, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "theta.pdf")
+	if err := f.Save(path, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	r, err := pdf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got strings.Builder
+	for _, tx := range r.Page(1).Content().Text {
+		got.WriteString(tx.S)
+	}
+	for _, want := range []string{"coefficientsthetaoflearned", "(dx^l)", "(r^k)"} {
+		if !strings.Contains(got.String(), want) {
+			t.Errorf("PDF text = %q; want it to contain %q", got.String(), want)
+		}
+	}
+	if strings.ContainsAny(got.String(), "Îθ") {
+		t.Errorf("PDF text = %q; want no raw UTF-8 or Greek", got.String())
+	}
 }

@@ -124,7 +124,7 @@ func textStyle(size vg.Length) text.Style {
 	return text.Style{
 		Color:   color.Black,
 		Font:    font.From(sans, size),
-		Handler: plot.DefaultTextHandler,
+		Handler: handler(),
 		XAlign:  draw.XCenter,
 		YAlign:  draw.YCenter,
 	}
@@ -135,9 +135,18 @@ func textStyle(size vg.Length) text.Style {
 // faces under a name it then fails to find ("undefined font").
 func headStyle(size vg.Length) text.Style { return textStyle(size) }
 
+// handler is the house text handler (see houseText).
+func handler() text.Handler { return houseText{text.Plain{Fonts: font.DefaultCache}} }
+
 // newPlot returns a plot in the house style.
 func newPlot(title, xLabel, yLabel string) *plot.Plot {
 	p := plot.New()
+	h := handler()
+	p.TextHandler = h
+	p.Title.TextStyle.Handler = h
+	p.X.Label.TextStyle.Handler, p.Y.Label.TextStyle.Handler = h, h
+	p.X.Tick.Label.Handler, p.Y.Tick.Label.Handler = h, h
+	p.Legend.TextStyle.Handler = h
 	p.Title.Text = title
 	p.Title.TextStyle.Font = font.From(sans, titleSize)
 	p.Title.Padding = vg.Length(4)
