@@ -57,6 +57,7 @@ var corpus = []struct {
 		{code: "x := 1\ny := x +\n", err: "CompileError: cell:3:1: unexpected end of the cell"},
 		{code: "a := 1\n\n   b := a + undefinedName", err: "CompileError: cell:3:"},
 		{code: "func f() {\n  return 1\n}", err: "CompileError: cell:2:"},
+		{code: "y := undefinedName + 1", err: "CompileError: cell:1:1: constant definition loop (an undefined name"},
 		{code: "q := 5\nq", value: "text/plain|5"},
 	}},
 	{"panics are errors with a traceback; state survives", []step{
@@ -102,6 +103,9 @@ var corpus = []struct {
 		{code: "import \"gonum.org/v1/plot\"\nimport \"gonum.org/v1/plot/plotter\"\np := plot.New()\np.Title.Text = \"sine\"\nf := plotter.NewFunction(func(x float64) float64 { return x * x })\np.Add(f)\np", value: "image/png,text/plain|<sine, 800x600 PNG>"},
 		{code: "import \"image\"\nimage.NewRGBA(image.Rect(0, 0, 4, 3))", value: "image/png,text/plain|<image 4x3>"},
 		{code: "type Card struct{ Name string }\nfunc (c Card) MIMEBundle() map[string]any { return map[string]any{\"text/html\": \"<i>\" + c.Name + \"</i>\"} }\ndisplay.Show(Card{\"ace\"})", events: "display"},
+		{code: "Card{\"king\"}", value: "text/html,text/plain|{Name:king}"},
+		{code: "func NewCard(n string) Card { return Card{n} }\nNewCard(\"queen\")", value: "text/html,text/plain|{Name:queen}"},
+		{code: "c := Card{\"jack\"}\nc.Name", value: "text/plain|jack"},
 	}},
 	{"display Show, Update, Clear and Progress", []step{
 		{code: "import \"github.com/plasticnb/plasticnb/kernel/display\"\nh := display.Show(\"first\")\nh.Update(\"second\")\ndisplay.Clear(true)", events: "display update clear"},

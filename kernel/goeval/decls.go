@@ -23,6 +23,7 @@ import (
 // inspection.
 type userDecl struct {
 	signature, doc string
+	results        int // of a function: the number of its results
 }
 
 // recordDecls records the imports and top-level declarations of a cell's
@@ -45,7 +46,10 @@ func (ip *Interp) recordDecls(parts []compiled) {
 				if d.Recv != nil && len(d.Recv.List) > 0 {
 					name = recvName(d.Recv.List[0].Type) + "." + name
 				}
-				ip.decls[name] = &userDecl{signature: nodeString(&ast.FuncDecl{Recv: d.Recv, Name: d.Name, Type: d.Type}), doc: d.Doc.Text()}
+				ip.decls[name] = &userDecl{signature: nodeString(&ast.FuncDecl{Recv: d.Recv, Name: d.Name, Type: d.Type}), doc: d.Doc.Text(), results: d.Type.Results.NumFields()}
+				if d.Recv != nil && d.Name.Name == "MIMEBundle" {
+					ip.hasBundler = true
+				}
 			case *ast.GenDecl:
 				if d.Tok == token.IMPORT {
 					continue

@@ -58,7 +58,9 @@ type Interp struct {
 	declMu   sync.Mutex
 	decls    map[string]*userDecl // the user's top-level declarations, by name
 	imported map[string]string    // import paths by the name cells use
-	docs     map[string]*pkgDoc   // package documentation, by import path
+	// hasBundler: the user has declared a MIMEBundle method.
+	hasBundler bool
+	docs       map[string]*pkgDoc // package documentation, by import path
 }
 
 // run is one execution of a cell.
@@ -137,6 +139,7 @@ func New(opts Options) (*Interp, error) {
 // hooks the source rewrites call.
 func (ip *Interp) boundSymbols() interp.Exports {
 	show := reflect.ValueOf(ip.disp.Show)
+	value := reflect.ValueOf(func(v any) any { return v })
 	ex := interp.Exports{
 		displayPath: {
 			"Show":     show,
@@ -145,12 +148,14 @@ func (ip *Interp) boundSymbols() interp.Exports {
 		},
 		hookPath + "/hook": {
 			"GoPanic": reflect.ValueOf(ip.goPanic),
+			"Value":   value,
 		},
 	}
 	// Interpreted values with a MIMEBundle method reach Show wrapped so
 	// that the compiled side sees the method.
 	ex["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(map[reflect.Value][]reflect.Type{
-		show: {reflect.TypeOf((*display.MIMEBundler)(nil)).Elem()},
+		show:  {reflect.TypeOf((*display.MIMEBundler)(nil)).Elem()},
+		value: {reflect.TypeOf((*display.MIMEBundler)(nil)).Elem()},
 	})}
 	return ex
 }
@@ -215,7 +220,7 @@ func (ip *Interp) Execute(ctx context.Context, req cell.Request, out cell.Output
 	case err != nil:
 		res.Err = err
 	case hasValue && !req.Silent:
-		b := ip.disp.Render(v)
+		b := ip.render(v)
 		res.Value = &b
 	}
 	if res.Err == nil {
@@ -275,6 +280,9 @@ func (ip *Interp) eval(ctx context.Context, r *run, code string) (v any, hasValu
 		progs = append(progs, c)
 	}
 	ip.recordDecls(progs)
+	if n := len(progs); n > 0 && progs[n-1].value {
+		ip.wrapValue(progs[n-1].node.(*ast.BlockStmt))
+	}
 	for _, c := range progs {
 		prog, err := ip.compile(c.node)
 		if err != nil {
@@ -295,6 +303,61 @@ func (ip *Interp) eval(ctx context.Context, r *run, code string) (v any, hasValu
 		}
 	}
 	return v, hasValue, nil
+}
+
+// wrapValue makes a trailing expression of an interpreted type with a
+// MIMEBundle method render as its bundle: once the user has declared such
+// a method, the trailing expression x (not a call, or a call of a
+// function of the user's with one result) becomes __plasticnb.Value(x),
+// whose argument yaegi wraps so that the compiled renderer sees the
+// method.
+func (ip *Interp) wrapValue(body *ast.BlockStmt) {
+	ip.declMu.Lock()
+	defer ip.declMu.Unlock()
+	if !ip.hasBundler {
+		return
+	}
+	es := body.List[len(body.List)-1].(*ast.ExprStmt)
+	if call, ok := es.X.(*ast.CallExpr); ok {
+		id, ok := call.Fun.(*ast.Ident)
+		if !ok || ip.decls[id.Name] == nil || ip.decls[id.Name].results != 1 {
+			return
+		}
+	}
+	// "v := x; __plasticnb.Value(v)": yaegi wraps a variable passed to a
+	// compiled function, not the result of a call.
+	tmp := ast.NewIdent("__plasticnbValue")
+	assign := &ast.AssignStmt{Lhs: []ast.Expr{tmp}, Tok: token.DEFINE, TokPos: es.X.Pos(), Rhs: []ast.Expr{es.X}}
+	es.X = &ast.CallExpr{
+		Fun:    &ast.SelectorExpr{X: ast.NewIdent(hookName), Sel: ast.NewIdent("Value")},
+		Lparen: es.X.Pos(), Args: []ast.Expr{ast.NewIdent(tmp.Name)}, Rparen: es.X.End(),
+	}
+	body.List = append(body.List[:len(body.List)-1], assign, es)
+}
+
+// render renders the value of a cell. A value of an interpreted type with
+// a MIMEBundle method arrives wrapped by yaegi (a struct with an IValue
+// field): its text/plain fallback shows the value, not the wrapper.
+func (ip *Interp) render(v any) display.Bundle {
+	b := ip.disp.Render(v)
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Struct {
+		return b
+	}
+	inner := rv.FieldByName("IValue")
+	if !inner.IsValid() || !inner.CanInterface() {
+		return b
+	}
+	if m, ok := v.(display.MIMEBundler); ok {
+		if _, has := m.MIMEBundle()[string(display.MIMEPlain)]; !has {
+			// IValue does not hold the whole value in yaegi v0.16.1; the
+			// variable wrapValue assigned does.
+			if g, ok := ip.yi.Globals()["__plasticnbValue"]; ok && g.IsValid() && g.CanInterface() {
+				b.Data[display.MIMEPlain] = display.Text(g.Interface())
+			}
+		}
+	}
+	return b
 }
 
 // compile compiles a part, turning a panic of yaegi's compiler into an
@@ -415,6 +478,10 @@ func compileError(err error) *cell.Error {
 		return e
 	}
 	msg := err.Error()
+	if strings.HasSuffix(msg, "constant definition loop") {
+		// yaegi's message for most uses of an undefined name.
+		msg += " (an undefined name, or a name used before its declaration?)"
+	}
 	return &cell.Error{Name: "CompileError", Value: msg, Traceback: []string{msg}}
 }
 
