@@ -1,0 +1,168 @@
+package kernel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/plasticnb/plasticnb/kernel/cell"
+	"github.com/plasticnb/plasticnb/kernel/display"
+	"github.com/plasticnb/plasticnb/kernel/wire"
+)
+
+// execute runs an execute_request: execute_input, the cell's outputs,
+// execute_result or error on iopub, then the reply.
+func (k *Kernel) execute(ctx context.Context, m *wire.Message) {
+	var c executeRequest
+	if err := m.DecodeContent(&c); err != nil {
+		k.log.Printf("shell: %v", err)
+		k.reply(wire.Shell, m, wire.ExecuteReply, executeErrorReply{Status: "error", ExecutionCount: k.count,
+			EName: "BadRequest", EValue: err.Error(), Traceback: []string{err.Error()}})
+		return
+	}
+	storeHistory := orTrue(c.StoreHistory) && !c.Silent
+	if storeHistory {
+		k.count++
+		k.hist.add(k.count, c.Code)
+	}
+	count := k.count
+	if !c.Silent {
+		k.publish(&m.Header, wire.ExecuteInput, executeInput{Code: c.Code, ExecutionCount: count})
+	}
+
+	cellCtx, cancel := context.WithCancel(ctx)
+	k.mu.Lock()
+	k.cancelCell = cancel
+	k.mu.Unlock()
+	out := &publisher{k: k, parent: &m.Header, ids: m.Identities, allowStdin: orTrue(c.AllowStdin)}
+	res := k.interp.Execute(cellCtx, cell.Request{
+		Code:            c.Code,
+		Silent:          c.Silent,
+		StoreHistory:    storeHistory,
+		UserExpressions: c.UserExpressions,
+		AllowStdin:      out.allowStdin,
+		ExecutionCount:  count,
+	}, out)
+	k.mu.Lock()
+	k.cancelCell = nil
+	k.mu.Unlock()
+	cancel()
+
+	if e := res.Err; e != nil {
+		tb := e.Traceback
+		if tb == nil {
+			tb = []string{e.Name + ": " + e.Value}
+		}
+		if !c.Silent {
+			k.publish(&m.Header, wire.Error, errorBroadcast{EName: e.Name, EValue: e.Value, Traceback: tb})
+		}
+		k.reply(wire.Shell, m, wire.ExecuteReply, executeErrorReply{Status: "error", ExecutionCount: count,
+			EName: e.Name, EValue: e.Value, Traceback: tb})
+		if orTrue(c.StopOnError) {
+			k.aborting = len(k.queue)
+		}
+		return
+	}
+	if res.Value != nil && !c.Silent {
+		k.publish(&m.Header, wire.ExecuteResult, executeResult{ExecutionCount: count,
+			Data: nonNil(res.Value.Data), Metadata: nonNil(res.Value.Metadata)})
+	}
+	k.reply(wire.Shell, m, wire.ExecuteReply, executeReply{Status: "ok", ExecutionCount: count,
+		UserExpressions: userExpressions(c.UserExpressions, res.UserExpressions), Payload: []any{}})
+}
+
+// userExpressions converts the interpreter's results of the requested
+// expressions to the protocol's form; an expression it did not answer is
+// reported as an error.
+func userExpressions(asked map[string]string, got map[string]any) map[string]any {
+	out := make(map[string]any, len(asked))
+	for name := range asked {
+		switch v := got[name].(type) {
+		case display.Bundle:
+			out[name] = userExpressionOK{Status: "ok", Data: nonNil(v.Data), Metadata: nonNil(v.Metadata)}
+		case *display.Bundle:
+			out[name] = userExpressionOK{Status: "ok", Data: nonNil(v.Data), Metadata: nonNil(v.Metadata)}
+		case *cell.Error:
+			out[name] = userExpressionError{Status: "error", EName: v.Name, EValue: v.Value, Traceback: nonNilStrings(v.Traceback)}
+		default:
+			msg := fmt.Sprintf("no result for user expression %q", name)
+			out[name] = userExpressionError{Status: "error", EName: "KernelError", EValue: msg, Traceback: []string{msg}}
+		}
+	}
+	return out
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// publisher is the cell.Output of one execution: it publishes on iopub
+// with the execute_request as parent, and asks for input on stdin. It is
+// safe for concurrent use, as the transport serialises sends.
+type publisher struct {
+	k          *Kernel
+	parent     *wire.Header
+	ids        [][]byte // the requester's identity, for input_request
+	allowStdin bool
+}
+
+var _ cell.Output = (*publisher)(nil)
+
+func (p *publisher) Stream(name, text string) {
+	if text == "" {
+		return
+	}
+	p.k.publish(p.parent, wire.Stream, streamContent{Name: name, Text: text})
+}
+
+func (p *publisher) Publish(b display.Bundle, displayID string, update bool) {
+	c := displayData{Data: nonNil(b.Data), Metadata: nonNil(b.Metadata)}
+	if displayID != "" {
+		c.Transient = &transient{DisplayID: displayID}
+	}
+	t := wire.DisplayData
+	if update && displayID != "" {
+		t = wire.UpdateDisplayData
+	}
+	p.k.publish(p.parent, t, c)
+}
+
+func (p *publisher) Clear(wait bool) {
+	p.k.publish(p.parent, wire.ClearOutput, clearOutput{Wait: wait})
+}
+
+// ErrStdinNotAllowed is returned by a cell's Input when the frontend does
+// not answer input requests (allow_stdin false).
+var ErrStdinNotAllowed = errors.New("reading from stdin is not supported by this frontend (allow_stdin is false)")
+
+// Input sends an input_request on stdin and waits for the input_reply or
+// the end of ctx (an interrupt).
+func (p *publisher) Input(ctx context.Context, prompt string, password bool) (string, error) {
+	if !p.allowStdin {
+		return "", ErrStdinNotAllowed
+	}
+	w := make(chan string, 1)
+	k := p.k
+	k.mu.Lock()
+	if k.input != nil {
+		k.mu.Unlock()
+		return "", errors.New("another input request is pending")
+	}
+	k.input = w
+	k.mu.Unlock()
+	k.send(wire.Stdin, p.ids, p.parent, wire.InputRequest, inputRequest{Prompt: prompt, Password: password})
+	select {
+	case v := <-w:
+		return v, nil
+	case <-ctx.Done():
+		k.mu.Lock()
+		if k.input == w {
+			k.input = nil
+		}
+		k.mu.Unlock()
+		return "", ctx.Err()
+	}
+}
