@@ -1,6 +1,7 @@
 package display
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -107,3 +108,10 @@ func Clear(wait bool) {}
 func Progress(total int, label string) *ProgressBar {
 	return stdoutDisplay().Progress(total, label)
 }
+
+// CellContext returns the context of the running cell, cancelled when the
+// user interrupts it: pass it to long computations (plasticlib's long calls
+// take a context) so that an interrupt stops them. In a cell the
+// interpreter binds it to the running cell; in compiled Go it returns
+// context.Background().
+func CellContext() context.Context { return context.Background() }

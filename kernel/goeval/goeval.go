@@ -142,9 +142,10 @@ func (ip *Interp) boundSymbols() interp.Exports {
 	value := reflect.ValueOf(func(v any) any { return v })
 	ex := interp.Exports{
 		displayPath: {
-			"Show":     show,
-			"Clear":    reflect.ValueOf(ip.disp.Clear),
-			"Progress": reflect.ValueOf(ip.disp.Progress),
+			"Show":        show,
+			"Clear":       reflect.ValueOf(ip.disp.Clear),
+			"Progress":    reflect.ValueOf(ip.disp.Progress),
+			"CellContext": reflect.ValueOf(ip.cellContext),
 		},
 		hookPath + "/hook": {
 			"GoPanic": reflect.ValueOf(ip.goPanic),
@@ -158,6 +159,15 @@ func (ip *Interp) boundSymbols() interp.Exports {
 		value: {reflect.TypeOf((*display.MIMEBundler)(nil)).Elem()},
 	})}
 	return ex
+}
+
+// cellContext returns the running cell's context, or, when no cell runs,
+// context.Background().
+func (ip *Interp) cellContext() context.Context {
+	if r := ip.current(); r != nil {
+		return r.ctx
+	}
+	return context.Background()
 }
 
 // Language describes Go for kernel_info_reply.

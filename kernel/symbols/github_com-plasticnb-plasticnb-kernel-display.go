@@ -10,6 +10,7 @@ import (
 func init() {
 	Symbols["github.com/plasticnb/plasticnb/kernel/display/display"] = map[string]reflect.Value{
 		// function, constant and variable definitions
+		"CellContext":   reflect.ValueOf(display.CellContext),
 		"Clear":         reflect.ValueOf(display.Clear),
 		"EncodePNG":     reflect.ValueOf(display.EncodePNG),
 		"MIMEHTML":      reflect.ValueOf(display.MIMEHTML),
