@@ -32,7 +32,7 @@ func (b band) Thumbnail(c *draw.Canvas) {
 }
 
 // The shades of the time-course figures.
-var (
-	stimShade = color.RGBA{0xf2, 0xe6, 0xc4, 0xff} // stimulus epochs: pale sand
-	evalShade = color.RGBA{0xd6, 0xe6, 0xf2, 0xff} // evaluation window: pale blue
+const (
+	stimShade rgb = 0xf2e6c4 // stimulus epochs: pale sand
+	evalShade rgb = 0xd6e6f2 // evaluation window: pale blue
 )

@@ -10,6 +10,8 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/plasticnb/plasticnb/plasticlib/eval"
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
@@ -332,4 +334,41 @@ func ExampleCoefficientTrajectories() {
 	}
 	fmt.Println(fig.Title())
 	// Output: coefficient trajectories
+}
+
+func ExampleFigure_PNG() {
+	fig, _ := plots.BasisGrid(1, 1)
+	fig.DPI = 192 // a sharper image for a high-density screen
+	b, err := fig.PNG()
+	fmt.Println(len(b) > 0, err)
+	// Output: true <nil>
+}
+
+// Draw puts a figure on any gonum/plot canvas, here a 10 x 8 cm image.
+func ExampleFigure_Draw() {
+	fig, _ := plots.GradientCheck([]float64{1, 2, 3}, []float64{1, 2, 3.001})
+	c := vgimg.New(10*vg.Centimeter, 8*vg.Centimeter)
+	fig.Draw(draw.New(c))
+	fmt.Println(c.Image().Bounds().Dx() > 0)
+	// Output: true
+}
+
+// Plots lists every plot of a figure: a heat map and its colour bar.
+func ExampleFigure_Plots() {
+	fig, _ := plots.Theta(rule.EH())
+	for _, p := range fig.Plots() {
+		fmt.Printf("%q\n", p.Title.Text)
+	}
+	// Output:
+	// "coefficients θ of eh"
+	// ""
+}
+
+func ExampleFigure_Title() {
+	fig, _ := plots.Spectrum(mat.NewDense(1, 1, []float64{0.5}), mat.NewDense(1, 1, []float64{0.9}))
+	fmt.Println(fig.Title())
+	fmt.Println(fig)
+	// Output:
+	// eigenvalues of J before and after learning
+	// plots.Figure: eigenvalues of J before and after learning
 }

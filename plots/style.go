@@ -35,21 +35,29 @@ const (
 )
 
 // sans is the house typeface (Liberation ships with gonum/plot).
-var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
+func sans() font.Font { return font.Font{Typeface: "Liberation", Variant: "Sans"} }
+
+// rgb is an opaque colour 0xRRGGBB. The palette below is made of constants
+// of this type, so no code can change the house colours at run time.
+type rgb uint32
+
+// RGBA implements color.Color.
+func (c rgb) RGBA() (r, g, b, a uint32) {
+	return uint32(c>>16&0xff) * 0x101, uint32(c>>8&0xff) * 0x101, uint32(c&0xff) * 0x101, 0xffff
+}
 
 // The Okabe–Ito palette (Okabe & Ito 2008), safe for the common forms of
-// colour blindness.
-var (
-	okabeBlack         = color.RGBA{0x00, 0x00, 0x00, 0xff}
-	okabeOrange        = color.RGBA{0xe6, 0x9f, 0x00, 0xff}
-	okabeSkyBlue       = color.RGBA{0x56, 0xb4, 0xe9, 0xff}
-	okabeBluishGreen   = color.RGBA{0x00, 0x9e, 0x73, 0xff}
-	okabeYellow        = color.RGBA{0xf0, 0xe4, 0x42, 0xff}
-	okabeBlue          = color.RGBA{0x00, 0x72, 0xb2, 0xff}
-	okabeVermillion    = color.RGBA{0xd5, 0x5e, 0x00, 0xff}
-	okabeReddishPurple = color.RGBA{0xcc, 0x79, 0xa7, 0xff}
-	grey               = color.RGBA{0x88, 0x88, 0x88, 0xff}
-	lightGrey          = color.RGBA{0xe4, 0xe4, 0xe4, 0xff}
+// colour blindness, and two greys.
+const (
+	okabeBlack         rgb = 0x000000
+	okabeOrange        rgb = 0xe69f00
+	okabeSkyBlue       rgb = 0x56b4e9
+	okabeBluishGreen   rgb = 0x009e73
+	okabeBlue          rgb = 0x0072b2
+	okabeVermillion    rgb = 0xd55e00
+	okabeReddishPurple rgb = 0xcc79a7
+	grey               rgb = 0x888888
+	lightGrey          rgb = 0xe4e4e4
 )
 
 // Categorical returns the i-th colour of the house categorical palette
@@ -64,8 +72,8 @@ func Categorical(i int) color.Color {
 	return cs[i%len(cs)]
 }
 
-func categorical() [6]color.Color {
-	return [6]color.Color{okabeBlue, okabeVermillion, okabeBluishGreen, okabeReddishPurple, okabeOrange, okabeSkyBlue}
+func categorical() [6]rgb {
+	return [6]rgb{okabeBlue, okabeVermillion, okabeBluishGreen, okabeReddishPurple, okabeOrange, okabeSkyBlue}
 }
 
 // RuleColor returns the colour that stands for the plasticity rule with the
@@ -123,7 +131,7 @@ func withAlpha(c color.Color, a float64) color.Color {
 func textStyle(size vg.Length) text.Style {
 	return text.Style{
 		Color:   color.Black,
-		Font:    font.From(sans, size),
+		Font:    font.From(sans(), size),
 		Handler: handler(),
 		XAlign:  draw.XCenter,
 		YAlign:  draw.YCenter,
@@ -148,17 +156,17 @@ func newPlot(title, xLabel, yLabel string) *plot.Plot {
 	p.X.Tick.Label.Handler, p.Y.Tick.Label.Handler = h, h
 	p.Legend.TextStyle.Handler = h
 	p.Title.Text = title
-	p.Title.TextStyle.Font = font.From(sans, titleSize)
+	p.Title.TextStyle.Font = font.From(sans(), titleSize)
 	p.Title.Padding = vg.Length(4)
 	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
-		ax.Label.TextStyle.Font = font.From(sans, labelSize)
-		ax.Tick.Label.Font = font.From(sans, tickSize)
+		ax.Label.TextStyle.Font = font.From(sans(), labelSize)
+		ax.Tick.Label.Font = font.From(sans(), tickSize)
 		ax.Tick.Marker = niceTicks{}
 		ax.Padding = vg.Length(2)
 	}
 	p.X.Label.Text = xLabel
 	p.Y.Label.Text = yLabel
-	p.Legend.TextStyle.Font = font.From(sans, legendSize)
+	p.Legend.TextStyle.Font = font.From(sans(), legendSize)
 	p.Legend.Top = true
 	return p
 }
