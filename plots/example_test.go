@@ -306,8 +306,8 @@ func ExampleActivity() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(len(fig.Plots()), "panels")
-	// Output: 2 panels
+	fmt.Println(len(fig.Plots()), "plots: rates, colour bar and output")
+	// Output: 3 plots: rates, colour bar and output
 }
 
 func ExampleMetaTraining() {

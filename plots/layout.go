@@ -15,35 +15,67 @@ type withBar struct {
 
 // Draw implements drawer.
 func (w withBar) Draw(c draw.Canvas) {
-	const barWidth, gap, margin = vg.Length(14), vg.Length(10), vg.Length(4)
-	axisWidth := w.bar.DataCanvas(c).Min.X - c.Min.X // the bar's axis and label
 	mc := c
-	mc.Max.X = c.Max.X - margin - barWidth - axisWidth - gap
+	mc.Max.X = c.Max.X - barSpace(w.bar, c)
 	w.main.Draw(mc)
-	dc := w.main.DataCanvas(mc)
-
-	bc := c
-	bc.Min.X = mc.Max.X + gap
-	bc.Max.X = c.Max.X - margin
-	bc.Min.Y, bc.Max.Y = dc.Min.Y, dc.Max.Y
-	bdc := w.bar.DataCanvas(bc)
-	bc.Min.Y -= bdc.Min.Y - dc.Min.Y
-	bc.Max.Y += dc.Max.Y - bdc.Max.Y
-	w.bar.Draw(bc)
+	drawBar(w.bar, c, mc.Max.X, w.main.DataCanvas(mc))
 }
 
 func (w withBar) plotsOf() []*plot.Plot { return []*plot.Plot{w.main, w.bar} }
 
+// The colour bar's geometry.
+const barWidth, barGap, barMargin = vg.Length(14), vg.Length(10), vg.Length(4)
+
+// barSpace is the width a colour bar plot takes at the right of c: the
+// bar, its axis and label, and the gaps around it.
+func barSpace(bar *plot.Plot, c draw.Canvas) vg.Length {
+	axisWidth := bar.DataCanvas(c).Min.X - c.Min.X
+	return barMargin + barWidth + axisWidth + barGap
+}
+
+// drawBar draws a colour bar plot right of x (to the right edge of c), its
+// bar spanning the data area dc of the plot it belongs to.
+func drawBar(bar *plot.Plot, c draw.Canvas, x vg.Length, dc draw.Canvas) {
+	bc := c
+	bc.Min.X = x + barGap
+	bc.Max.X = c.Max.X - barMargin
+	bc.Min.Y, bc.Max.Y = dc.Min.Y, dc.Max.Y
+	bdc := bar.DataCanvas(bc)
+	bc.Min.Y -= bdc.Min.Y - dc.Min.Y
+	bc.Max.Y += dc.Max.Y - bdc.Max.Y
+	bar.Draw(bc)
+}
+
 // stack draws plots one above the other, the first on top, with relative
 // heights, their data areas aligned on the left so that a shared x axis
-// lines up.
+// lines up. With a bar, the plot at index barRow has that colour bar at
+// its right, and every row leaves the bar's width free so that the x axes
+// still line up.
 type stack struct {
 	plots   []*plot.Plot
 	heights []float64 // relative; nil: equal
+	bar     *plot.Plot
+	barRow  int
 }
 
 // Draw implements drawer.
 func (s stack) Draw(c draw.Canvas) {
+	sc := c
+	if s.bar != nil {
+		sc.Max.X -= barSpace(s.bar, c)
+	}
+	canvases := s.layout(sc)
+	for i, p := range s.plots {
+		p.Draw(canvases[i])
+	}
+	if s.bar != nil {
+		drawBar(s.bar, c, sc.Max.X, s.plots[s.barRow].DataCanvas(canvases[s.barRow]))
+	}
+}
+
+// layout returns the canvas of each plot in c, left edges of the data
+// areas aligned.
+func (s stack) layout(c draw.Canvas) []draw.Canvas {
 	total := 0.0
 	for i := range s.plots {
 		total += s.height(i)
@@ -60,10 +92,9 @@ func (s stack) Draw(c draw.Canvas) {
 		left = max(left, p.DataCanvas(ci).Min.X-ci.Min.X)
 	}
 	for i, p := range s.plots {
-		ci := canvases[i]
-		ci.Min.X += left - (p.DataCanvas(ci).Min.X - ci.Min.X)
-		p.Draw(ci)
+		canvases[i].Min.X += left - (p.DataCanvas(canvases[i]).Min.X - canvases[i].Min.X)
 	}
+	return canvases
 }
 
 func (s stack) height(i int) float64 {
@@ -73,4 +104,9 @@ func (s stack) height(i int) float64 {
 	return s.heights[i]
 }
 
-func (s stack) plotsOf() []*plot.Plot { return s.plots }
+func (s stack) plotsOf() []*plot.Plot {
+	if s.bar != nil {
+		return append(append([]*plot.Plot(nil), s.plots...), s.bar)
+	}
+	return s.plots
+}

@@ -143,7 +143,7 @@ func (l refLine) Thumbnail(c *draw.Canvas) {
 
 // Activity draws one trial's network activity (learn.History.Activity):
 // the rates r_i(t) of every unit as a heat map (unit against time, blue -1,
-// red +1) above the output z(t) and the target, with the stimulus epochs
+// red +1, with a colour bar) above the output z(t) and the target, with the stimulus epochs
 // and the evaluation window shaded. tk is the task, for time in ms and the
 // epochs; nil plots time in steps and shades only the evaluation window.
 func Activity(tk task.Task, a learn.Activity) (*Figure, error) {
@@ -176,7 +176,8 @@ func Activity(tk task.Task, a learn.Activity) (*Figure, error) {
 	end := float64(T) * tc.dt
 	title := fmt.Sprintf("activity, episode %d, trial type %d, error %.2f", a.Episode, a.Type, a.Error)
 	heat := newPlot(title, "", "unit")
-	heat.Add(heatMap(timeGrid{m: a.Rates, dt: tc.dt}, diverging(1), true))
+	cm := diverging(1)
+	heat.Add(heatMap(timeGrid{m: a.Rates, dt: tc.dt}, cm, true))
 	heat.X.Min, heat.X.Max = 0, end
 	heat.Y.Tick.Marker = niceTicks{integer: true}
 	heat.HideX()
@@ -211,7 +212,7 @@ func Activity(tk task.Task, a learn.Activity) (*Figure, error) {
 	out.Y.Min, out.Y.Max = lo*1.1, hi*1.1
 
 	f := &Figure{Width: 16 * vg.Centimeter, Height: 13 * vg.Centimeter, title: title}
-	f.add(stack{plots: []*plot.Plot{heat, out}, heights: []float64{0.65, 0.35}}, 0, 0, 1, 1)
+	f.add(stack{plots: []*plot.Plot{heat, out}, heights: []float64{0.65, 0.35}, bar: colourBar(cm, "rate r")}, 0, 0, 1, 1)
 	return f, nil
 }
 
