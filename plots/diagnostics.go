@@ -151,6 +151,7 @@ func costPanel(points []CostPoint, xLabel, title, series string, key func(CostPo
 	p.Legend.Top = false // the lines rise to the top right: the legend goes bottom right
 	var first plotter.XY
 	xmin, xmax := math.Inf(1), math.Inf(-1)
+	ymin, ymax := math.Inf(1), math.Inf(-1)
 	for i, k := range keys {
 		xys := groups[k]
 		slices.SortFunc(xys, func(a, b plotter.XY) int { return cmpFloat(a.X, b.X) })
@@ -159,6 +160,7 @@ func costPanel(points []CostPoint, xLabel, title, series string, key func(CostPo
 		}
 		for _, xy := range xys {
 			xmin, xmax = min(xmin, xy.X), max(xmax, xy.X)
+			ymin, ymax = min(ymin, xy.Y), max(ymax, xy.Y)
 		}
 		l, s, err := plotter.NewLinePoints(xys)
 		if err != nil {
@@ -183,6 +185,8 @@ func costPanel(points []CostPoint, xLabel, title, series string, key func(CostPo
 		p.Add(l)
 		p.Legend.Add(fmt.Sprintf("slope %g", slope), l)
 	}
+	logRange(&p.X, xmin, xmax)
+	logRange(&p.Y, ymin, ymax)
 	return p, nil
 }
 

@@ -138,3 +138,50 @@ func TestErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestEdgeCases draws figures on the smallest data they accept (one
+// value, one seed, constant values): no error, no panic, a PNG.
+func TestEdgeCases(t *testing.T) {
+	one := []*learn.History{{Errors: []float64{0.7}}}
+	cases := []struct {
+		name  string
+		build func() (*plots.Figure, error)
+	}{
+		{"GradientCheck one", func() (*plots.Figure, error) { return plots.GradientCheck([]float64{0}, []float64{0}) }},
+		{"Cost one", func() (*plots.Figure, error) { return plots.Cost([]plots.CostPoint{{N: 10, P: 1, Seconds: 1e-3}}) }},
+		{"Theta zero", func() (*plots.Figure, error) { r, _ := rule.Zero(0, 0); return plots.Theta(r) }},
+		{"HSurface zero", func() (*plots.Figure, error) { r, _ := rule.Zero(2, 2); return plots.HSurface(r) }},
+		{"BasisGrid 0", func() (*plots.Figure, error) { return plots.BasisGrid(0, 0) }},
+		{"Spectrum 1x1", func() (*plots.Figure, error) { return plots.Spectrum(mat.NewDense(1, 1, nil), mat.NewDense(1, 1, nil)) }},
+		{"SingularValues 1x1", func() (*plots.Figure, error) { return plots.SingularValues(mat.NewDense(1, 1, []float64{2})) }},
+		{"LearningCurves one episode", func() (*plots.Figure, error) { return plots.LearningCurves(plots.CurveConfig{}, plots.Runs{Name: "a", Histories: one}) }},
+		{"LearningCurves error one", func() (*plots.Figure, error) {
+			return plots.LearningCurves(plots.CurveConfig{Error: true}, plots.Runs{Name: "a", Histories: one})
+		}},
+		{"EpisodesToCriterion censored", func() (*plots.Figure, error) {
+			return plots.EpisodesToCriterion(plots.Outcomes{Name: "a", Runs: []eval.Outcome{{Episodes: 0, Censored: true}}})
+		}},
+		{"MetaTraining one", func() (*plots.Figure, error) { return plots.MetaTraining(plots.MetaCurves{TrainObjective: []float64{3}}) }},
+		{"CoefficientTrajectories one", func() (*plots.Figure, error) { return plots.CoefficientTrajectories([][][]float64{{{0}}}) }},
+		{"EligibilityTraces constant", func() (*plots.Figure, error) {
+			return plots.EligibilityTraces(nil, learn.Trace{Values: mat.NewDense(1, 1, nil), Synapses: [][2]int{{0, 0}}})
+		}},
+		{"Activity one step", func() (*plots.Figure, error) {
+			return plots.Activity(nil, learn.Activity{Rates: mat.NewDense(1, 1, nil), Output: []float64{0}})
+		}},
+		{"Grid nil panel", func() (*plots.Figure, error) {
+			f, _ := plots.BasisGrid(0, 0)
+			return plots.Grid(plots.GridConfig{}, nil, f)
+		}},
+	}
+	for _, tc := range cases {
+		f, err := tc.build()
+		if err != nil {
+			t.Errorf("%s: %v; want a figure", tc.name, err)
+			continue
+		}
+		if b, err := f.PNG(); err != nil || len(b) == 0 {
+			t.Errorf("%s: PNG() = %d bytes, %v; want an image", tc.name, len(b), err)
+		}
+	}
+}

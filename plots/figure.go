@@ -174,9 +174,15 @@ func (f *Figure) Encode(dst io.Writer, format Format, w, h vg.Length) error {
 	return f.encode(dst, format, w, h, png.BestSpeed)
 }
 
-// encode is Encode with the PNG compression level.
-func (f *Figure) encode(dst io.Writer, format Format, w, h vg.Length, level png.CompressionLevel) error {
-	w, h, err := f.size(w, h)
+// encode is Encode with the PNG compression level. A panic while drawing
+// (a gonum/plot plotter given data it cannot draw) becomes an error.
+func (f *Figure) encode(dst io.Writer, format Format, w, h vg.Length, level png.CompressionLevel) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("plots: drawing %q failed: %v", f.title, r)
+		}
+	}()
+	w, h, err = f.size(w, h)
 	if err != nil {
 		return err
 	}

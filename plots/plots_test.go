@@ -14,7 +14,9 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot/cmpimg"
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 	"rsc.io/pdf"
 
 	"github.com/plasticnb/plasticnb/plasticlib/eval"
@@ -415,5 +417,29 @@ func TestPDFText(t *testing.T) {
 	}
 	if strings.ContainsAny(got.String(), "Îθ") {
 		t.Errorf("PDF text = %q; want no raw UTF-8 or Greek", got.String())
+	}
+}
+
+// panicker is a plotter that panics, as a gonum plotter given data it
+// cannot draw does.
+type panicker struct{}
+
+func (panicker) Plot(draw.Canvas, *plot.Plot) { panic("cannot draw") }
+
+func TestDrawPanicIsError(t *testing.T) {
+	f, err := plots.GradientCheck([]float64{1}, []float64{1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Plot().Add(panicker{})
+	if _, err := f.PNG(); err == nil || !strings.Contains(err.Error(), "cannot draw") {
+		t.Errorf("PNG() error = %v; want the panic as an error", err)
+	}
+	b := f.MIMEBundle()
+	if _, ok := b["image/png"]; ok {
+		t.Errorf("MIMEBundle() has an image of a figure that cannot be drawn")
+	}
+	if txt, _ := b["text/plain"].(string); !strings.Contains(txt, "cannot draw") {
+		t.Errorf("MIMEBundle()[text/plain] = %q; want the error", txt)
 	}
 }

@@ -141,6 +141,7 @@ func SingularValues(dW mat.Matrix) (*Figure, error) {
 	pts.GlyphStyle = dot(okabeBlue)
 	pts.GlyphStyle.Radius = dotRadius * 0.7
 	p.Add(l, pts)
+	logRange(&p.Y, xys[len(xys)-1].Y, xys[0].Y)
 	f := newFigure(title, p)
 	f.Width, f.Height = 16*vg.Centimeter, 11*vg.Centimeter
 	return f, nil

@@ -284,6 +284,16 @@ func gridLinesStyle() draw.LineStyle {
 // logScale is the house log axis scale.
 func logScale() plot.Normalizer { return plot.LogScale{} }
 
+// logRange sets a log axis to span [lo, hi] exactly, widened to a factor
+// of two either side when lo == hi (gonum would widen by ±1, through zero,
+// where a log scale panics).
+func logRange(ax *plot.Axis, lo, hi float64) {
+	if lo == hi {
+		lo, hi = lo/2, hi*2
+	}
+	ax.Min, ax.Max = lo, hi
+}
+
 // logTicks is the house log axis ticker: see logTicker.
 func logTicks() plot.Ticker { return logTicker{} }
 
