@@ -154,14 +154,18 @@ func TestEdgeCases(t *testing.T) {
 		{"BasisGrid 0", func() (*plots.Figure, error) { return plots.BasisGrid(0, 0) }},
 		{"Spectrum 1x1", func() (*plots.Figure, error) { return plots.Spectrum(mat.NewDense(1, 1, nil), mat.NewDense(1, 1, nil)) }},
 		{"SingularValues 1x1", func() (*plots.Figure, error) { return plots.SingularValues(mat.NewDense(1, 1, []float64{2})) }},
-		{"LearningCurves one episode", func() (*plots.Figure, error) { return plots.LearningCurves(plots.CurveConfig{}, plots.Runs{Name: "a", Histories: one}) }},
+		{"LearningCurves one episode", func() (*plots.Figure, error) {
+			return plots.LearningCurves(plots.CurveConfig{}, plots.Runs{Name: "a", Histories: one})
+		}},
 		{"LearningCurves error one", func() (*plots.Figure, error) {
 			return plots.LearningCurves(plots.CurveConfig{Error: true}, plots.Runs{Name: "a", Histories: one})
 		}},
 		{"EpisodesToCriterion censored", func() (*plots.Figure, error) {
 			return plots.EpisodesToCriterion(plots.Outcomes{Name: "a", Runs: []eval.Outcome{{Episodes: 0, Censored: true}}})
 		}},
-		{"MetaTraining one", func() (*plots.Figure, error) { return plots.MetaTraining(plots.MetaCurves{TrainObjective: []float64{3}}) }},
+		{"MetaTraining one", func() (*plots.Figure, error) {
+			return plots.MetaTraining(plots.MetaCurves{TrainObjective: []float64{3}})
+		}},
 		{"CoefficientTrajectories one", func() (*plots.Figure, error) { return plots.CoefficientTrajectories([][][]float64{{{0}}}) }},
 		{"EligibilityTraces constant", func() (*plots.Figure, error) {
 			return plots.EligibilityTraces(nil, learn.Trace{Values: mat.NewDense(1, 1, nil), Synapses: [][2]int{{0, 0}}})
