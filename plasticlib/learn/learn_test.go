@@ -246,3 +246,46 @@ func ExampleNew() {
 	fmt.Println(h.Len(), l.Done, typ, e > 0, err)
 	// Output: 4 5 0 true <nil>
 }
+
+// TestStreamsReplay: a loop of its own (as meta-learning writes) replays
+// a learner's episodes from the same seed through Streams.Next.
+func TestStreamsReplay(t *testing.T) {
+	nc, d, cfg := small(6)
+	cfg.Order = task.Random
+	h, err := learn.Run(context.Background(), nc, d, rule.MiconiCubic(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, _ := network.New(nc)
+	s := learn.NewStreams(cfg.Seed)
+	var tr task.Trial
+	var p network.Perturbations
+	for ep := range 10 {
+		typ, err := s.Next(&tr, &p, net, d, cfg.Order, ep)
+		if err != nil || typ != h.Types[ep] {
+			t.Fatalf("episode %d: replayed type %d (err %v); want %d", ep, typ, err, h.Types[ep])
+		}
+		z := make([]float64, tr.Steps())
+		for step := range tr.Steps() {
+			u, xi := p.At(step)
+			net.Step(tr.Input(step), u, xi)
+			z[step] = net.Z
+		}
+		if ep < cfg.WarmUp && tr.Error(z) != h.Errors[ep] {
+			t.Fatalf("episode %d (no learning yet): replayed error %g; want %g", ep, tr.Error(z), h.Errors[ep])
+		}
+	}
+}
+
+func ExampleStreams_Next() {
+	nc := network.DefaultConfig()
+	nc.N = 20
+	net, _ := network.New(nc)
+	d, _ := task.NewDNMS(task.DefaultDNMS())
+	s := learn.NewStreams(1)
+	var tr task.Trial
+	var p network.Perturbations
+	typ, err := s.Next(&tr, &p, net, d, task.Cycle, 6)
+	fmt.Println(typ, tr.Steps(), p.Count() > 0, err)
+	// Output: 2 1000 true <nil>
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"slices"
 
 	"gonum.org/v1/gonum/blas"
@@ -16,13 +15,6 @@ import (
 	"github.com/plasticnb/plasticnb/plasticlib/network"
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
 	"github.com/plasticnb/plasticnb/plasticlib/task"
-)
-
-// Random stream identifiers (the PCG's second seed word), per Config.Seed.
-const (
-	streamTrial = 0x747269616c // task randomness and random trial order
-	streamState = 0x7374617465 // initial state of each trial
-	streamPert  = 0x7065727462 // exploratory perturbations
 )
 
 // Learner runs episodes of a task on a network under a rule. Its fields
@@ -38,7 +30,8 @@ type Learner struct {
 	// Done is the number of episodes finished.
 	Done int
 
-	trialRNG, stateRNG, pertRNG *rand.Rand
+	// Streams are the run's random streams, drawn from Config.Seed.
+	Streams Streams
 
 	trial task.Trial
 	pert  network.Perturbations
@@ -105,9 +98,7 @@ func New(net *network.Net, tk task.Task, r rule.Rule, cfg Config) (*Learner, err
 		Rule:      r.Clone(),
 		Config:    cfg,
 		Baselines: make([]float64, tk.NumTypes()),
-		trialRNG:  rand.New(rand.NewPCG(cfg.Seed, streamTrial)),
-		stateRNG:  rand.New(rand.NewPCG(cfg.Seed, streamState)),
-		pertRNG:   rand.New(rand.NewPCG(cfg.Seed, streamPert)),
+		Streams:   NewStreams(cfg.Seed),
 		z:         make([]float64, steps),
 		elig:      mat.NewDense(n, n, nil),
 		scratch:   make([]float64, n),
@@ -209,16 +200,11 @@ func (l *Learner) episode(h *History) (int, float64, error) {
 	ep := l.Done
 	net, cfg := l.Net, &l.Config
 	n := net.Config.N
-	typ := cfg.Order.Pick(ep, l.Task.NumTypes(), l.trialRNG)
-	if err := task.Generate(l.Task, &l.trial, typ, l.trialRNG); err != nil {
-		return typ, 0, fmt.Errorf("learn: episode %d: %w", ep, err)
-	}
-	if got := l.trial.Steps(); got != l.steps {
-		return typ, 0, fmt.Errorf("learn: episode %d: the task made a trial of %d steps, Steps() says %d", ep, got, l.steps)
+	typ, err := l.Streams.Next(&l.trial, &l.pert, l.Net, l.Task, cfg.Order, ep)
+	if err != nil {
+		return typ, 0, err
 	}
 	steps := l.steps
-	net.Config.SamplePerturbations(&l.pert, steps, l.pertRNG)
-	net.StartTrial(l.stateRNG)
 
 	var act *Activity
 	var tr *Trace
@@ -430,3 +416,8 @@ func clip(d, maxdw float64) float64 {
 	}
 	return min(max(d, -maxdw), maxdw)
 }
+
+// Eligibility returns the eligibility trace e (N x N, e[i][j] for synapse
+// j -> i) of the last episode, at trial end: a view of the learner's
+// workspace, overwritten by the next episode.
+func (l *Learner) Eligibility() *mat.Dense { return l.elig }

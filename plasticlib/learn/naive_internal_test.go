@@ -19,6 +19,7 @@ func naiveRun(t *testing.T, nc network.Config, tk task.Task, r rule.Rule, cfg Co
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The streams as the spec would draw them, independently of Streams.Next.
 	trialRNG := rand.New(rand.NewPCG(cfg.Seed, streamTrial))
 	stateRNG := rand.New(rand.NewPCG(cfg.Seed, streamState))
 	pertRNG := rand.New(rand.NewPCG(cfg.Seed, streamPert))
