@@ -97,7 +97,7 @@ func (ip *Interp) members(code, q string) []string {
 		}
 		return names
 	}
-	v, ok := ip.yi.Globals()[q]
+	v, ok := ip.globals()[q]
 	if !ok || !v.IsValid() {
 		return nil
 	}
@@ -166,7 +166,7 @@ func importNames(f *ast.File) map[string]string {
 // globalNames returns the names the user declared in earlier cells.
 func (ip *Interp) globalNames() []string {
 	var names []string
-	for name := range ip.yi.Globals() {
+	for name := range ip.globals() {
 		names = append(names, name)
 	}
 	ip.declMu.Lock()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/plasticnb/plasticnb/kernel/cell"
+	"github.com/plasticnb/plasticnb/kernel/display"
 )
 
 // step is one cell of a scenario and what it must produce.
@@ -90,6 +91,14 @@ var corpus = []struct {
 		{code: "import \"errors\"\nfunc sv() (i int, err error) {\n  r, err := 1, errors.New(\"test\")\n  i = r\n  return\n}\n_, e := sv()\ne != nil", value: "text/plain|true"},
 		{code: "import \"strconv\"\nn, err := strconv.Atoi(\"12\")\nm, err := strconv.Atoi(\"x\")\n[]any{n, m, err != nil}", value: "text/plain|[12 0 true]"},
 	}},
+	// yaegi v0.16.1 loses "pkg.V = x" for a compiled package's variable;
+	// the kernel rewrites it to "*&pkg.V = x".
+	{"assigning exported variables of compiled packages", []step{
+		{code: "import \"gonum.org/v1/plot/plotter\"\nimport \"gonum.org/v1/plot/vg\"\nplotter.DefaultLineStyle.Width = vg.Points(7)\nl, _ := plotter.NewLine(plotter.XYs{{0, 0}, {1, 1}})\nl.LineStyle.Width", value: "text/plain|7"},
+		{code: "import \"gonum.org/v1/plot/vg/draw\"\nplotter.DefaultLineStyle = draw.LineStyle{Width: vg.Points(3)}\nl2, _ := plotter.NewLine(plotter.XYs{{0, 0}, {1, 1}})\nl2.LineStyle.Width", value: "text/plain|3"},
+		{code: "plotter.DefaultFontSize = 20\nplotter.DefaultFontSize", value: "text/plain|20"},
+		{code: "import \"math\"\nmath.Pi = 3", err: "CompileError: cell:2:1: cannot assign"},
+	}},
 	{"standard output streams in order", []step{
 		{code: "import \"fmt\"\nimport \"log\"\nlog.SetFlags(0)\nfmt.Println(\"one\")\nlog.Print(\"two\")\nfmt.Println(\"three\")", events: "stdout stderr stdout"},
 	}},
@@ -164,6 +173,98 @@ func checkStep(t *testing.T, i int, st step, res cell.Result, events []event) {
 	}
 	if st.events != "" && strings.Join(kinds, " ") != st.events {
 		t.Errorf("cell %d %q: events %v; want %s", i+1, st.code, events, st.events)
+	}
+}
+
+// TestInterrupt checks that cancelling the context stops a running cell
+// within a second, whatever it is doing, and that the interpreter stays
+// usable.
+func TestInterrupt(t *testing.T) {
+	for _, code := range []string{
+		"n := 0\nfor { n++ }",
+		"import \"time\"\ntime.Sleep(time.Hour)",
+		"ch := make(chan int)\n<-ch",
+		"import \"github.com/plasticnb/plasticnb/kernel/display\"\n<-display.CellContext().Done()\nfmt.Println(\"not reached\")",
+		"func spin() int { s := 0; for i := 0; ; i++ { s += i }; return s }\nspin()",
+	} {
+		ip := newInterp(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		started := make(chan struct{})
+		rec := &startRecorder{started: started}
+		done := make(chan cell.Result)
+		go func() {
+			done <- ip.Execute(ctx, cell.Request{Code: "import \"fmt\"\nfmt.Println(\"start\")\n" + code}, rec)
+		}()
+		<-started
+		// Completion and inspection do not wait for the running cell.
+		if c := ip.Complete("fm", 2); len(c.Matches) == 0 {
+			t.Errorf("Complete during %q: no matches", code)
+		}
+		cancel()
+		select {
+		case res := <-done:
+			if res.Err == nil || res.Err.Name != "Interrupted" {
+				t.Errorf("interrupted %q: err %v; want Interrupted", code, res.Err)
+			}
+		case <-time.After(time.Second):
+			t.Fatalf("%q not interrupted within 1 s", code)
+		}
+		res := ip.Execute(context.Background(), cell.Request{Code: "40 + 2"}, &recorder{})
+		if res.Err != nil || res.Value == nil || res.Value.Data["text/plain"] != "42" {
+			t.Errorf("after interrupting %q: %+v", code, res)
+		}
+	}
+}
+
+// TestUserExpressionsAndSilent checks user_expressions and silent
+// execution.
+func TestUserExpressionsAndSilent(t *testing.T) {
+	ip := newInterp(t)
+	res := ip.Execute(context.Background(), cell.Request{
+		Code:            "x := 6\nx * 7",
+		Silent:          true,
+		UserExpressions: map[string]string{"double": "x * 2", "bad": "x +", "undef": "nope"},
+	}, &recorder{})
+	if res.Err != nil || res.Value != nil {
+		t.Errorf("silent cell: value %v, err %v; want neither", res.Value, res.Err)
+	}
+	if b, ok := res.UserExpressions["double"].(display.Bundle); !ok || b.Data["text/plain"] != "12" {
+		t.Errorf("user expression double = %#v; want 12", res.UserExpressions["double"])
+	}
+	for _, name := range []string{"bad", "undef"} {
+		if _, ok := res.UserExpressions[name].(*cell.Error); !ok {
+			t.Errorf("user expression %s = %#v; want an error", name, res.UserExpressions[name])
+		}
+	}
+}
+
+// TestLateGoroutinePanic checks that a goroutine panicking after its cell
+// ended is reported on the last cell's stderr, not fatally.
+func TestLateGoroutinePanic(t *testing.T) {
+	ip := newInterp(t)
+	rec := &recorder{}
+	res := ip.Execute(context.Background(), cell.Request{Code: "release := make(chan bool)\nreported := make(chan bool)\ngo func() {\n  <-release\n  defer func() { reported <- true }()\n  panic(\"late\")\n}()"}, rec)
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	res = ip.Execute(context.Background(), cell.Request{Code: "release <- true\n<-reported"}, rec)
+	if res.Err != nil && !strings.Contains(res.Err.Value, "late") {
+		t.Fatal(res.Err)
+	}
+	// The panic happened during the second cell (reported as its error) or
+	// just after it (reported on its stderr): either way, not lost.
+	found := res.Err != nil
+	// The report may follow the cell's end: wait for it (bounded).
+	for wait := 0; !found && wait < 500; wait++ {
+		for _, e := range rec.snapshot() {
+			found = found || strings.Contains(e.Text, "late")
+		}
+		if !found {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	if !found {
+		t.Errorf("late panic not reported: %+v", rec.snapshot())
 	}
 }
 

@@ -111,7 +111,7 @@ func (ip *Interp) Inspect(code string, cursor int, detail int) cell.Inspection {
 	if q := qualifier(code, start); q != "" {
 		if p, ok := ip.imports(code)[q]; ok {
 			text = ip.packageDoc(p, name)
-		} else if v, ok := ip.yi.Globals()[q]; ok && v.IsValid() {
+		} else if v, ok := ip.globals()[q]; ok && v.IsValid() {
 			text = ip.memberDoc(v.Type(), name)
 		}
 	} else {
@@ -139,7 +139,7 @@ func (ip *Interp) userDoc(name string) string {
 	if d != nil {
 		return strings.TrimSpace(d.signature + "\n\n" + d.doc)
 	}
-	if v, ok := ip.yi.Globals()[name]; ok && v.IsValid() && v.CanInterface() {
+	if v, ok := ip.globals()[name]; ok && v.IsValid() && v.CanInterface() {
 		return fmt.Sprintf("var %s %s = %s", name, v.Type(), display.Text(v.Interface()))
 	}
 	return ""

@@ -92,6 +92,10 @@
 //   - "r, err := ..." at the top of a function body whose parameter or named
 //     result is err assigns that err instead of declaring a new one (yaegi
 //     issue 1640).
+//   - An assignment to an exported variable of a compiled package,
+//     "plotter.DefaultLineStyle = ..." or "plotter.DefaultFontSize = 20",
+//     becomes "*&pkg.V = ...": yaegi v0.16.1 silently loses the first and
+//     rejects the second ("cannot assign to ... constant").
 //
 // The cell corpus in corpus_test.go shows each of these.
 //
@@ -111,9 +115,6 @@
 //     interpreted code is not recovered and ends the process.
 //   - os.Stdin in a cell is the kernel process's standard input: read input
 //     with fmt.Scan*, not bufio.NewReader(os.Stdin).
-//   - Assigning a field of an exported variable of a compiled package
-//     (plotter.DefaultLineStyle.Width = ...) works; constants cannot be
-//     assigned (yaegi says "cannot assign to ... constant").
 //   - Interpreted code runs about 85 times slower than compiled Go: keep
 //     heavy loops in compiled packages.
 //

@@ -60,6 +60,10 @@ type Interp struct {
 	imported map[string]string    // import paths by the name cells use
 	// hasBundler: the user has declared a MIMEBundle method.
 	hasBundler bool
+	// globalVars is the interpreter's global variables and constants as
+	// of the end of the last cell, for completion and inspection, which
+	// must not touch yaegi's state while a cell runs.
+	globalVars map[string]reflect.Value
 	docs       map[string]*pkgDoc // package documentation, by import path
 }
 
@@ -161,6 +165,24 @@ func (ip *Interp) boundSymbols() interp.Exports {
 	return ex
 }
 
+// snapshotGlobals records the global variables after a cell. yaegi's
+// Globals can panic while the interpreter is in a bad state (after an
+// interrupt, during compilation): then the previous snapshot stays.
+func (ip *Interp) snapshotGlobals() {
+	defer func() { _ = recover() }()
+	g := ip.yi.Globals()
+	ip.declMu.Lock()
+	ip.globalVars = g
+	ip.declMu.Unlock()
+}
+
+// globals returns the global variables as of the end of the last cell.
+func (ip *Interp) globals() map[string]reflect.Value {
+	ip.declMu.Lock()
+	defer ip.declMu.Unlock()
+	return ip.globalVars
+}
+
 // cellContext returns the running cell's context, or, when no cell runs,
 // context.Background().
 func (ip *Interp) cellContext() context.Context {
@@ -216,6 +238,7 @@ func (ip *Interp) Execute(ctx context.Context, req cell.Request, out cell.Output
 		defer detach()
 	}
 	defer func() {
+		ip.snapshotGlobals()
 		ip.mu.Lock()
 		ip.cur = nil
 		ip.mu.Unlock()
@@ -389,7 +412,16 @@ func (ip *Interp) parsePart(file, code string, p part) (compiled, error) {
 	if err != nil {
 		return c, err
 	}
-	rewrite(ip.yi.FileSet(), c.node)
+	pkgs := ip.imports(code)
+	isVar := func(pkg, name string) bool {
+		p, ok := pkgs[pkg]
+		if !ok {
+			return false
+		}
+		v, ok := ip.yi.Symbols(p)[p][name]
+		return ok && v.IsValid() && v.CanAddr() // variables are stored addressable
+	}
+	rewrite(ip.yi.FileSet(), c.node, isVar)
 	return c, nil
 }
 

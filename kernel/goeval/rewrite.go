@@ -17,10 +17,14 @@ import (
 //     to the kernel (unrecovered, it would end the process);
 //   - a function literal made inside a loop gets its own copies of the
 //     loop's variables it reads (Go 1.22 per-iteration semantics, and yaegi
-//     issues 1594/1634/1713, where such closures share one slot).
+//     issues 1594/1634/1713, where such closures share one slot);
+//   - "r, err := ..." redeclaring a parameter or named result (issue 1640);
+//   - an assignment to an exported variable of a compiled package,
+//     "pkg.V = x", becomes "*&pkg.V = x": yaegi loses the plain assignment.
+//     isVar reports whether pkg.V names such a variable.
 //
 // New nodes are parsed from templates in fset, under the cell's file name.
-func rewrite(fset *token.FileSet, n ast.Node) {
+func rewrite(fset *token.FileSet, n ast.Node, isVar func(pkg, name string) bool) {
 	w := &loopWalker{fset: fset}
 	w.walk(n)
 	astutil.Apply(n, nil, func(c *astutil.Cursor) bool {
@@ -35,9 +39,30 @@ func rewrite(fset *token.FileSet, n ast.Node) {
 			}
 		case *ast.FuncLit:
 			redeclare(x.Type, x.Body)
+		case *ast.AssignStmt:
+			if x.Tok != token.DEFINE {
+				for i, l := range x.Lhs {
+					x.Lhs[i] = viaPointer(l, isVar)
+				}
+			}
+		case *ast.IncDecStmt:
+			x.X = viaPointer(x.X, isVar)
 		}
 		return true
 	})
+}
+
+// viaPointer returns *&x for a selector x naming a variable of a compiled
+// package, and x otherwise.
+func viaPointer(x ast.Expr, isVar func(pkg, name string) bool) ast.Expr {
+	sel, ok := x.(*ast.SelectorExpr)
+	if !ok {
+		return x
+	}
+	if id, ok := sel.X.(*ast.Ident); !ok || !isVar(id.Name, sel.Sel.Name) {
+		return x
+	}
+	return &ast.StarExpr{Star: sel.Pos(), X: &ast.UnaryExpr{OpPos: sel.Pos(), Op: token.AND, X: sel}}
 }
 
 // template parses a Go expression for a rewrite.
