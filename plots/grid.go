@@ -31,9 +31,11 @@ type GridConfig struct {
 	NoLetters bool
 	// Title is the figure's title (Figure.Title), not drawn.
 	Title string
-	// Width and Height are the figure's size; zero means 9 cm per column
-	// and 6.5 cm per row. Panels are scaled to their cells, so this sets
-	// how large their text is relative to the whole.
+	// Width and Height are the figure's size. Zero means the panels'
+	// own sizes added up (the widest panel of each column, the tallest of
+	// each row), shrunk if need be to at most MaxGridWidth wide. Panels
+	// are scaled to their cells, so this sets how large their text is
+	// relative to the whole.
 	Width, Height vg.Length
 }
 
@@ -71,11 +73,17 @@ func Grid(cfg GridConfig, panels ...*Figure) (*Figure, error) {
 		return nil, fmt.Errorf("plots: Grid: GridConfig.Width, Height = %v, %v; want >= 0", cfg.Width, cfg.Height)
 	}
 	f := &Figure{Width: cfg.Width, Height: cfg.Height, title: cfg.Title}
-	if f.Width == 0 {
-		f.Width = vg.Length(cols) * 9 * vg.Centimeter
-	}
-	if f.Height == 0 {
-		f.Height = vg.Length(rows) * 6.5 * vg.Centimeter
+	if f.Width == 0 || f.Height == 0 {
+		w, h := naturalSize(panels, cols, rows)
+		if s := MaxGridWidth / w; s < 1 {
+			w, h = MaxGridWidth, h*s
+		}
+		if f.Width == 0 {
+			f.Width = w
+		}
+		if f.Height == 0 {
+			f.Height = h
+		}
 	}
 	next := 0 // index of the next default letter
 	y1 := 1.0
@@ -105,6 +113,38 @@ func Grid(cfg GridConfig, panels ...*Figure) (*Figure, error) {
 		y1 = y0
 	}
 	return f, nil
+}
+
+// MaxGridWidth is the widest a Grid of default size gets.
+const MaxGridWidth = 32 * vg.Centimeter
+
+// naturalSize is the size of a grid whose panels all show at their own
+// size: the widest panel of each column and the tallest of each row.
+func naturalSize(panels []*Figure, cols, rows int) (w, h vg.Length) {
+	for c := 0; c < cols; c++ {
+		cw := vg.Length(0)
+		for r := 0; r < rows; r++ {
+			if i := r*cols + c; i < len(panels) && panels[i] != nil {
+				pw, _, _ := panels[i].size(0, 0)
+				cw = max(cw, pw)
+			}
+		}
+		w += cw
+	}
+	for r := 0; r < rows; r++ {
+		rh := vg.Length(0)
+		for c := 0; c < cols; c++ {
+			if i := r*cols + c; i < len(panels) && panels[i] != nil {
+				_, ph, _ := panels[i].size(0, 0)
+				rh = max(rh, ph)
+			}
+		}
+		h += rh
+	}
+	if w == 0 || h == 0 { // only nil panels
+		return DefaultWidth, DefaultHeight
+	}
+	return w, h
 }
 
 // fractions checks relative sizes and normalises them to sum to 1; nil
