@@ -289,3 +289,32 @@ func ExampleStreams_Next() {
 	fmt.Println(typ, tr.Steps(), p.Count() > 0, err)
 	// Output: 2 1000 true <nil>
 }
+
+func TestLinearReadout(t *testing.T) {
+	for _, plastic := range []bool{false, true} {
+		nc, d, cfg := small(9)
+		nc.Readout, nc.ReadoutPlastic = network.LinearReadout, plastic
+		net, err := network.New(nc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w0 := append([]float64(nil), net.WOut...)
+		l, _ := learn.New(net, d, rule.MiconiCubic(), cfg)
+		h, err := l.Run(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed := false
+		for j := range w0 {
+			if net.WOut[j] != w0[j] {
+				changed = true
+			}
+		}
+		if changed != plastic {
+			t.Errorf("ReadoutPlastic = %v: WOut changed = %v", plastic, changed)
+		}
+		if h.Errors[0] <= 0 {
+			t.Errorf("error %g", h.Errors[0])
+		}
+	}
+}
