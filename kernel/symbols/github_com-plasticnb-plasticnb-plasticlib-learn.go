@@ -12,6 +12,7 @@ func init() {
 		// function, constant and variable definitions
 		"DefaultConfig": reflect.ValueOf(learn.DefaultConfig),
 		"New":           reflect.ValueOf(learn.New),
+		"NewStreams":    reflect.ValueOf(learn.NewStreams),
 		"Run":           reflect.ValueOf(learn.Run),
 
 		// type definitions
@@ -22,6 +23,7 @@ func init() {
 		"Learner":         reflect.ValueOf((*learn.Learner)(nil)),
 		"Progress":        reflect.ValueOf((*learn.Progress)(nil)),
 		"Record":          reflect.ValueOf((*learn.Record)(nil)),
+		"Streams":         reflect.ValueOf((*learn.Streams)(nil)),
 		"Trace":           reflect.ValueOf((*learn.Trace)(nil)),
 	}
 }
