@@ -33,7 +33,7 @@ type GridConfig struct {
 	Title string
 	// Width and Height are the figure's size. Zero means the panels'
 	// own sizes added up (the widest panel of each column, the tallest of
-	// each row), shrunk if need be to at most MaxGridWidth wide. Panels
+	// each row), shrunk if need be to at most 32 cm wide. Panels
 	// are scaled to their cells, so this sets how large their text is
 	// relative to the whole.
 	Width, Height vg.Length
@@ -75,8 +75,8 @@ func Grid(cfg GridConfig, panels ...*Figure) (*Figure, error) {
 	f := &Figure{Width: cfg.Width, Height: cfg.Height, title: cfg.Title}
 	if f.Width == 0 || f.Height == 0 {
 		w, h := naturalSize(panels, cols, rows)
-		if s := MaxGridWidth / w; s < 1 {
-			w, h = MaxGridWidth, h*s
+		if s := maxGridWidth / w; s < 1 {
+			w, h = maxGridWidth, h*s
 		}
 		if f.Width == 0 {
 			f.Width = w
@@ -115,8 +115,8 @@ func Grid(cfg GridConfig, panels ...*Figure) (*Figure, error) {
 	return f, nil
 }
 
-// MaxGridWidth is the widest a Grid of default size gets.
-const MaxGridWidth = 32 * vg.Centimeter
+// maxGridWidth is the widest a Grid of default size gets (32 cm).
+const maxGridWidth = 32 * vg.Centimeter
 
 // naturalSize is the size of a grid whose panels all show at their own
 // size: the widest panel of each column and the tallest of each row.
