@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -91,12 +92,12 @@ func BenchmarkSeedsParallel(b *testing.B) {
 		}
 	}
 	for range b.N {
-		t0 := time.Now()
+		t0, c0 := time.Now(), cpuTime()
 		for s := range seeds {
 			run(uint64(s))
 		}
-		serial := time.Since(t0)
-		t0 = time.Now()
+		serial, serialCPU := time.Since(t0), cpuTime()-c0
+		t0, c0 = time.Now(), cpuTime()
 		var wg sync.WaitGroup
 		sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 		for s := range seeds {
@@ -109,9 +110,24 @@ func BenchmarkSeedsParallel(b *testing.B) {
 			}()
 		}
 		wg.Wait()
-		par := time.Since(t0)
+		par, parCPU := time.Since(t0), cpuTime()-c0
 		b.ReportMetric(par.Seconds()/serial.Seconds(), "parallel/serial")
+		// Cores this process got while parallel (2 on an idle 2-core
+		// machine: less means other processes held a core), and the CPU
+		// time the parallel phase cost relative to the serial one (above 1:
+		// the seeds slowed each other, e.g. by sharing caches).
+		b.ReportMetric(parCPU.Seconds()/par.Seconds(), "cores-used")
+		b.ReportMetric(parCPU.Seconds()/serialCPU.Seconds(), "cpu-parallel/serial")
 		b.ReportMetric(serial.Seconds(), "serial-s")
 		b.ReportMetric(par.Seconds(), "parallel-s")
 	}
+}
+
+// cpuTime returns the user+system CPU time of this process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
