@@ -115,6 +115,19 @@ func errorCases() []errorCase {
 		{"CoefficientTrajectories NaN", func() (*plots.Figure, error) {
 			return plots.CoefficientTrajectories([][][]float64{{{1, 2}}, {{1, nan}}})
 		}, "thetas[1][0][1] is NaN"},
+		{"Generalisation no rules", func() (*plots.Figure, error) { return plots.Generalisation(plots.GeneralisationTable{}) }, "Rules is empty"},
+		{"Generalisation rows", func() (*plots.Figure, error) {
+			return plots.Generalisation(plots.GeneralisationTable{Rules: []string{"a"}, Conditions: []string{"x"}})
+		}, "Outcomes has 0 rows; want 1"},
+		{"Generalisation cells", func() (*plots.Figure, error) {
+			return plots.Generalisation(plots.GeneralisationTable{Rules: []string{"a"}, Conditions: []string{"x", "y"}, Outcomes: [][][]eval.Outcome{{{{Episodes: 3}}}}})
+		}, "Outcomes[0] (a) has 1 cells; want 2"},
+		{"Generalisation empty cell", func() (*plots.Figure, error) {
+			return plots.Generalisation(plots.GeneralisationTable{Rules: []string{"a"}, Conditions: []string{"x"}, Outcomes: [][][]eval.Outcome{{{}}}})
+		}, "Outcomes[0][0] (a, x) is empty"},
+		{"Generalisation zero episodes", func() (*plots.Figure, error) {
+			return plots.Generalisation(plots.GeneralisationTable{Rules: []string{"a"}, Conditions: []string{"x"}, Outcomes: [][][]eval.Outcome{{{{Episodes: 0}}}}})
+		}, "Outcomes[0][0][0].Episodes = 0"},
 		{"Grid empty", func() (*plots.Figure, error) { return plots.Grid(plots.GridConfig{}) }, "panels is empty"},
 		{"Grid cols", func() (*plots.Figure, error) { return plots.Grid(plots.GridConfig{Cols: -1}, fig) }, "GridConfig.Cols"},
 		{"Grid widths", func() (*plots.Figure, error) { return plots.Grid(plots.GridConfig{Widths: []float64{1, 2}}, fig) }, "GridConfig.Widths"},

@@ -372,3 +372,26 @@ func ExampleFigure_Title() {
 	// eigenvalues of J before and after learning
 	// plots.Figure: eigenvalues of J before and after learning
 }
+
+func ExampleGeneralisation() {
+	runs := func(eps ...int) []eval.Outcome {
+		var os []eval.Outcome
+		for _, e := range eps {
+			os = append(os, eval.Outcome{Episodes: e})
+		}
+		return os
+	}
+	fig, err := plots.Generalisation(plots.GeneralisationTable{
+		Rules:      []string{"miconi-cubic", "learned"},
+		Conditions: []string{"random J", "random x0"},
+		Outcomes: [][][]eval.Outcome{
+			{runs(1050, 900, 1300), runs(1000, 1100, 1200)},
+			{runs(620, 600, 700), runs(640, 610, 660)},
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(fig.Title())
+	// Output: generalisation: episodes to criterion
+}

@@ -68,6 +68,7 @@ func goldenCases() []goldenCase {
 		{name: "meta", build: func() (*plots.Figure, error) { return plots.MetaTraining(testMeta()) }, w: 16 * vg.Centimeter},
 		{name: "trajectories", build: func() (*plots.Figure, error) { return plots.CoefficientTrajectories(testTrajectories()) }},
 		{name: "figure1", build: testFigure1, w: 20 * vg.Centimeter, h: 15 * vg.Centimeter},
+		{name: "generalisation", build: func() (*plots.Figure, error) { return plots.Generalisation(testTable()) }, w: 16 * vg.Centimeter},
 		{name: "singular", build: func() (*plots.Figure, error) {
 			a, b := testJ(30, 4)
 			var d mat.Dense
@@ -314,6 +315,32 @@ func testHistory() *learn.History {
 		panic(err)
 	}
 	return h
+}
+
+// testTable is a generalisation table of three rules under four
+// conditions, with censored runs.
+func testTable() plots.GeneralisationTable {
+	rng := rand.New(rand.NewPCG(8, 8))
+	t := plots.GeneralisationTable{
+		Rules:      []string{"miconi-cubic", "learned", "eh"},
+		Conditions: []string{"context", "DNMS", "N = 100", "sparse J"},
+	}
+	speed := []float64{1, 0.6, 1.4}
+	for i := range t.Rules {
+		row := make([][]eval.Outcome, len(t.Conditions))
+		for j := range row {
+			for k := 0; k < 10; k++ {
+				e := int(speed[i] * (900 + 100*float64(j)) * math.Exp(0.15*rng.NormFloat64()))
+				o := eval.Outcome{Episodes: e}
+				if e > 1500 {
+					o = eval.Outcome{Episodes: 1500, Censored: true}
+				}
+				row[j] = append(row[j], o)
+			}
+		}
+		t.Outcomes = append(t.Outcomes, row)
+	}
+	return t
 }
 
 // testMeta is a meta-training history shaped like the paper's figure 1e.
