@@ -5,8 +5,6 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 
 	"github.com/plasticnb/plasticnb/plasticlib/eval"
@@ -77,29 +75,17 @@ func Generalisation(t GeneralisationTable) (*Figure, error) {
 	cm := diverging(math.Max(absMax, 0.25))
 	p := newPlot("episodes to criterion: median over seeds", "", "")
 	p.Add(heatMap(matGrid{ratio}, cm, false))
-	var xys plotter.XYs
-	var labels []string
-	var styles []text.Style
-	for i := 0; i < nr; i++ {
-		for j := 0; j < nc; j++ {
-			xys = append(xys, plotter.XY{X: float64(j), Y: float64(nr - 1 - i)})
-			l := fmt.Sprintf("%.0f", medians.At(i, j))
-			if c := censored[i][j]; c > 0 {
-				l += fmt.Sprintf(" +%dc", c)
-			}
-			labels = append(labels, l)
-			s := textStyle(cellSize)
-			if c, err := cm.At(ratio.At(nr-1-i, j)); err == nil && luminance(c) < 0.45 {
-				s.Color = lightGrey
-			}
-			styles = append(styles, s)
+	lab, err := cellLabels(ratio, cm, cellSize, func(r, j int) string {
+		i := nr - 1 - r // ratio's rows are upside down
+		l := fmt.Sprintf("%.0f", medians.At(i, j))
+		if c := censored[i][j]; c > 0 {
+			l += fmt.Sprintf(" +%dc", c)
 		}
-	}
-	lab, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: labels})
+		return l
+	})
 	if err != nil {
 		return nil, fmt.Errorf("plots: %s: %w", fn, err)
 	}
-	lab.TextStyle = styles
 	p.Add(lab)
 	p.NominalX(t.Conditions...)
 	rules := make([]string, nr)

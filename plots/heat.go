@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
 
@@ -134,6 +136,33 @@ func colourBar(cm palette.ColorMap, label string) *plot.Plot {
 	p.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
 	p.Y.Min, p.Y.Max = cm.Min(), cm.Max()
 	return p
+}
+
+// cellLabels writes label(r, c) at the centre of each cell of the heat map
+// of m under cm (row r at y = r, column c at x = c, as matGrid places
+// them), in dark text, or light text on dark cells.
+func cellLabels(m mat.Matrix, cm palette.ColorMap, size vg.Length, label func(r, c int) string) (*plotter.Labels, error) {
+	rows, cols := m.Dims()
+	xys := make(plotter.XYs, 0, rows*cols)
+	labels := make([]string, 0, rows*cols)
+	styles := make([]text.Style, 0, rows*cols)
+	for r := 0; r < rows; r++ {
+		for c := 0; c < cols; c++ {
+			xys = append(xys, plotter.XY{X: float64(c), Y: float64(r)})
+			labels = append(labels, label(r, c))
+			s := textStyle(size)
+			if col, err := cm.At(m.At(r, c)); err == nil && luminance(col) < 0.45 {
+				s.Color = lightGrey
+			}
+			styles = append(styles, s)
+		}
+	}
+	lab, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: labels})
+	if err != nil {
+		return nil, err
+	}
+	lab.TextStyle = styles
+	return lab, nil
 }
 
 // luminance is the relative luminance of c in [0, 1].

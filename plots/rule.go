@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -145,26 +144,10 @@ func Theta(r rule.Rule) (*Figure, error) {
 	if max(nk, nl) > 6 {
 		size *= 0.8
 	}
-	var xys plotter.XYs
-	var labels []string
-	var styles []text.Style
-	for k := 0; k < nk; k++ {
-		for l := 0; l < nl; l++ {
-			v := theta.At(k, l)
-			xys = append(xys, plotter.XY{X: float64(l), Y: float64(k)})
-			labels = append(labels, cellText(v))
-			s := textStyle(size)
-			if c, err := cm.At(v); err == nil && luminance(c) < 0.45 {
-				s.Color = lightGrey
-			}
-			styles = append(styles, s)
-		}
-	}
-	lab, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: labels})
+	lab, err := cellLabels(theta, cm, size, func(k, l int) string { return cellText(theta.At(k, l)) })
 	if err != nil {
 		return nil, fmt.Errorf("plots: Theta: %w", err)
 	}
-	lab.TextStyle = styles
 	p.Add(lab)
 
 	f := &Figure{Width: 16 * vg.Centimeter, Height: 12 * vg.Centimeter, title: p.Title.Text}
