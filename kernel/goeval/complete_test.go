@@ -55,6 +55,8 @@ func TestInspect(t *testing.T) {
 		{"frac", []string{"var frac float64 = 0.5"}},
 		{"strings.ToUpper", []string{"func ToUpper(s string) string", "ToUpper returns"}},
 		{"mat.NewDense", []string{"func NewDense(r, c int, data []float64) *Dense", "NewDense creates"}},
+		{"x := strings.ToUpper(", []string{"func ToUpper(s string) string"}},
+		{"mat", []string{`package mat // import "gonum.org/v1/gonum/mat"`, "Package mat provides"}},
 	} {
 		in := ip.Inspect(tc.code, len(tc.code), 0)
 		text, _ := in.Data.Data["text/plain"].(string)

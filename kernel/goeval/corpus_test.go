@@ -50,6 +50,21 @@ var corpus = []struct {
 		{code: "fmt.Println(a, b)", stdout: "2 4\n", value: ""},
 		{code: "func Max[T int | float64](a, b T) T {\n  if a > b {\n    return a\n  }\n  return b\n}\nMax(1.5, 2.5)", value: "text/plain|2.5"},
 	}},
+	{"empty and comment-only cells", []step{
+		{code: ""},
+		{code: "// just a comment\n\n/* and another */"},
+		{code: "x := 1 // trailing comment\n// more\nx", value: "text/plain|1"},
+	}},
+	{"worker goroutines in a loop", []step{
+		{code: "import \"sync\"\nresults := make([]int, 4)\nvar wg sync.WaitGroup\nfor i := 0; i < 4; i++ {\n  wg.Add(1)\n  go func() {\n    defer wg.Done()\n    results[i] = i * i\n  }()\n}\nwg.Wait()\nresults", value: "text/plain|[0 1 4 9]"},
+		{code: "func square(i int, out []int, wg *sync.WaitGroup) { defer wg.Done(); out[i] = i * i }\nres2 := make([]int, 3)\nfor i := range 3 {\n  wg.Add(1)\n  go square(i, res2, &wg)\n}\nwg.Wait()\nres2", value: "text/plain|[0 1 4]"},
+	}},
+	{"range over integers (Go 1.22), which yaegi cannot compile, is rewritten", []step{
+		{code: "s := 0\nfor i := range 4 { s += i }\ns", value: "text/plain|6"},
+		{code: "n := 3\nt := 0\nfor i := range n {\n  t += i\n  i += 10\n}\nt", value: "text/plain|3"},
+		{code: "var fs []func() int\nfor i := range n { fs = append(fs, func() int { return i }) }\n[]int{fs[0](), fs[2]()}", value: "text/plain|[0 2]"},
+		{code: "c := 0\nfor range len([]int{1, 2}) { c++ }\nfor i := range []string{\"a\", \"b\", \"c\"} { c += i }\nc", value: "text/plain|5"},
+	}},
 	{"printing calls show no value", []step{
 		{code: `import "fmt"` + "\n" + `fmt.Println("a")` + "\n" + `fmt.Printf("%d\n", 2)`, stdout: "a\n2\n", value: ""},
 		{code: `import "log"` + "\nlog.SetFlags(0)\nlog.Print(\"to stderr\")", stderr: "to stderr\n", value: ""},
@@ -105,6 +120,7 @@ var corpus = []struct {
 	{"stdin", []step{
 		{code: "import \"fmt\"\nvar name string\nfmt.Scanln(&name)\nname", stdin: true, inputs: []string{"Ada"}, value: "text/plain|Ada"},
 		{code: "var word string\n_, err := fmt.Scanln(&word)\nerr", value: "text/plain|standard input is not available: the frontend does not allow input requests (allow_stdin is false)"},
+		{code: "import \"bufio\"\nimport \"os\"\nsc := bufio.NewScanner(os.Stdin)\nsc.Scan()", value: "text/plain|false"},
 	}},
 	{"rich values", []step{
 		{code: "import \"github.com/plasticnb/plasticnb/kernel/display\"\ndisplay.Markdown(\"# Title\")", value: "text/markdown,text/plain|# Title"},

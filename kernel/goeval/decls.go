@@ -102,6 +102,10 @@ func nodeString(n any) string {
 // type and value of a variable.
 func (ip *Interp) Inspect(code string, cursor int, detail int) cell.Inspection {
 	cursor = min(max(cursor, 0), len(code))
+	// Just after "f(": inspect f, as frontends ask while a call is typed.
+	if before := strings.TrimRight(code[:cursor], " "); strings.HasSuffix(before, "(") && identBefore(code, cursor) == cursor {
+		cursor = len(before) - 1
+	}
 	start, end := identBefore(code, cursor), identAfter(code, cursor)
 	name := code[start:end]
 	if name == "" {

@@ -47,7 +47,7 @@
 // Standard input: fmt.Scan, fmt.Scanln and fmt.Scanf read lines that
 // Output.Input asks the frontend for (input_request) when the request
 // allows stdin; otherwise they return an error saying that the frontend
-// does not allow input.
+// does not allow input. os.Stdin itself is empty.
 //
 // Package display's Show, Clear and Progress are bound, in this
 // interpreter's symbol table, to the methods of a display.Display whose
@@ -96,6 +96,11 @@
 //     "plotter.DefaultLineStyle = ..." or "plotter.DefaultFontSize = 20",
 //     becomes "*&pkg.V = ...": yaegi v0.16.1 silently loses the first and
 //     rejects the second ("cannot assign to ... constant").
+//   - "for i := range n" over an integer (Go 1.22), which yaegi cannot
+//     compile, becomes a counting loop: at once for literals, len(...),
+//     arithmetic and integer variables of earlier cells; for other
+//     operands after yaegi fails with "nil type" (yaegi has then logged
+//     "nil type" on standard error, which shows in the cell).
 //
 // The cell corpus in corpus_test.go shows each of these.
 //
@@ -107,14 +112,23 @@
 //   - A type cannot be redefined with a different structure: the first
 //     definition stays ("too many values in struct literal"); use a new
 //     name.
+//   - Range over functions (Go 1.23 iterators) is not supported.
 //   - Inferring two type parameters from a function literal argument
 //     fails; write the type arguments out.
 //   - A use of an undefined name is often reported as "constant definition
 //     loop"; the kernel adds a hint.
 //   - A panic in a goroutine started by compiled code that calls back into
 //     interpreted code is not recovered and ends the process.
-//   - os.Stdin in a cell is the kernel process's standard input: read input
-//     with fmt.Scan*, not bufio.NewReader(os.Stdin).
+//   - os.Stdin in a cell is empty (at end of file): read input with
+//     fmt.Scan*, which asks the frontend, not with bufio.NewReader(os.Stdin).
+//     (yaegi binds only fmt's Scan functions to the interpreter's input.)
+//   - display.Show wraps a value of a cell's type with a MIMEBundle method
+//     so that its bundle is used; Handle.Update does not (it shows the
+//     value's text): pass such values to Show, or call their MIMEBundle
+//     and Update with a display.Bundle.
+//   - An interrupted cell whose compiled call ignores its context keeps
+//     running in the background; the next cell then shares the interpreter
+//     with it.
 //   - Interpreted code runs about 85 times slower than compiled Go: keep
 //     heavy loops in compiled packages.
 //

@@ -53,7 +53,8 @@ type Interp struct {
 	cur  *run       // the running cell, or nil
 	last cell.Output
 
-	stdin *stdinReader
+	stdin      *stdinReader
+	emptyStdin *os.File // os.Stdin in cells: always at end of file
 
 	declMu   sync.Mutex
 	decls    map[string]*userDecl // the user's top-level declarations, by name
@@ -122,6 +123,18 @@ func New(opts Options) (*Interp, error) {
 	}
 	if err := ip.yi.Use(ip.boundSymbols()); err != nil {
 		return nil, fmt.Errorf("goeval: binding package display: %w", err)
+	}
+	// os.Stdin in cells is empty: the kernel's own standard input is a pipe
+	// nobody writes to, and a compiled read of it could not be interrupted.
+	// fmt.Scan* read through the frontend instead (stdinReader).
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("goeval: making an empty standard input: %w", err)
+	}
+	w.Close()
+	ip.emptyStdin = r
+	if err := ip.yi.Use(interp.Exports{"os/os": {"Stdin": reflect.ValueOf(&ip.emptyStdin).Elem()}}); err != nil {
+		return nil, fmt.Errorf("goeval: binding os.Stdin: %w", err)
 	}
 	// The hooks are imported under the cells' file name: yaegi scopes
 	// imports by file name.
@@ -318,6 +331,14 @@ func (ip *Interp) eval(ctx context.Context, r *run, code string) (v any, hasValu
 	}
 	for _, c := range progs {
 		prog, err := ip.compile(c.node)
+		if err != nil && strings.HasSuffix(err.Error(), "nil type") && rangeInts(c.node, true, nil) {
+			// Most likely a range over an integer variable, which yaegi
+			// cannot compile: retry with those loops rewritten. (yaegi
+			// has logged "nil type" on the process's standard error.)
+			if prog, err = ip.compile(c.node); err != nil {
+				err = fmt.Errorf("%v (yaegi v0.16.1 cannot range over an integer: write for i := 0; i < n; i++)", err)
+			}
+		}
 		if err != nil {
 			return nil, false, compileError(err)
 		}
@@ -421,7 +442,11 @@ func (ip *Interp) parsePart(file, code string, p part) (compiled, error) {
 		v, ok := ip.yi.Symbols(p)[p][name]
 		return ok && v.IsValid() && v.CanAddr() // variables are stored addressable
 	}
-	rewrite(ip.yi.FileSet(), c.node, isVar)
+	isInt := func(name string) bool {
+		v, ok := ip.globals()[name]
+		return ok && v.IsValid() && v.CanInt()
+	}
+	rewrite(ip.yi.FileSet(), c.node, isVar, isInt)
 	return c, nil
 }
 

@@ -21,10 +21,13 @@ import (
 //   - "r, err := ..." redeclaring a parameter or named result (issue 1640);
 //   - an assignment to an exported variable of a compiled package,
 //     "pkg.V = x", becomes "*&pkg.V = x": yaegi loses the plain assignment.
-//     isVar reports whether pkg.V names such a variable.
+//     isVar reports whether pkg.V names such a variable;
+//   - "for i := range n" over an integer (see rangeInts; isInt reports
+//     whether a global variable is an integer).
 //
 // New nodes are parsed from templates in fset, under the cell's file name.
-func rewrite(fset *token.FileSet, n ast.Node, isVar func(pkg, name string) bool) {
+func rewrite(fset *token.FileSet, n ast.Node, isVar func(pkg, name string) bool, isInt func(name string) bool) {
+	rangeInts(n, false, isInt)
 	w := &loopWalker{fset: fset}
 	w.walk(n)
 	astutil.Apply(n, nil, func(c *astutil.Cursor) bool {
@@ -434,4 +437,68 @@ func (w *loopWalker) withCopies(lit *ast.FuncLit, names []string) ast.Expr {
 	assign := &ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs, TokPos: lit.Pos()}
 	outer.Body.List = []ast.Stmt{assign, ret}
 	return &ast.CallExpr{Fun: outer}
+}
+
+// rangeInts rewrites loops over integers, which yaegi v0.16.1 cannot
+// compile ("nil type"): "for i := range n { body }" becomes
+// "for k, n_ := 0, n; k < n_; k++ { i := k; body }", with fresh names, so
+// that the body's changes to i do not change the iteration, as in Go.
+// With all set it rewrites every range loop whose value variable is absent
+// and whose operand is not obviously a slice, map, string or channel (for a
+// retry after "nil type"); otherwise only loops over integer literals,
+// len(...), arithmetic, and the global variables for which isInt is true.
+// It reports whether it rewrote anything.
+func rangeInts(n ast.Node, all bool, isInt func(name string) bool) bool {
+	count := 0
+	astutil.Apply(n, nil, func(c *astutil.Cursor) bool {
+		rs, ok := c.Node().(*ast.RangeStmt)
+		if !ok || rs.Value != nil || !rangesOverInt(rs.X, all, isInt) {
+			return true
+		}
+		k := ast.NewIdent(fmt.Sprintf("__plasticnbK%d", count))
+		lim := ast.NewIdent(fmt.Sprintf("__plasticnbN%d", count))
+		count++
+		pos := rs.For
+		body := rs.Body
+		if rs.Key != nil {
+			if id, ok := rs.Key.(*ast.Ident); !ok || id.Name != "_" {
+				tok := rs.Tok
+				if tok != token.DEFINE {
+					tok = token.ASSIGN
+				}
+				set := &ast.AssignStmt{Lhs: []ast.Expr{rs.Key}, Tok: tok, TokPos: pos, Rhs: []ast.Expr{ast.NewIdent(k.Name)}}
+				body.List = append([]ast.Stmt{set}, body.List...)
+			}
+		}
+		c.Replace(&ast.ForStmt{
+			For:  pos,
+			Init: &ast.AssignStmt{Lhs: []ast.Expr{k, lim}, Tok: token.DEFINE, TokPos: pos, Rhs: []ast.Expr{&ast.BasicLit{ValuePos: pos, Kind: token.INT, Value: "0"}, rs.X}},
+			Cond: &ast.BinaryExpr{X: ast.NewIdent(k.Name), OpPos: pos, Op: token.LSS, Y: ast.NewIdent(lim.Name)},
+			Post: &ast.IncDecStmt{X: ast.NewIdent(k.Name), TokPos: pos, Tok: token.INC},
+			Body: body,
+		})
+		return true
+	})
+	return count > 0
+}
+
+// rangesOverInt reports whether a range operand is taken for an integer.
+func rangesOverInt(x ast.Expr, all bool, isInt func(string) bool) bool {
+	switch x := x.(type) {
+	case *ast.Ident:
+		if isInt != nil && isInt(x.Name) {
+			return true
+		}
+	case *ast.BasicLit:
+		return x.Kind == token.INT
+	case *ast.CompositeLit, *ast.SliceExpr:
+		return false
+	case *ast.CallExpr:
+		if id, ok := x.Fun.(*ast.Ident); ok && (id.Name == "len" || id.Name == "cap") {
+			return true
+		}
+	case *ast.BinaryExpr:
+		return true // n-1, 2*n: arithmetic
+	}
+	return all
 }
