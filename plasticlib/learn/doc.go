@@ -13,9 +13,11 @@
 // (OpenBLAS with the "openblas" build tag, see plasticlib/linalg).
 //
 // A Learner owns its workspace, allocated once by New; a time step
-// allocates nothing. Randomness comes from Config.Seed (trial stream) and
+// allocates nothing. Randomness comes from Config.Seed (Streams: trials,
+// initial states, perturbations, none of which depends on the weights) and
 // the network's own Seed (weights), so the same seeds give bit-identical
-// histories, whatever runs beside them.
+// histories, whatever runs beside them. A loop of one's own (meta-learning
+// carrying tangents) replays a run's episodes with NewStreams(seed).Next.
 //
 // Layer: above network, task and rule; imports nothing from kernel/.
 package learn
