@@ -21,6 +21,24 @@
 // several figures out with panel letters, so a notebook rebuilds the paper's
 // figure 1 as one image.
 //
+// The figures, with the panel of the paper's figure 1 each one draws:
+//
+//	TaskSchematic            a   inputs, target, scored window per trial type (task.Task)
+//	BasisGrid                c   the basis functions r^k dx^l
+//	Theta                    d,f coefficient matrix of a rule (rule.Rule), cells labelled
+//	HSurface                 f   H(r, dx) of a rule with a colour bar
+//	MetaTraining             e   objective and final performance vs meta-iteration
+//	CoefficientTrajectories  e   each coefficient vs meta-iteration
+//	LearningCurves           g   median and IQR over seeds, several rules ([]*learn.History)
+//	EpisodesToCriterion      h   strip plot per rule/condition, censored runs marked (eval.Outcome)
+//	Generalisation               rules x conditions table of episodes to criterion
+//	EligibilityTraces            e_ij(t) across a trial, stimuli shaded, reward marked (learn.Trace)
+//	Activity                     rates of every unit, output and target (learn.Activity)
+//	Spectrum, SingularValues     eigenvalues of J before/after, singular values of dJ
+//	GradientCheck, Cost          tangent vs finite differences, cost vs N and P
+//
+// Grid composes them; the package example "figure1" rebuilds figure 1.
+//
 // # Validation
 //
 // Figure functions validate their data and return an error naming the

@@ -395,3 +395,63 @@ func ExampleGeneralisation() {
 	fmt.Println(fig.Title())
 	// Output: generalisation: episodes to criterion
 }
+
+// The paper's figure 1 as one image: rows of panels, each row a Grid with
+// its own letters, stacked by an outer Grid. The data here come from tiny
+// runs; a notebook passes its real results.
+func Example_figure1() {
+	ctx := context.Background()
+	cc := task.DefaultContext()
+	cc.Dt = 10
+	tk, err := task.NewContext(cc)
+	if err != nil {
+		log.Fatal(err)
+	}
+	nc := network.DefaultConfig()
+	nc.N, nc.Dt, nc.NumInputs = 20, 10, tk.NumInputs()
+	cfg := learn.DefaultConfig()
+	cfg.Episodes, cfg.WarmUp = 30, 0
+
+	learned, _ := rule.Random(3, 3, 0.2, 7)
+	learned.Name = "learned"
+	var runs []plots.Runs
+	var outcomes []plots.Outcomes
+	for _, r := range []rule.Rule{rule.MiconiCubic(), learned} {
+		set, out := plots.Runs{Name: r.Name}, plots.Outcomes{Name: r.Name}
+		for seed := uint64(1); seed <= 3; seed++ {
+			cfg.Seed = seed
+			h, err := learn.Run(ctx, nc, tk, r, cfg)
+			if err != nil {
+				log.Fatal(err)
+			}
+			set.Histories = append(set.Histories, h)
+			n, ok := eval.DefaultCriterion().Episodes(h.Errors)
+			out.Runs = append(out.Runs, eval.Outcome{Episodes: n, Censored: !ok})
+		}
+		runs, outcomes = append(runs, set), append(outcomes, out)
+	}
+
+	a, _ := plots.TaskSchematic(tk, 1)
+	c, _ := plots.BasisGrid(3, 3)
+	d, _ := plots.Theta(rule.MiconiCubic())
+	e, _ := plots.MetaTraining(plots.MetaCurves{TrainObjective: []float64{-0.9, -0.5, -0.4}, EvalObjective: []float64{-0.9, -0.6, -0.45}})
+	f1, _ := plots.Theta(learned)
+	f2, _ := plots.HSurface(learned)
+	g, _ := plots.LearningCurves(plots.CurveConfig{}, runs...)
+	h, _ := plots.EpisodesToCriterion(outcomes...)
+
+	row1, _ := plots.Grid(plots.GridConfig{Letters: []string{"a", "c", "d"}}, a, c, d)
+	row2, _ := plots.Grid(plots.GridConfig{Letters: []string{"e", "f", ""}}, e, f1, f2)
+	row3, _ := plots.Grid(plots.GridConfig{Widths: []float64{2, 1}, Letters: []string{"g", "h"}}, g, h)
+	fig, err := plots.Grid(plots.GridConfig{Cols: 1, NoLetters: true, Title: "figure 1"}, row1, row2, row3)
+	if err != nil {
+		log.Fatal(err)
+	}
+	dir, _ := os.MkdirTemp("", "plots")
+	defer os.RemoveAll(dir)
+	if err := fig.Save(filepath.Join(dir, "figure1.pdf"), 18*vg.Centimeter, 16*vg.Centimeter); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(fig.Title())
+	// Output: figure 1
+}

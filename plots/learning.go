@@ -2,6 +2,7 @@ package plots
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 
 	"gonum.org/v1/plot"
@@ -15,8 +16,11 @@ import (
 
 // Runs is a set of learning runs of one rule or condition, one per seed.
 type Runs struct {
-	// Name labels the set in legends; its colour is RuleColor(Name).
+	// Name labels the set in legends.
 	Name string
+	// Color is the set's colour; nil means RuleColor(Name), the rule's
+	// colour in every figure.
+	Color color.Color
 	// Histories holds one run per seed, as learn.Run returns them.
 	Histories []*learn.History
 }
@@ -108,7 +112,7 @@ func LearningCurves(cfg CurveConfig, runs ...Runs) (*Figure, error) {
 			lo = append(lo, plotter.XY{X: x, Y: sm.Q1})
 			hi = append(hi, plotter.XY{X: x, Y: sm.Q3})
 		}
-		c := RuleColor(r.Name)
+		c := colourOf(r.Color, r.Name)
 		if len(med) > 1 {
 			poly := append(plotter.XYs{}, lo...)
 			for k := len(hi) - 1; k >= 0; k-- {
@@ -196,9 +200,12 @@ func smoothCurve(errors []float64, c eval.Criterion, mean bool) []float64 {
 // Outcomes is the episodes to criterion of the runs (seeds) of one rule or
 // condition, as eval computes them.
 type Outcomes struct {
-	// Name labels the group on the axis; its colour is RuleColor(Name).
+	// Name labels the group on the axis.
 	Name string
-	Runs []eval.Outcome
+	// Color is the group's colour; nil means RuleColor(Name). Set it to
+	// tell apart conditions of one rule.
+	Color color.Color
+	Runs  []eval.Outcome
 }
 
 // EpisodesToCriterion draws episodes to criterion per rule or condition as
@@ -236,7 +243,7 @@ func EpisodesToCriterion(groups ...Outcomes) (*Figure, error) {
 				reached = append(reached, xy)
 			}
 		}
-		c := RuleColor(grp.Name)
+		c := colourOf(grp.Color, grp.Name)
 		if len(reached) > 0 {
 			s, err := scatter(reached, dot(c))
 			if err != nil {
@@ -285,6 +292,14 @@ func EpisodesToCriterion(groups ...Outcomes) (*Figure, error) {
 	f := newFigure(p.Title.Text, p)
 	f.Width, f.Height = vg.Length(6+3*len(groups))*vg.Centimeter, 10*vg.Centimeter
 	return f, nil
+}
+
+// colourOf is c, or the rule colour of name when c is nil.
+func colourOf(c color.Color, name string) color.Color {
+	if c != nil {
+		return c
+	}
+	return RuleColor(name)
 }
 
 // jitter is the sideways offset of the k-th dot of a strip: a fixed

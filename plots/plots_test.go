@@ -287,7 +287,7 @@ func testRuns(name string, mid float64, seeds int, seed uint64) plots.Runs {
 // paper's figure 1h, with censored runs.
 func testOutcomes() []plots.Outcomes {
 	rng := rand.New(rand.NewPCG(5, 5))
-	groups := []plots.Outcomes{{Name: "miconi-cubic"}, {Name: "learned, random J"}, {Name: "learned, random x0"}}
+	groups := []plots.Outcomes{{Name: "miconi-cubic"}, {Name: "learned, random J"}, {Name: "learned, random x0", Color: plots.Categorical(2)}}
 	for g := range groups {
 		for k := 0; k < 10; k++ {
 			e := int(1050 - 400*float64(min(g, 1)) + 150*rng.NormFloat64())
