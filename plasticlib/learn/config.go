@@ -29,10 +29,10 @@ type Config struct {
 	// bounded by the episodes listed). Default: nothing.
 	Record Record
 	// Progress, if not nil, is called after every episode.
-	Progress func(Progress)
+	Progress func(Progress) `json:"-"`
 	// Stop, if not nil, is called after every episode with the history so
 	// far; returning true ends the run early (without error).
-	Stop func(h *History) bool
+	Stop func(h *History) bool `json:"-"`
 }
 
 // Record lists what a run keeps, off by default.

@@ -2,6 +2,7 @@ package learn_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -316,5 +317,19 @@ func TestLinearReadout(t *testing.T) {
 		if h.Errors[0] <= 0 {
 			t.Errorf("error %g", h.Errors[0])
 		}
+	}
+}
+
+func TestConfigJSON(t *testing.T) {
+	cfg := learn.DefaultConfig()
+	cfg.Order = task.Random
+	cfg.Progress = func(learn.Progress) {}
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back learn.Config
+	if err := json.Unmarshal(b, &back); err != nil || back.Order != task.Random || back.WarmUp != 100 {
+		t.Errorf("round trip of %s: %+v, %v", b, back, err)
 	}
 }
