@@ -2,7 +2,9 @@ package plots_test
 
 import (
 	"io"
+	"syscall"
 	"testing"
+	"time"
 
 	"gonum.org/v1/plot/vg"
 
@@ -23,12 +25,13 @@ func BenchmarkRender(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
-			b.ResetTimer()
+			cpu := cpuTime()
 			for b.Loop() {
 				if err := f.Encode(io.Discard, plots.PNG, px800, px600); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu)
 		})
 	}
 }
@@ -38,6 +41,7 @@ func BenchmarkRender(b *testing.B) {
 // episodes to criterion, H surface) at 1600 x 1200 pixels.
 func BenchmarkFigure1(b *testing.B) {
 	b.ReportAllocs()
+	cpu := cpuTime()
 	for b.Loop() {
 		f, err := testFigure1()
 		if err != nil {
@@ -46,6 +50,25 @@ func BenchmarkFigure1(b *testing.B) {
 		if err := f.Encode(io.Discard, plots.PNG, 2*px800, 2*px600); err != nil {
 			b.Fatal(err)
 		}
+	}
+	reportCPU(b, cpu)
+}
+
+// cpuTime is the CPU time the process has used (user + system, all
+// threads). The machine these benchmarks run on is shared, so wall time
+// per op varies with the load; CPU time per op much less.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the CPU milliseconds per op since start.
+func reportCPU(b *testing.B, start time.Duration) {
+	if b.N > 0 && start > 0 {
+		b.ReportMetric(float64(cpuTime()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 	}
 }
 

@@ -105,6 +105,12 @@ func (f *Figure) Plots() []*plot.Plot { return append([]*plot.Plot(nil), f.plots
 func (f *Figure) Draw(c draw.Canvas) {
 	c.SetColor(color.White)
 	c.Fill(c.Rectangle.Path())
+	f.drawPanels(c)
+}
+
+// drawPanels draws the panels into c without filling the background (the
+// plots of this package have none: one fill per figure, not per plot).
+func (f *Figure) drawPanels(c draw.Canvas) {
 	w := c.Max.X - c.Min.X
 	h := c.Max.Y - c.Min.Y
 	for _, p := range f.panels {
@@ -206,7 +212,7 @@ func (f *Figure) encode(dst io.Writer, format Format, w, h vg.Length, level png.
 		ctx.InvertY()
 		ctx.SetInterpolator(xdraw.ApproxBiLinear)
 		ic := vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(dpi))
-		f.Draw(draw.New(ic))
+		f.drawPanels(draw.New(ic)) // vgimg has filled the image white
 		// For display, the fastest deflate: default compression spends most
 		// of the time of a figure with a smooth heat map.
 		enc := png.Encoder{CompressionLevel: level}

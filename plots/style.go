@@ -149,6 +149,7 @@ func handler() text.Handler { return houseText{text.Plain{Fonts: font.DefaultCac
 // newPlot returns a plot in the house style.
 func newPlot(title, xLabel, yLabel string) *plot.Plot {
 	p := plot.New()
+	p.BackgroundColor = nil // the Figure fills its page once
 	h := handler()
 	p.TextHandler = h
 	p.Title.TextStyle.Handler = h
