@@ -88,7 +88,8 @@ func (f *Figure) add(d drawer, x0, y0, x1, y1 float64) {
 func (f *Figure) Title() string { return f.title }
 
 // Plot returns the figure's main plot, to change its labels, ranges or
-// style before the figure is drawn; nil for a Grid.
+// style before the figure is drawn; nil for a Grid. Its BackgroundColor
+// is nil: the figure paints the page white once.
 func (f *Figure) Plot() *plot.Plot {
 	if len(f.plots) == 0 {
 		return nil
