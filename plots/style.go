@@ -341,7 +341,7 @@ func (logTicker) Ticks(min, max float64) []plot.Tick {
 // logLabel formats a tick value v ~ m 10^e.
 func logLabel(v float64, e int) string {
 	if e >= -2 && e <= 3 {
-		return strconv.FormatFloat(v, 'g', 3, 64)
+		return strconv.FormatFloat(v, 'f', max0(-e), 64)
 	}
 	// Liberation has no superscript minus: write 1e-5, 2e-5, 1e6.
 	m := math.Round(v / math.Pow(10, float64(e)))
