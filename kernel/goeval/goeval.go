@@ -585,7 +585,14 @@ func panicError(name string, value any, trace []string) *cell.Error {
 	if e, ok := value.(error); ok {
 		msg = e.Error()
 	}
+	detail := ""
+	if goMsg, ok := runtimeError(msg); ok {
+		msg, detail = goMsg, "    (yaegi: "+fmt.Sprint(value)+")"
+	}
 	e := &cell.Error{Name: name, Value: msg, Traceback: []string{name + ": " + msg}}
+	if detail != "" {
+		e.Traceback = append(e.Traceback, detail)
+	}
 	for _, l := range trace {
 		if m := panicLine.FindStringSubmatch(l); m != nil {
 			fn := strings.TrimPrefix(m[2], "main.")
@@ -596,6 +603,20 @@ func panicError(name string, value any, trace []string) *cell.Error {
 		}
 	}
 	return e
+}
+
+// runtimeError translates the reflect panics by which yaegi reports Go
+// runtime errors into Go's own messages.
+func runtimeError(msg string) (string, bool) {
+	switch {
+	case strings.HasPrefix(msg, "reflect: call of reflect.Value.") && strings.HasSuffix(msg, " on zero Value"),
+		strings.HasPrefix(msg, "reflect: call of reflect.Value.") && strings.Contains(msg, "on nil"):
+		return "runtime error: invalid memory address or nil pointer dereference", true
+	case msg == "reflect: slice index out of range", msg == "reflect: array index out of range",
+		msg == "reflect: string index out of range":
+		return "runtime error: index out of range", true
+	}
+	return msg, false
 }
 
 // goPanic is called by the recover that the rewrite of go statements adds
