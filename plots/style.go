@@ -277,11 +277,6 @@ func lineStyle(c color.Color) draw.LineStyle {
 	return draw.LineStyle{Color: c, Width: lineWidth}
 }
 
-// gridLines is a light horizontal-and-vertical grid for line plots.
-func gridLinesStyle() draw.LineStyle {
-	return draw.LineStyle{Color: lightGrey, Width: thinWidth}
-}
-
 // logScale is the house log axis scale.
 func logScale() plot.Normalizer { return plot.LogScale{} }
 
