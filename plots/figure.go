@@ -51,6 +51,8 @@ type panel struct {
 // A Figure is displayed inline by the plasticnb kernel (MIMEBundle) and is
 // saved to .png, .svg or .pdf (Save). Its plots can be edited before drawing
 // (Plot, Plots): a Figure is drawn each time it is saved or displayed.
+// Drawing updates the plots' axes (gonum/plot settles their ranges), so a
+// Figure must not be drawn from several goroutines at once.
 type Figure struct {
 	// Width and Height are the size used by MIMEBundle, and by Save and
 	// Encode when they are given a zero size. The figure functions set
