@@ -247,9 +247,27 @@ func (ip *Interp) IsComplete(code string) (cell.Completeness, string) {
 		return cell.Complete, ""
 	}
 	for _, p := range splitCell(code) {
-		if _, err := parsePart(token.NewFileSet(), cellFile, code, p); err != nil {
+		c, err := parsePart(token.NewFileSet(), cellFile, code, p)
+		if err != nil || derefsLiteral(c.node) {
 			return cell.Invalid, ""
 		}
 	}
 	return cell.Complete, ""
+}
+
+// derefsLiteral reports whether n takes the address of or dereferences a
+// literal ("1 +* 2"): that parses, but never compiles.
+func derefsLiteral(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.StarExpr:
+			_, found = n.X.(*ast.BasicLit)
+		case *ast.UnaryExpr:
+			_, lit := n.X.(*ast.BasicLit)
+			found = lit && n.Op == token.AND
+		}
+		return !found
+	})
+	return found
 }

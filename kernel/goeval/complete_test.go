@@ -88,6 +88,9 @@ func TestIsComplete(t *testing.T) {
 		{"x := 1)", cell.Invalid, ""},
 		{"func f() { ]", cell.Invalid, ""},
 		{"x := := 2", cell.Invalid, ""},
+		{"1 +* 2", cell.Invalid, ""},
+		{"func func", cell.Invalid, ""},
+		{"p := &x\n*p", cell.Complete, ""},
 		{"", cell.Complete, ""},
 	} {
 		status, indent := ip.IsComplete(tc.code)

@@ -73,6 +73,16 @@ var corpus = []struct {
 		{code: "Map[int, string]([]int{1, 2}, func(x int) string { return fmt.Sprint(x * 10) })", value: "text/plain|[10 20]"},
 		{code: "type Stack[T any] struct{ items []T }\nfunc (s *Stack[T]) Push(x T) { s.items = append(s.items, x) }\nst := &Stack[int]{}\nst.Push(3)\nst.items", value: "text/plain|[3]"},
 	}},
+	{"imports again in later cells (re-run cells)", []step{
+		{code: "import \"fmt\"\nfmt.Println(1)", stdout: "1\n"},
+		{code: "import \"fmt\"\nfmt.Println(2)", stdout: "2\n"},
+		{code: "import (\n\t\"fmt\"\n\t\"strings\"\n)\nfmt.Println(strings.ToUpper(\"a\"))", stdout: "A\n"},
+		{code: "import m \"math\"\nm.Floor(1.5)", value: "text/plain|1"},
+		{code: "import m \"math/rand\"", err: `CompileError: cell:1:8: m is already the name of package "math"`},
+		{code: "import \"nosuch.example/pkg\"", err: "CompileError:"},
+		{code: "display.Markdown(\"display is imported for every cell\")", value: "text/markdown,text/plain|display is imported for every cell"},
+		{code: "import \"github.com/plasticnb/plasticnb/kernel/display\"\ndisplay.LaTeX(\"$x$\")", value: "text/latex,text/plain|$x$"},
+	}},
 	{"printing calls show no value", []step{
 		{code: `import "fmt"` + "\n" + `fmt.Println("a")` + "\n" + `fmt.Printf("%d\n", 2)`, stdout: "a\n2\n", value: ""},
 		{code: `import "log"` + "\nlog.SetFlags(0)\nlog.Print(\"to stderr\")", stderr: "to stderr\n", value: ""},

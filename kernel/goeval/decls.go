@@ -26,8 +26,7 @@ type userDecl struct {
 	results        int // of a function: the number of its results
 }
 
-// recordDecls records the imports and top-level declarations of a cell's
-// parts.
+// recordDecls records the top-level declarations of a cell's parts.
 func (ip *Interp) recordDecls(parts []compiled) {
 	ip.declMu.Lock()
 	defer ip.declMu.Unlock()
@@ -35,9 +34,6 @@ func (ip *Interp) recordDecls(parts []compiled) {
 		f, ok := c.node.(*ast.File)
 		if !ok {
 			continue
-		}
-		for name, p := range importNames(f) {
-			ip.imported[name] = p
 		}
 		for _, d := range f.Decls {
 			switch d := d.(type) {

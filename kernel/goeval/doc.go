@@ -21,7 +21,10 @@
 //
 // Declarations and variables live in one global scope shared by all cells:
 // a later cell may redefine a function or a variable (x := "now a string"
-// after x := 1), and see everything earlier cells declared.
+// after x := 1), and see everything earlier cells declared. Imports too
+// are shared: a cell may import a package again (re-running a cell), which
+// does nothing, but not import another package under a name already in
+// use. Package display is imported for every cell, as display.
 //
 // # Values and output
 //

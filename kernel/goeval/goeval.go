@@ -9,6 +9,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"os"
+	"path"
 	"reflect"
 	"regexp"
 	"runtime"
@@ -92,8 +93,12 @@ const (
 // the same for every cell, as yaegi scopes imports by file name.
 const cellFile = "cell"
 
-// displayPath is the yaegi key of package display's symbols.
-const displayPath = "github.com/plasticnb/plasticnb/kernel/display/display"
+// displayImport is package display's import path; displayPath is the key
+// of its symbols in yaegi's tables.
+const (
+	displayImport = "github.com/plasticnb/plasticnb/kernel/display"
+	displayPath   = displayImport + "/display"
+)
 
 // New returns an interpreter with the standard library, gonum, gonum/plot
 // and the project's packages importable, and package display's Show, Clear
@@ -138,7 +143,8 @@ func New(opts Options) (*Interp, error) {
 	}
 	// The hooks are imported under the cells' file name: yaegi scopes
 	// imports by file name.
-	hook, err := parser.ParseFile(ip.yi.FileSet(), cellFile, "package main\nimport "+hookName+` "`+hookPath+`"`, 0)
+	// Package display is imported for every cell, as "display".
+	hook, err := parser.ParseFile(ip.yi.FileSet(), cellFile, "package main\nimport "+hookName+` "`+hookPath+`"`+"\nimport \""+displayImport+`"`, 0)
 	if err == nil {
 		var prog *interp.Program
 		if prog, err = ip.compile(hook); err == nil {
@@ -148,6 +154,7 @@ func New(opts Options) (*Interp, error) {
 	if err != nil {
 		return nil, fmt.Errorf("goeval: importing the kernel hooks: %w", err)
 	}
+	ip.imported["display"] = displayImport
 	return ip, nil
 }
 
@@ -325,11 +332,21 @@ func (ip *Interp) eval(ctx context.Context, r *run, code string) (v any, hasValu
 		c.value = c.value && i == len(parts)-1
 		progs = append(progs, c)
 	}
+	for i := range progs {
+		if progs[i].kind == partImport {
+			if err := ip.dropImported(progs[i].node.(*ast.File)); err != nil {
+				return nil, false, err
+			}
+		}
+	}
 	ip.recordDecls(progs)
 	if n := len(progs); n > 0 && progs[n-1].value {
 		ip.wrapValue(progs[n-1].node.(*ast.BlockStmt))
 	}
 	for _, c := range progs {
+		if f, ok := c.node.(*ast.File); ok && len(f.Decls) == 0 {
+			continue // imports all done by earlier cells
+		}
 		prog, err := ip.compile(c.node)
 		if err != nil && strings.HasSuffix(err.Error(), "nil type") && rangeInts(c.node, true, nil) {
 			// Most likely a range over an integer variable, which yaegi
@@ -346,6 +363,9 @@ func (ip *Interp) eval(ctx context.Context, r *run, code string) (v any, hasValu
 		if err != nil {
 			return nil, false, ip.runError(ctx, r, err)
 		}
+		if c.kind == partImport {
+			ip.recordImports(c.node.(*ast.File))
+		}
 		if c.value && rv.IsValid() && rv.CanInterface() {
 			v, hasValue = rv.Interface(), true
 			switch v.(type) {
@@ -357,6 +377,64 @@ func (ip *Interp) eval(ctx context.Context, r *run, code string) (v any, hasValu
 		}
 	}
 	return v, hasValue, nil
+}
+
+// dropImported removes from an import part the imports that earlier cells
+// made under the same name (yaegi rejects a second import of a name: "fmt
+// redeclared", which would make re-running a cell fail). Importing another
+// package under a name already in use is an error.
+func (ip *Interp) dropImported(f *ast.File) *cell.Error {
+	ip.declMu.Lock()
+	defer ip.declMu.Unlock()
+	var decls []ast.Decl
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.IMPORT {
+			decls = append(decls, d)
+			continue
+		}
+		var specs []ast.Spec
+		for _, s := range gd.Specs {
+			is := s.(*ast.ImportSpec)
+			p := strings.Trim(is.Path.Value, "\"`")
+			name := path.Base(p)
+			if is.Name != nil {
+				name = is.Name.Name
+			}
+			old, ok := ip.imported[name]
+			switch {
+			case !ok || name == "_" || name == ".":
+				specs = append(specs, s)
+			case old != p:
+				pos := ip.yi.FileSet().Position(is.Pos())
+				msg := fmt.Sprintf("%s: %s is already the name of package %q: import %q under another name (import name %q)", pos, name, old, p, p)
+				return &cell.Error{Name: "CompileError", Value: msg, Traceback: []string{msg}}
+			}
+		}
+		if len(specs) > 0 {
+			gd.Specs = specs
+			decls = append(decls, gd)
+		}
+	}
+	f.Decls = decls
+	f.Imports = nil
+	for _, d := range decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
+			for _, s := range gd.Specs {
+				f.Imports = append(f.Imports, s.(*ast.ImportSpec))
+			}
+		}
+	}
+	return nil
+}
+
+// recordImports records the imports of a part that ran.
+func (ip *Interp) recordImports(f *ast.File) {
+	ip.declMu.Lock()
+	defer ip.declMu.Unlock()
+	for name, p := range importNames(f) {
+		ip.imported[name] = p
+	}
 }
 
 // wrapValue makes a trailing expression of an interpreted type with a
