@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/plasticnb/plasticnb/kernel"
+	"github.com/plasticnb/plasticnb/kernel/capture"
+	"github.com/plasticnb/plasticnb/kernel/cell"
+	"github.com/plasticnb/plasticnb/kernel/goeval"
+	"github.com/plasticnb/plasticnb/kernel/transport"
+)
+
+// runKernel runs the kernel on a connection file until it is shut down.
+// The sockets are bound before anything slow happens; the interpreter
+// loads concurrently (kernel.Lazy).
+func runKernel(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("plasticnb kernel", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	connFile := fs.String("f", "", "Jupyter connection `file` (required)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *connFile == "" || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "plasticnb kernel: give the connection file with -f FILE (Jupyter passes it)")
+		return 2
+	}
+	info, err := transport.ReadConnectionFile(*connFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "plasticnb: %v\n", err)
+		return 1
+	}
+
+	// Capture fds 1 and 2 so that compiled code's output reaches cells;
+	// the kernel's own logs go to the original standard error.
+	logOut := stderr
+	stdio, err := capture.Start()
+	if err != nil {
+		fmt.Fprintf(stderr, "plasticnb: output of compiled code will not reach notebooks: %v\n", err)
+		stdio = nil
+	} else {
+		logOut = stdio.Stderr()
+		defer stdio.Close()
+	}
+	lg := log.New(logOut, "plasticnb: ", log.Ltime|log.Lmicroseconds)
+
+	sockets, err := transport.Bind(info, transport.Config{Log: log.New(logOut, "plasticnb: zmq4: ", 0)})
+	if err != nil {
+		lg.Print(err)
+		return 1
+	}
+	defer sockets.Close()
+
+	ip := kernel.Lazy(kernel.DefaultLanguage(), func() (cell.Interpreter, error) {
+		ip, err := goeval.New(goeval.Options{Stdio: stdio})
+		if err != nil {
+			lg.Printf("the interpreter failed to start: %v", err)
+			return nil, err
+		}
+		return ip, nil
+	})
+	k, err := kernel.New(kernel.Config{Interpreter: ip, Key: []byte(info.Key), Log: lg, Version: version()})
+	if err != nil {
+		lg.Print(err)
+		return 1
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		for s := range sigs {
+			if s == syscall.SIGTERM {
+				lg.Print("SIGTERM: shutting down")
+				cancel()
+				return
+			}
+			k.Interrupt()
+		}
+	}()
+
+	go watchParent(ctx, cancel, lg)
+
+	restart, err := k.Serve(ctx, sockets)
+	switch {
+	case errors.Is(err, context.Canceled):
+		return 0
+	case err != nil:
+		lg.Print(err)
+		return 1
+	}
+	if restart {
+		lg.Print("shutting down for a restart")
+	}
+	return 0
+}
+
+// watchParent cancels the kernel when the process that started it (the
+// Jupyter server or client) has died, as ipykernel's parent poller does, so
+// that a crashed frontend leaves no orphaned kernel. It checks once a
+// second: a negligible cost at idle.
+func watchParent(ctx context.Context, cancel context.CancelFunc, lg *log.Logger) {
+	parent := os.Getppid()
+	if parent <= 1 {
+		return // started by init or a container's PID 1: nothing to watch
+	}
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if os.Getppid() != parent {
+				lg.Printf("the parent process %d has exited: shutting down", parent)
+				cancel()
+				return
+			}
+		}
+	}
+}
