@@ -33,6 +33,8 @@ type executeErrorReply struct {
 	Traceback      []string `json:"traceback"`
 }
 
+// errorReply is the content of a reply with status "error", and of a
+// user expression that failed.
 type errorReply struct {
 	Status    string   `json:"status"`
 	EName     string   `json:"ename"`
@@ -71,13 +73,6 @@ type userExpressionOK struct {
 	Status   string               `json:"status"`
 	Data     map[display.MIME]any `json:"data"`
 	Metadata map[display.MIME]any `json:"metadata"`
-}
-
-type userExpressionError struct {
-	Status    string   `json:"status"`
-	EName     string   `json:"ename"`
-	EValue    string   `json:"evalue"`
-	Traceback []string `json:"traceback"`
 }
 
 type streamContent struct {

@@ -83,10 +83,10 @@ func userExpressions(asked map[string]string, got map[string]any) map[string]any
 		case *display.Bundle:
 			out[name] = userExpressionOK{Status: "ok", Data: nonNil(v.Data), Metadata: nonNil(v.Metadata)}
 		case *cell.Error:
-			out[name] = userExpressionError{Status: "error", EName: v.Name, EValue: v.Value, Traceback: nonNilStrings(v.Traceback)}
+			out[name] = errorReply{Status: "error", EName: v.Name, EValue: v.Value, Traceback: nonNilStrings(v.Traceback)}
 		default:
 			msg := fmt.Sprintf("no result for user expression %q", name)
-			out[name] = userExpressionError{Status: "error", EName: "KernelError", EValue: msg, Traceback: []string{msg}}
+			out[name] = errorReply{Status: "error", EName: "KernelError", EValue: msg, Traceback: []string{msg}}
 		}
 	}
 	return out
