@@ -167,7 +167,7 @@ func (m *mockInterp) Language() cell.LanguageInfo { return cell.LanguageInfo{Ban
 
 // client plays the frontend.
 type client struct {
-	t     *testing.T
+	t     testing.TB
 	f     *fakeTransport
 	codec *wire.Codec
 	sess  *wire.Session
@@ -181,7 +181,7 @@ type client struct {
 const testKey = "test-key"
 
 // start runs a kernel on ip with a fake transport.
-func start(t *testing.T, ip cell.Interpreter) *client {
+func start(t testing.TB, ip cell.Interpreter) *client {
 	t.Helper()
 	k, err := kernel.New(kernel.Config{Interpreter: ip, Key: []byte(testKey), Version: "test"})
 	if err != nil {

@@ -1,0 +1,103 @@
+package kernel_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+
+	"github.com/go-zeromq/zmq4"
+
+	"github.com/plasticnb/plasticnb/kernel"
+	"github.com/plasticnb/plasticnb/kernel/transport"
+	"github.com/plasticnb/plasticnb/kernel/wire"
+)
+
+// TestLoopback runs the kernel on real sockets (transport, loopback, free
+// ports) with a zmq4 client whose shell and stdin sockets share one
+// identity, as jupyter_client's do: execute, input_request routed to the
+// stdin socket, and shutdown.
+func TestLoopback(t *testing.T) {
+	if testing.Short() {
+		t.Skip("opens sockets")
+	}
+	s, err := transport.Bind(transport.ConnectionInfo{IP: "127.0.0.1", Key: testKey}, transport.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	k, err := kernel.New(kernel.Config{Interpreter: newMock(), Key: []byte(testKey)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := k.Serve(context.Background(), s)
+		done <- err
+	}()
+
+	info := s.Info()
+	id := zmq4.WithID(zmq4.SocketIdentity("session-1"))
+	dial := func(sock zmq4.Socket, port int) zmq4.Socket {
+		if err := sock.Dial("tcp://127.0.0.1:" + strconv.Itoa(port)); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { sock.Close() })
+		return sock
+	}
+	shell := dial(zmq4.NewDealer(context.Background(), id), info.ShellPort)
+	stdin := dial(zmq4.NewDealer(context.Background(), id), info.StdinPort)
+	control := dial(zmq4.NewDealer(context.Background(), id), info.ControlPort)
+	codec, _ := wire.NewCodec(wire.Config{Key: []byte(testKey)})
+	sess := wire.NewSession("user")
+	send := func(sock zmq4.Socket, typ wire.MsgType, content any) {
+		m, _ := sess.New(typ, nil, content)
+		frames, _ := codec.Encode(m)
+		if err := sock.SendMulti(zmq4.NewMsgFrom(frames...)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recv := func(sock zmq4.Socket) *wire.Message {
+		msg, err := sock.Recv()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := codec.Decode(msg.Frames)
+		if err != nil {
+			t.Fatalf("kernel sent %q: %v", msg.Frames, err)
+		}
+		return m
+	}
+
+	send(shell, wire.ExecuteRequest, obj{"code": "input", "allow_stdin": true})
+	if m := recv(stdin); m.Header.MsgType != wire.InputRequest {
+		t.Fatalf("on stdin: %s; want input_request", m.Header.MsgType)
+	}
+	send(stdin, wire.InputReply, obj{"value": "Ada"})
+	if m := recv(shell); m.Header.MsgType != wire.ExecuteReply || string(m.Content) != `{"status":"ok","execution_count":1,"user_expressions":{},"payload":[]}` {
+		t.Fatalf("on shell: %s %s; want an ok execute_reply", m.Header.MsgType, m.Content)
+	}
+	send(control, wire.ShutdownRequest, obj{"restart": false})
+	if m := recv(control); m.Header.MsgType != wire.ShutdownReply {
+		t.Fatalf("on control: %s; want shutdown_reply", m.Header.MsgType)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Serve = %v; want nil after shutdown", err)
+	}
+}
+
+// BenchmarkExecute measures the dispatcher's share of a trivial cell's
+// round trip: decode, busy, execute_input, reply, idle, on the in-memory
+// transport with a mock interpreter.
+func BenchmarkExecute(b *testing.B) {
+	c := start(b, newMock())
+	b.ReportAllocs()
+	for b.Loop() {
+		req := c.send(wire.Shell, wire.ExecuteRequest, obj{"code": "x := 1"})
+		for {
+			g := c.next()
+			if g.Header.MsgType == wire.Status && g.Parent != nil && g.Parent.MsgID == req.MsgID && g.String() == "iopub:status:idle" {
+				break
+			}
+		}
+	}
+}
