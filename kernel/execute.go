@@ -153,16 +153,24 @@ func (p *publisher) Input(ctx context.Context, prompt string, password bool) (st
 	}
 	k.input = w
 	k.mu.Unlock()
-	k.send(wire.Stdin, p.ids, p.parent, wire.InputRequest, inputRequest{Prompt: prompt, Password: password})
+	if err := k.send(wire.Stdin, p.ids, p.parent, wire.InputRequest, inputRequest{Prompt: prompt, Password: password}); err != nil {
+		k.dropInput(w)
+		return "", err
+	}
 	select {
 	case v := <-w:
 		return v, nil
 	case <-ctx.Done():
-		k.mu.Lock()
-		if k.input == w {
-			k.input = nil
-		}
-		k.mu.Unlock()
+		k.dropInput(w)
 		return "", ctx.Err()
 	}
+}
+
+// dropInput stops waiting for an input_reply on w.
+func (k *Kernel) dropInput(w chan string) {
+	k.mu.Lock()
+	if k.input == w {
+		k.input = nil
+	}
+	k.mu.Unlock()
 }

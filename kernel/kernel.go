@@ -367,20 +367,20 @@ func (k *Kernel) publish(parent *wire.Header, t wire.MsgType, content any) {
 }
 
 // send encodes and sends a message, logging failures: a frontend that went
-// away must not stop the kernel.
-func (k *Kernel) send(ch wire.Channel, ids [][]byte, parent *wire.Header, t wire.MsgType, content any) {
+// away must not stop the kernel. The error is for callers that wait for an
+// answer.
+func (k *Kernel) send(ch wire.Channel, ids [][]byte, parent *wire.Header, t wire.MsgType, content any) error {
 	msg, err := k.sess.New(t, parent, content)
+	if err == nil {
+		msg.Identities = ids
+		var frames [][]byte
+		if frames, err = k.codec.Encode(msg); err == nil {
+			err = k.t.Send(ch, frames)
+		}
+	}
 	if err != nil {
-		k.log.Printf("%v: %v", ch, err)
-		return
+		err = fmt.Errorf("%v: sending %s: %w", ch, t, err)
+		k.log.Print(err)
 	}
-	msg.Identities = ids
-	frames, err := k.codec.Encode(msg)
-	if err != nil {
-		k.log.Printf("%v: %v", ch, err)
-		return
-	}
-	if err := k.t.Send(ch, frames); err != nil {
-		k.log.Printf("%v: sending %s: %v", ch, t, err)
-	}
+	return err
 }
