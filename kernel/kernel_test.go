@@ -315,3 +315,28 @@ func TestNewErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestInterruptInput interrupts a cell waiting for an input_reply.
+func TestInterruptInput(t *testing.T) {
+	c := start(t, newMock())
+	exec := c.send(wire.Shell, wire.ExecuteRequest, obj{"code": "input"})
+	var before []got
+	for {
+		g := c.next()
+		before = append(before, g)
+		if g.Header.MsgType == wire.InputRequest {
+			break
+		}
+	}
+	intr := c.send(wire.Control, wire.InterruptRequest, obj{})
+	byReq := c.untilAll(exec, intr)
+	r := content(t, byReq[exec.MsgID], wire.ExecuteReply)
+	if r["status"] != "error" || r["ename"] != "InputError" {
+		t.Errorf("execute_reply after interrupting input: %v; want an InputError", r)
+	}
+	// A late input_reply is ignored and the kernel goes on.
+	c.send(wire.Stdin, wire.InputReply, obj{"value": "late"})
+	if r := content(t, c.until(c.send(wire.Shell, wire.ExecuteRequest, obj{"code": "1+1"})), wire.ExecuteReply); r["status"] != "ok" {
+		t.Errorf("after the interrupted input: %v", r)
+	}
+}
