@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/plasticnb/plasticnb/kernel/cell"
 	"github.com/plasticnb/plasticnb/kernel/wire"
@@ -22,6 +24,22 @@ type Transport interface {
 	Recv(ch wire.Channel) ([][]byte, error)
 	Send(ch wire.Channel, frames [][]byte) error
 }
+
+// SubscriberWaiter is implemented by a Transport whose iopub drops what is
+// broadcast before a subscriber has joined (*transport.Sockets): the kernel
+// then waits, for a short while after it starts, for a subscriber before
+// its first broadcasts, so that the first request's busy and idle reach the
+// frontend.
+type SubscriberWaiter interface {
+	WaitSubscriber(d time.Duration) bool
+}
+
+// The kernel waits for an iopub subscriber for at most subscriberWait before
+// a broadcast, and only during the first subscriberBudget of the session.
+const (
+	subscriberWait   = 300 * time.Millisecond
+	subscriberBudget = time.Second
+)
 
 // HelpLink is an entry of kernel_info_reply's help_links.
 type HelpLink struct {
@@ -108,6 +126,9 @@ type Kernel struct {
 	served     bool
 
 	stop chan bool // receives the restart flag of a shutdown request
+
+	started    time.Time   // when Serve started
+	iopubReady atomic.Bool // no need to wait for an iopub subscriber
 }
 
 // New returns a kernel for cfg.
@@ -161,6 +182,7 @@ func (k *Kernel) Serve(ctx context.Context, t Transport) (restart bool, err erro
 	k.served = true
 	k.mu.Unlock()
 	k.t = t
+	k.started = time.Now()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer k.Interrupt()
@@ -352,7 +374,21 @@ func (k *Kernel) unknown(ch wire.Channel, m *wire.Message) {
 
 // status publishes the kernel's execution state for the request m.
 func (k *Kernel) status(m *wire.Message, state string) {
+	k.awaitSubscriber()
 	k.publish(&m.Header, wire.Status, statusContent{state})
+}
+
+// awaitSubscriber waits, early in the session, until iopub has a
+// subscriber (see SubscriberWaiter).
+func (k *Kernel) awaitSubscriber() {
+	if k.iopubReady.Load() {
+		return
+	}
+	w, ok := k.t.(SubscriberWaiter)
+	left := subscriberBudget - time.Since(k.started)
+	if !ok || left <= 0 || w.WaitSubscriber(min(left, subscriberWait)) {
+		k.iopubReady.Store(true)
+	}
 }
 
 // reply sends a reply to m on ch, the channel m arrived on.

@@ -14,8 +14,8 @@ import (
 
 // TestLoopback runs the kernel on real sockets (transport, loopback, free
 // ports) with a zmq4 client whose shell and stdin sockets share one
-// identity, as jupyter_client's do: execute, input_request routed to the
-// stdin socket, and shutdown.
+// identity, as jupyter_client's do: the first busy status reaches a fresh
+// subscriber, execute, input_request routed to the stdin socket, shutdown.
 func TestLoopback(t *testing.T) {
 	if testing.Short() {
 		t.Skip("opens sockets")
@@ -47,6 +47,10 @@ func TestLoopback(t *testing.T) {
 	shell := dial(zmq4.NewDealer(context.Background(), id), info.ShellPort)
 	stdin := dial(zmq4.NewDealer(context.Background(), id), info.StdinPort)
 	control := dial(zmq4.NewDealer(context.Background(), id), info.ControlPort)
+	iopub := dial(zmq4.NewSub(context.Background()), info.IOPubPort)
+	if err := iopub.SetOption(zmq4.OptionSubscribe, ""); err != nil {
+		t.Fatal(err)
+	}
 	codec, _ := wire.NewCodec(wire.Config{Key: []byte(testKey)})
 	sess := wire.NewSession("user")
 	send := func(sock zmq4.Socket, typ wire.MsgType, content any) {
@@ -69,6 +73,14 @@ func TestLoopback(t *testing.T) {
 	}
 
 	send(shell, wire.ExecuteRequest, obj{"code": "input", "allow_stdin": true})
+	// The kernel waited for the subscriber: the very first broadcast arrives.
+	m := recv(iopub)
+	if string(m.Content) == `{"execution_state":"starting"}` {
+		m = recv(iopub)
+	}
+	if m.Header.MsgType != wire.Status || string(m.Content) != `{"execution_state":"busy"}` {
+		t.Fatalf("first on iopub: %s %s; want status busy", m.Header.MsgType, m.Content)
+	}
 	if m := recv(stdin); m.Header.MsgType != wire.InputRequest {
 		t.Fatalf("on stdin: %s; want input_request", m.Header.MsgType)
 	}

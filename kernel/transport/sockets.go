@@ -42,8 +42,9 @@ type Sockets struct {
 	hbDone chan struct{}
 	log    *log.Logger
 
-	mu     sync.Mutex
-	closed bool
+	mu         sync.Mutex
+	closed     bool
+	subscribed bool // iopub has had a subscriber
 }
 
 // Bind creates the five sockets of info and binds them, then starts
@@ -116,6 +117,39 @@ func (s *Sockets) heartbeat() {
 			s.log.Printf("heartbeat: %v", err)
 		}
 	}
+}
+
+// subscriberPoll is how often WaitSubscriber looks for a subscriber: zmq4
+// has no event for it.
+const subscriberPoll = time.Millisecond
+
+// WaitSubscriber waits until the iopub socket has a subscriber, for at most
+// d, and reports whether it has one. Once a subscriber has been seen it
+// returns true at once. A kernel calls it before its first broadcasts, which
+// a PUB socket would drop if the frontend's subscription had not arrived
+// yet (jupyter_client then waits 0.2 s and asks kernel_info again).
+func (s *Sockets) WaitSubscriber(d time.Duration) bool {
+	s.mu.Lock()
+	ok := s.subscribed
+	s.mu.Unlock()
+	if ok {
+		return true
+	}
+	topics, _ := s.socks[wire.IOPub].(zmq4.Topics)
+	if topics == nil {
+		return false
+	}
+	deadline := time.Now().Add(d)
+	for len(topics.Topics()) == 0 {
+		if time.Now().After(deadline) || s.isClosed() {
+			return false
+		}
+		time.Sleep(subscriberPoll)
+	}
+	s.mu.Lock()
+	s.subscribed = true
+	s.mu.Unlock()
+	return true
 }
 
 // Info returns the connection info with the ports actually bound.

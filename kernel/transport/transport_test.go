@@ -87,8 +87,11 @@ func TestIOPub(t *testing.T) {
 	if err := c.SetOption(zmq4.OptionSubscribe, ""); err != nil {
 		t.Fatal(err)
 	}
-	// PUB drops messages until the subscription has arrived: publish until
-	// one gets through, as Jupyter clients do with kernel_info.
+	if !s.WaitSubscriber(10 * time.Second) {
+		t.Fatal("WaitSubscriber = false; want true once the SUB has subscribed")
+	}
+	// PUB may still drop messages until the subscription has arrived on
+	// the connection: publish until one gets through.
 	stop := make(chan struct{})
 	done := make(chan struct{})
 	go func() {
@@ -107,6 +110,13 @@ func TestIOPub(t *testing.T) {
 	<-done
 	if err != nil || len(msg.Frames) != 2 || string(msg.Frames[0]) != "kernel.status" {
 		t.Fatalf("subscriber got %q, %v; want [kernel.status <IDS|MSG>]", msg.Frames, err)
+	}
+}
+
+func TestWaitSubscriberTimesOut(t *testing.T) {
+	s := bind(t)
+	if s.WaitSubscriber(0) {
+		t.Error("WaitSubscriber with no subscriber = true; want false")
 	}
 }
 
