@@ -8,8 +8,8 @@ import (
 
 // Lazy returns an Interpreter that builds the real one with newInterp in
 // its own goroutine, started at once, so that the kernel can answer
-// kernel_info while the interpreter loads. Language returns lang without
-// waiting; the other methods wait for newInterp (Execute also for ctx). If
+// kernel_info while the interpreter loads. Language never waits: it returns
+// lang until the interpreter exists; the other methods wait for newInterp (Execute also for ctx). If
 // newInterp fails, every execution fails with its error.
 func Lazy(lang cell.LanguageInfo, newInterp func() (cell.Interpreter, error)) cell.Interpreter {
 	l := &lazy{lang: lang, done: make(chan struct{})}
@@ -65,4 +65,15 @@ func (l *lazy) IsComplete(code string) (cell.Completeness, string) {
 	return l.ip.IsComplete(code)
 }
 
-func (l *lazy) Language() cell.LanguageInfo { return l.lang }
+// Language returns the interpreter's LanguageInfo once it exists, lang
+// before.
+func (l *lazy) Language() cell.LanguageInfo {
+	select {
+	case <-l.done:
+		if l.err == nil {
+			return l.ip.Language()
+		}
+	default:
+	}
+	return l.lang
+}

@@ -31,6 +31,9 @@ func TestLazy(t *testing.T) {
 	if res := ip.Execute(context.Background(), cell.Request{Code: "1+1"}, nil); res.Err != nil || res.Value == nil {
 		t.Errorf("Execute(1+1) = %+v; want a value", res)
 	}
+	if got := ip.Language(); got.Banner != "mock" {
+		t.Errorf("Language() once the interpreter exists = %+v; want the interpreter's", got)
+	}
 	if st, _ := ip.IsComplete("}"); st != cell.Invalid {
 		t.Errorf("IsComplete(}) = %v; want invalid", st)
 	}
