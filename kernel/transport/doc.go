@@ -18,7 +18,8 @@
 //     at start-up (jupyter_client would otherwise wait 0.2 s and repeat
 //     kernel_info_request until iopub speaks).
 //   - A PUB socket's queue has no high-water mark by default and a SUB
-//     that sends anything but subscriptions blocks that connection's reader.
+//     that sends more than ten messages other than subscriptions blocks that
+//     connection's reader.
 //   - The accept loop does the ZMTP handshake inline: a peer that connects
 //     and never greets delays the next connection.
 //   - zmq4 logs to os.Stderr by default, which a kernel that captures its
