@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/plasticnb/plasticnb/kernel"
 	"github.com/plasticnb/plasticnb/kernel/capture"
@@ -23,6 +22,7 @@ import (
 // The sockets are bound before anything slow happens; the interpreter
 // loads concurrently (kernel.Lazy).
 func runKernel(args []string, stderr io.Writer) int {
+	parent := parentOf() // first: the parent may die at any moment
 	fs := flag.NewFlagSet("plasticnb kernel", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	connFile := fs.String("f", "", "Jupyter connection `file` (required)")
@@ -89,7 +89,7 @@ func runKernel(args []string, stderr io.Writer) int {
 		}
 	}()
 
-	go watchParent(ctx, cancel, lg)
+	go watchParent(ctx, parent, cancel, lg)
 
 	restart, err := k.Serve(ctx, sockets)
 	switch {
@@ -103,29 +103,4 @@ func runKernel(args []string, stderr io.Writer) int {
 		lg.Print("shutting down for a restart")
 	}
 	return 0
-}
-
-// watchParent cancels the kernel when the process that started it (the
-// Jupyter server or client) has died, as ipykernel's parent poller does, so
-// that a crashed frontend leaves no orphaned kernel. It checks once a
-// second: a negligible cost at idle.
-func watchParent(ctx context.Context, cancel context.CancelFunc, lg *log.Logger) {
-	parent := os.Getppid()
-	if parent <= 1 {
-		return // started by init or a container's PID 1: nothing to watch
-	}
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if os.Getppid() != parent {
-				lg.Printf("the parent process %d has exited: shutting down", parent)
-				cancel()
-				return
-			}
-		}
-	}
 }
