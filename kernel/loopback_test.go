@@ -113,3 +113,58 @@ func BenchmarkExecute(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLoopbackExecute measures a trivial cell's round trip on real
+// sockets, from the execute_request to its idle status, with a mock
+// interpreter: the kernel's and zmq4's share of what a frontend sees.
+func BenchmarkLoopbackExecute(b *testing.B) {
+	s, err := transport.Bind(transport.ConnectionInfo{IP: "127.0.0.1", Key: testKey}, transport.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	k, err := kernel.New(kernel.Config{Interpreter: newMock(), Key: []byte(testKey)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	go k.Serve(context.Background(), s)
+	info := s.Info()
+	shell := zmq4.NewDealer(context.Background(), zmq4.WithID(zmq4.SocketIdentity("bench")))
+	iopub := zmq4.NewSub(context.Background())
+	defer shell.Close()
+	defer iopub.Close()
+	if err := shell.Dial("tcp://127.0.0.1:" + strconv.Itoa(info.ShellPort)); err != nil {
+		b.Fatal(err)
+	}
+	if err := iopub.Dial("tcp://127.0.0.1:" + strconv.Itoa(info.IOPubPort)); err != nil {
+		b.Fatal(err)
+	}
+	iopub.SetOption(zmq4.OptionSubscribe, "")
+	codec, _ := wire.NewCodec(wire.Config{Key: []byte(testKey)})
+	sess := wire.NewSession("user")
+	roundTrip := func() {
+		m, _ := sess.New(wire.ExecuteRequest, nil, obj{"code": "x := 1"})
+		frames, _ := codec.Encode(m)
+		if err := shell.SendMulti(zmq4.NewMsgFrom(frames...)); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := shell.Recv(); err != nil {
+			b.Fatal(err)
+		}
+		for {
+			msg, err := iopub.Recv()
+			if err != nil {
+				b.Fatal(err)
+			}
+			g, err := codec.Decode(msg.Frames)
+			if err == nil && g.Parent != nil && g.Parent.MsgID == m.Header.MsgID && string(g.Content) == `{"execution_state":"idle"}` {
+				return
+			}
+		}
+	}
+	roundTrip() // the kernel waits for the subscriber once
+	b.ReportAllocs()
+	for b.Loop() {
+		roundTrip()
+	}
+}
