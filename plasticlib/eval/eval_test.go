@@ -64,6 +64,12 @@ func TestSummarize(t *testing.T) {
 
 // TestRunSeedsMatchesSerial: the parallel runner gives the serial results.
 func TestRunSeedsMatchesSerial(t *testing.T) {
+	for _, r := range []rule.Rule{rule.MiconiCubic(), rule.NodePert()} {
+		testRunSeedsMatchesSerial(t, r)
+	}
+}
+
+func testRunSeedsMatchesSerial(t *testing.T, r rule.Rule) {
 	run := func(ctx context.Context, s uint64) ([]float64, error) {
 		nc := network.DefaultConfig()
 		nc.N, nc.Dt, nc.Seed = 20, 10, s
@@ -72,7 +78,8 @@ func TestRunSeedsMatchesSerial(t *testing.T) {
 		d, _ := task.NewDNMS(dc)
 		cfg := learn.DefaultConfig()
 		cfg.Episodes, cfg.WarmUp, cfg.Seed = 20, 2, s
-		h, err := learn.Run(ctx, nc, d, rule.MiconiCubic(), cfg)
+		nc.PerturbProb = 0.02
+		h, err := learn.Run(ctx, nc, d, r, cfg)
 		return h.Errors, err
 	}
 	seeds := eval.Seeds(10, 6)
@@ -84,7 +91,7 @@ func TestRunSeedsMatchesSerial(t *testing.T) {
 		ser, _ := run(context.Background(), s)
 		for n := range ser {
 			if ser[n] != par[k][n] {
-				t.Fatalf("seed %d episode %d: parallel %g, serial %g", s, n, par[k][n], ser[n])
+				t.Fatalf("%s seed %d episode %d: parallel %g, serial %g", r.Name, s, n, par[k][n], ser[n])
 			}
 		}
 	}
