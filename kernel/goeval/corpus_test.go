@@ -83,7 +83,15 @@ var corpus = []struct {
 		{code: "display.Markdown(\"display is imported for every cell\")", value: "text/markdown,text/plain|display is imported for every cell"},
 		{code: "import \"github.com/plasticnb/plasticnb/kernel/display\"\ndisplay.LaTeX(\"$x$\")", value: "text/latex,text/plain|$x$"},
 	}},
+	{"a whole program pasted into a cell runs", []step{
+		{code: "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"hello from main\")\n}\n", stdout: "hello from main\n"},
+		{code: "package main\n\nfunc helper() int { return 4 }", value: ""},
+		{code: "helper()", value: "text/plain|4"},
+		{code: "main()", stdout: "hello from main\n"},
+	}},
 	{"printing calls show no value", []step{
+		{code: "import \"fmt\"\nfunc hello() { fmt.Println(\"hi\") }\nhello()", stdout: "hi\n", value: ""},
+		{code: "type G struct{}\nfunc (G) Say() { fmt.Println(\"say\") }\nG{}.Say()", stdout: "say\n", value: ""},
 		{code: `import "fmt"` + "\n" + `fmt.Println("a")` + "\n" + `fmt.Printf("%d\n", 2)`, stdout: "a\n2\n", value: ""},
 		{code: `import "log"` + "\nlog.SetFlags(0)\nlog.Print(\"to stderr\")", stderr: "to stderr\n", value: ""},
 	}},
@@ -103,13 +111,8 @@ var corpus = []struct {
 		{code: "func inner() int { var p *N; return p.v }\nfunc middle() int { return inner() }\nmiddle()", err: "panic: runtime error: invalid memory address", trace: "    cell:1:26 in inner\n    cell:2:28 in middle\n    cell:3:1 in cell"},
 		{code: "keep", value: "text/plain|7"},
 	}},
-	{"a panic in a goroutine is recovered and reported", []step{
-		{code: "import \"sync\"\nvar wg sync.WaitGroup\nwg.Add(1)\ngo func() {\n  defer wg.Done()\n  panic(\"in goroutine\")\n}()\nwg.Wait()", err: "panic: in a goroutine: in goroutine"},
-		{code: "func work(ch chan int, n int) { if n == 2 { panic(\"two\") }; ch <- n }\nch := make(chan int)\ngo work(ch, 1)\n<-ch", value: "text/plain|1"},
-		{code: "done := make(chan bool)\nfunc w2(n int) { defer func() { done <- true }(); if n == 2 { panic(\"two\") } }\ngo w2(2)\n<-done", err: "panic: in a goroutine: two"},
-		{code: "1 + 1", value: "text/plain|2"},
-	}},
 	{"goroutine arguments are evaluated at the go statement", []step{
+		{code: "func work(ch chan int, n int) { if n == 2 { panic(\"two\") }; ch <- n }\nch := make(chan int)\ngo work(ch, 1)\n<-ch", value: "text/plain|1"},
 		{code: "import \"fmt\"\nres := make(chan int, 3)\nfunc put(n int) { res <- n }\nfor i := 0; i < 3; i++ { go put(i * 10) }\nsum := 0\nfor k := 0; k < 3; k++ { sum += <-res }\nfmt.Println(sum)", stdout: "30\n"},
 	}},
 	{"closures made in loops see their own iteration (Go 1.22)", []step{
@@ -277,33 +280,43 @@ func TestUserExpressionsAndSilent(t *testing.T) {
 	}
 }
 
-// TestLateGoroutinePanic checks that a goroutine panicking after its cell
-// ended is reported on the last cell's stderr, not fatally.
-func TestLateGoroutinePanic(t *testing.T) {
+// TestGoroutinePanic checks that a panic in a goroutine a cell started is
+// recovered and reported, and that the interpreter goes on. The goroutine's
+// own deferred calls (wg.Done) run before the kernel's recover, so the
+// cell may end first: the panic is then reported on the stderr of the
+// last cell, just after. Either way it is not lost.
+func TestGoroutinePanic(t *testing.T) {
 	ip := newInterp(t)
-	rec := &recorder{}
-	res := ip.Execute(context.Background(), cell.Request{Code: "release := make(chan bool)\nreported := make(chan bool)\ngo func() {\n  <-release\n  defer func() { reported <- true }()\n  panic(\"late\")\n}()"}, rec)
-	if res.Err != nil {
-		t.Fatal(res.Err)
-	}
-	res = ip.Execute(context.Background(), cell.Request{Code: "release <- true\n<-reported"}, rec)
-	if res.Err != nil && !strings.Contains(res.Err.Value, "late") {
-		t.Fatal(res.Err)
-	}
-	// The panic happened during the second cell (reported as its error) or
-	// just after it (reported on its stderr): either way, not lost.
-	found := res.Err != nil
-	// The report may follow the cell's end: wait for it (bounded).
-	for wait := 0; !found && wait < 500; wait++ {
-		for _, e := range rec.snapshot() {
-			found = found || strings.Contains(e.Text, "late")
+	for _, tc := range []struct{ code, text string }{
+		{"import \"sync\"\nvar wg sync.WaitGroup\nwg.Add(1)\ngo func() {\n  defer wg.Done()\n  panic(\"in goroutine\")\n}()\nwg.Wait()", "in goroutine"},
+		{"done := make(chan bool)\nfunc w2(n int) { defer func() { done <- true }(); if n == 2 { panic(\"two\") } }\ngo w2(2)\n<-done", "two"},
+		{"func boom() { var m map[int]int; m[1] = 1 }\ngo boom()", "assignment to entry in nil map"},
+		{"release := make(chan bool)\nreported := make(chan bool)\ngo func() {\n  <-release\n  defer func() { reported <- true }()\n  panic(\"late\")\n}()", "late"},
+		{"release <- true\n<-reported", "late"},
+	} {
+		rec := &recorder{}
+		res := ip.Execute(context.Background(), cell.Request{Code: tc.code}, rec)
+		if res.Err != nil && (res.Err.Name != "panic" || !strings.Contains(res.Err.Value, "in a goroutine: "+tc.text)) {
+			t.Fatalf("%q: error %v", tc.code, res.Err)
+		}
+		if tc.text == "late" && strings.Contains(tc.code, "go func") {
+			continue // the goroutine waits for the next cell
+		}
+		found := res.Err != nil
+		for wait := 0; !found && wait < 500; wait++ { // bounded wait for a report after the cell
+			for _, e := range rec.snapshot() {
+				found = found || e.Kind == "stderr" && strings.Contains(e.Text, tc.text)
+			}
+			if !found {
+				time.Sleep(10 * time.Millisecond)
+			}
 		}
 		if !found {
-			time.Sleep(10 * time.Millisecond)
+			t.Errorf("%q: panic %q not reported: %+v", tc.code, tc.text, rec.snapshot())
 		}
 	}
-	if !found {
-		t.Errorf("late panic not reported: %+v", rec.snapshot())
+	if res := ip.Execute(context.Background(), cell.Request{Code: "1 + 1"}, &recorder{}); res.Err != nil || res.Value == nil {
+		t.Errorf("after goroutine panics: %+v", res)
 	}
 }
 

@@ -24,7 +24,11 @@
 // after x := 1), and see everything earlier cells declared. Imports too
 // are shared: a cell may import a package again (re-running a cell), which
 // does nothing, but not import another package under a name already in
-// use. Package display is imported for every cell, as display.
+// use. Package display is imported for every cell, as display. A package
+// clause is ignored, and a cell holding only declarations including
+// func main() (a whole program pasted in) runs main. (yaegi runs a
+// function named main after every later compilation once one exists, so
+// the kernel renames main in cells.)
 //
 // # Values and output
 //
@@ -34,7 +38,8 @@
 // rich bundles for display.Markdown/HTML/LaTeX/SVG/PNG, image.Image,
 // *plot.Plot (PNG, 800x600) and values with a MIMEBundle method, also of
 // types declared in cells. Calls of printing functions (fmt.Print*,
-// fmt.Fprint*, log.*, print, println) and the *display.Handle and
+// fmt.Fprint*, log.*, print, println), calls of interpreted functions
+// without results, and the *display.Handle and
 // *display.ProgressBar that display.Show and display.Progress return show
 // no value.
 //
@@ -69,8 +74,10 @@
 //     (yaegi's own panic lines on standard error are diverted into it, never
 //     shown as stream output);
 //   - "panic" with the value "in a goroutine: ..." for a panic in a
-//     goroutine the cell started (reported on the last cell's stderr if the
-//     cell has ended);
+//     goroutine the cell started. The goroutine's own deferred calls run
+//     before the kernel's recover, so a cell that waits for the goroutine
+//     with a WaitGroup may end first: the panic is then reported on the
+//     stderr of the last cell instead, as soon as it is recovered;
 //   - "Interrupted": the context of Execute was cancelled. yaegi stops
 //     interpreted code (loops, time.Sleep, channel operations) within
 //     milliseconds; a long call into compiled code stops only if it watches

@@ -322,7 +322,12 @@ type compiled struct {
 // eval parses the whole cell, then compiles and runs its parts in order.
 // It returns the value of the cell's trailing expression, if any.
 func (ip *Interp) eval(ctx context.Context, r *run, code string) (v any, hasValue bool, cerr *cell.Error) {
-	parts := splitCell(code)
+	var parts []part
+	for _, p := range splitCell(code) {
+		if p.kind != partPackage {
+			parts = append(parts, p)
+		}
+	}
 	var progs []compiled
 	for i, p := range parts {
 		c, err := ip.parsePart(r.file, code, p)
@@ -340,6 +345,16 @@ func (ip *Interp) eval(ctx context.Context, r *run, code string) (v any, hasValu
 		}
 	}
 	ip.recordDecls(progs)
+	if callsMain(progs) {
+		// A whole program pasted into a cell: run it.
+		line, col := lineCol(code, len(code))
+		src := fmt.Sprintf("package main; func main() {\n//line %s:%d:%d\n%s()\n}", cellFile, line, col, mainName)
+		f, err := parser.ParseFile(ip.yi.FileSet(), cellFile, src, 0)
+		if err != nil {
+			return nil, false, compileError(err)
+		}
+		progs = append(progs, compiled{kind: partStmt, node: f.Decls[0].(*ast.FuncDecl).Body})
+	}
 	if n := len(progs); n > 0 && progs[n-1].value {
 		ip.wrapValue(progs[n-1].node.(*ast.BlockStmt))
 	}
@@ -366,6 +381,9 @@ func (ip *Interp) eval(ctx context.Context, r *run, code string) (v any, hasValu
 		if c.kind == partImport {
 			ip.recordImports(c.node.(*ast.File))
 		}
+		if c.value && rv.IsValid() && rv.Type() == noValue {
+			continue // a call of an interpreted function without results
+		}
 		if c.value && rv.IsValid() && rv.CanInterface() {
 			v, hasValue = rv.Interface(), true
 			switch v.(type) {
@@ -377,6 +395,25 @@ func (ip *Interp) eval(ctx context.Context, r *run, code string) (v any, hasValu
 		}
 	}
 	return v, hasValue, nil
+}
+
+// callsMain reports whether a cell holds a program: declarations including
+// func main(), and no statements.
+func callsMain(progs []compiled) bool {
+	hasMain := false
+	for _, c := range progs {
+		switch n := c.node.(type) {
+		case *ast.BlockStmt:
+			return false
+		case *ast.File:
+			for _, d := range n.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == mainName && fd.Type.Params.NumFields() == 0 {
+					hasMain = true
+				}
+			}
+		}
+	}
+	return hasMain
 }
 
 // dropImported removes from an import part the imports that earlier cells
@@ -491,6 +528,10 @@ func (ip *Interp) render(v any) display.Bundle {
 	}
 	return b
 }
+
+// noValue is the type of what yaegi returns for a declaration or a call of
+// an interpreted function without results.
+var noValue = reflect.TypeOf((*any)(nil))
 
 // compile compiles a part, turning a panic of yaegi's compiler into an
 // error.
@@ -674,8 +715,11 @@ func panicError(name string, value any, trace []string) *cell.Error {
 	for _, l := range trace {
 		if m := panicLine.FindStringSubmatch(l); m != nil {
 			fn := strings.TrimPrefix(m[2], "main.")
-			if fn == "main" {
+			switch fn {
+			case "main":
 				fn = "cell"
+			case mainName:
+				fn = "main"
 			}
 			e.Traceback = append(e.Traceback, fmt.Sprintf("    %s in %s", m[1], fn))
 		}
@@ -725,6 +769,6 @@ func (ip *Interp) goPanic(v any) {
 // the last cell's standard error.
 func (ip *Interp) reportLatePanic(v any) {
 	if out := ip.output(); out != nil {
-		out.Stream("stderr", fmt.Sprintf("panic in a goroutine started by an earlier cell (recovered): %v\n", v))
+		out.Stream("stderr", fmt.Sprintf("panic in a goroutine (recovered after its cell ended): %v\n", v))
 	}
 }

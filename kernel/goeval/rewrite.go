@@ -23,10 +23,22 @@ import (
 //     "pkg.V = x", becomes "*&pkg.V = x": yaegi loses the plain assignment.
 //     isVar reports whether pkg.V names such a variable;
 //   - "for i := range n" over an integer (see rangeInts; isInt reports
-//     whether a global variable is an integer).
+//     whether a global variable is an integer);
+//   - the name main becomes mainName: yaegi runs a function main after
+//     every later compilation once one is declared.
 //
 // New nodes are parsed from templates in fset, under the cell's file name.
 func rewrite(fset *token.FileSet, n ast.Node, isVar func(pkg, name string) bool, isInt func(name string) bool) {
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.File:
+			for _, d := range x.Decls { // not the package name
+				ast.Inspect(d, renameMain)
+			}
+			return false
+		}
+		return renameMain(n)
+	})
 	rangeInts(n, false, isInt)
 	w := &loopWalker{fset: fset}
 	w.walk(n)
@@ -66,6 +78,16 @@ func viaPointer(x ast.Expr, isVar func(pkg, name string) bool) ast.Expr {
 		return x
 	}
 	return &ast.StarExpr{Star: sel.Pos(), X: &ast.UnaryExpr{OpPos: sel.Pos(), Op: token.AND, X: sel}}
+}
+
+// mainName is what a cell's main is called in the interpreter.
+const mainName = "__plasticnbMain"
+
+func renameMain(n ast.Node) bool {
+	if id, ok := n.(*ast.Ident); ok && id.Name == "main" {
+		id.Name = mainName
+	}
+	return true
 }
 
 // template parses a Go expression for a rewrite.

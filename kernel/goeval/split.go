@@ -9,13 +9,14 @@ import (
 type partKind int
 
 const (
-	partImport partKind = iota // import declarations
-	partDecl                   // func, method, type, var and const declarations
-	partStmt                   // statements, evaluated in the global scope
+	partImport  partKind = iota // import declarations
+	partDecl                    // func, method, type, var and const declarations
+	partStmt                    // statements, evaluated in the global scope
+	partPackage                 // a package clause, which cells do not need: skipped
 )
 
 func (k partKind) String() string {
-	return [...]string{"imports", "declarations", "statements"}[k]
+	return [...]string{"imports", "declarations", "statements", "package clause"}[k]
 }
 
 // part is a run of a cell's top-level units of one kind: the byte range
@@ -117,6 +118,8 @@ func splitCell(code string) []part {
 // classify returns the kind of a unit from its first tokens.
 func classify(toks []token.Token) partKind {
 	switch toks[0] {
+	case token.PACKAGE:
+		return partPackage
 	case token.IMPORT:
 		return partImport
 	case token.TYPE, token.VAR, token.CONST:
