@@ -22,6 +22,7 @@ func init() {
 		"DefaultWidth":            reflect.ValueOf(plots.DefaultWidth),
 		"EligibilityTraces":       reflect.ValueOf(plots.EligibilityTraces),
 		"EpisodesToCriterion":     reflect.ValueOf(plots.EpisodesToCriterion),
+		"Generalisation":          reflect.ValueOf(plots.Generalisation),
 		"GradientCheck":           reflect.ValueOf(plots.GradientCheck),
 		"Grid":                    reflect.ValueOf(plots.Grid),
 		"HSurface":                reflect.ValueOf(plots.HSurface),
@@ -37,13 +38,14 @@ func init() {
 		"Theta":                   reflect.ValueOf(plots.Theta),
 
 		// type definitions
-		"CostPoint":   reflect.ValueOf((*plots.CostPoint)(nil)),
-		"CurveConfig": reflect.ValueOf((*plots.CurveConfig)(nil)),
-		"Figure":      reflect.ValueOf((*plots.Figure)(nil)),
-		"Format":      reflect.ValueOf((*plots.Format)(nil)),
-		"GridConfig":  reflect.ValueOf((*plots.GridConfig)(nil)),
-		"MetaCurves":  reflect.ValueOf((*plots.MetaCurves)(nil)),
-		"Outcomes":    reflect.ValueOf((*plots.Outcomes)(nil)),
-		"Runs":        reflect.ValueOf((*plots.Runs)(nil)),
+		"CostPoint":           reflect.ValueOf((*plots.CostPoint)(nil)),
+		"CurveConfig":         reflect.ValueOf((*plots.CurveConfig)(nil)),
+		"Figure":              reflect.ValueOf((*plots.Figure)(nil)),
+		"Format":              reflect.ValueOf((*plots.Format)(nil)),
+		"GeneralisationTable": reflect.ValueOf((*plots.GeneralisationTable)(nil)),
+		"GridConfig":          reflect.ValueOf((*plots.GridConfig)(nil)),
+		"MetaCurves":          reflect.ValueOf((*plots.MetaCurves)(nil)),
+		"Outcomes":            reflect.ValueOf((*plots.Outcomes)(nil)),
+		"Runs":                reflect.ValueOf((*plots.Runs)(nil)),
 	}
 }
