@@ -89,6 +89,13 @@ var corpus = []struct {
 		{code: "helper()", value: "text/plain|4"},
 		{code: "main()", stdout: "hello from main\n"},
 	}},
+	{"comma-ok declarations in cells (yaegi fails on them outside functions)", []step{
+		{code: "m := map[string]int{\"a\": 1}\nv, ok := m[\"a\"]\n[]any{v, ok}", value: "text/plain|[1 true]"},
+		{code: "_, found := m[\"b\"]\nfound", value: "text/plain|false"},
+		{code: "var x any = 2.5\nf, isFloat := x.(float64)\ns, isString := x.(string)\n[]any{f, isFloat, s, isString}", value: "text/plain|[2.5 true  false]"},
+		{code: "n := 0\nfor _, k := range []string{\"a\", \"b\"} {\n  if c, ok := m[k]; ok {\n    n += c\n  }\n  w, ok := m[k]\n  if ok { n += 10 * w }\n}\nn", value: "text/plain|11"},
+		{code: "import \"fmt\"\nvar y any = \"s\"\nr := \"\"\nif _, ok := y.(int); ok {\n  r = \"int\"\n} else if s, ok := y.(string); ok {\n  r = s + \"!\"\n}\nswitch q, ok := m[\"a\"]; {\ncase ok: r += fmt.Sprint(q)\n}\nr", value: "text/plain|s!1"},
+	}},
 	{"printing calls show no value", []step{
 		{code: "import \"fmt\"\nfunc hello() { fmt.Println(\"hi\") }\nhello()", stdout: "hi\n", value: ""},
 		{code: "type G struct{}\nfunc (G) Say() { fmt.Println(\"say\") }\nG{}.Say()", stdout: "say\n", value: ""},
@@ -153,6 +160,12 @@ var corpus = []struct {
 		{code: "Card{\"king\"}", value: "text/html,text/plain|{Name:king}"},
 		{code: "func NewCard(n string) Card { return Card{n} }\nNewCard(\"queen\")", value: "text/html,text/plain|{Name:queen}"},
 		{code: "c := Card{\"jack\"}\nc.Name", value: "text/plain|jack"},
+	}},
+	{"project packages: a plots figure is the cell's value", []step{
+		{code: "import \"github.com/plasticnb/plasticnb/plots\"\nvar pts []plots.CostPoint\nfor _, p := range []int{4, 16} {\n  for _, n := range []int{100, 200, 400} {\n    pts = append(pts, plots.CostPoint{N: n, P: p, Seconds: 2e-9 * float64(p*n*n)})\n  }\n}\nfig, err := plots.Cost(pts)\nerr", value: "text/plain|<nil>"},
+		{code: "fig.Title()", value: "text/plain|cost of tangent propagation vs N and P"},
+		{code: "m := fig.MIMEBundle()\n_, ok := m[\"image/png\"]\nok", value: "text/plain|true"},
+		{code: "fig", value: "image/png,text/plain|plots.Figure: cost of tangent propagation vs N and P"},
 	}},
 	{"display Show, Update, Clear and Progress", []step{
 		{code: "import \"github.com/plasticnb/plasticnb/kernel/display\"\nh := display.Show(\"first\")\nh.Update(\"second\")\ndisplay.Clear(true)", events: "display update clear"},

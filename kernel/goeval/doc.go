@@ -106,6 +106,12 @@
 //     "plotter.DefaultLineStyle = ..." or "plotter.DefaultFontSize = 20",
 //     becomes "*&pkg.V = ...": yaegi v0.16.1 silently loses the first and
 //     rejects the second ("cannot assign to ... constant").
+//   - A comma-ok declaration in a cell's statements outside functions,
+//     "v, ok := m[k]" or "v, ok := x.(T)", also as the init of an if or a
+//     switch, on which yaegi fails with "nil type", becomes
+//     "v := m[k]; var ok bool; func() { v, ok = m[k] }()" (the index
+//     expression is evaluated twice) or "var v T; ...". "v, ok := <-ch" is
+//     left as it is and still fails.
 //   - "for i := range n" over an integer (Go 1.22), which yaegi cannot
 //     compile, becomes a counting loop: at once for literals, len(...),
 //     arithmetic and integer variables of earlier cells; for other

@@ -25,7 +25,8 @@ import (
 //   - "for i := range n" over an integer (see rangeInts; isInt reports
 //     whether a global variable is an integer);
 //   - the name main becomes mainName: yaegi runs a function main after
-//     every later compilation once one is declared.
+//     every later compilation once one is declared;
+//   - comma-ok declarations in a cell's statements (see commaOK).
 //
 // New nodes are parsed from templates in fset, under the cell's file name.
 func rewrite(fset *token.FileSet, n ast.Node, isVar func(pkg, name string) bool, isInt func(name string) bool) {
@@ -40,6 +41,9 @@ func rewrite(fset *token.FileSet, n ast.Node, isVar func(pkg, name string) bool,
 		return renameMain(n)
 	})
 	rangeInts(n, false, isInt)
+	if b, ok := n.(*ast.BlockStmt); ok {
+		commaOK(b)
+	}
 	w := &loopWalker{fset: fset}
 	w.walk(n)
 	astutil.Apply(n, nil, func(c *astutil.Cursor) bool {
@@ -523,4 +527,112 @@ func rangesOverInt(x ast.Expr, all bool, isInt func(string) bool) bool {
 		return true // n-1, 2*n: arithmetic
 	}
 	return all
+}
+
+// commaOK works around yaegi v0.16.1 failing ("nil type") on a comma-ok
+// form declared in the global scope, that is in a cell's statements
+// outside functions: "v, ok := m[k]" becomes
+// "v := m[k]; var ok bool; func() { v, ok = m[k] }()" (m[k] is evaluated
+// twice), and "v, ok := x.(T)" becomes
+// "var v T; var ok bool; func() { v, ok = x.(T) }()". It rewrites the
+// statement lists of body and of the blocks nested in it, not function
+// literals, where the form works.
+func commaOK(body *ast.BlockStmt) {
+	var list func([]ast.Stmt) []ast.Stmt
+	// fix rewrites the blocks in s and returns what replaces s: an if or
+	// switch whose init is a comma-ok declaration becomes a block holding
+	// the expansion and the statement without its init.
+	var fix func(ast.Stmt) ast.Stmt
+	withInit := func(init *ast.Stmt, s ast.Stmt) ast.Stmt {
+		if *init == nil {
+			return s
+		}
+		exp := expandCommaOK(*init)
+		if len(exp) == 1 && exp[0] == *init {
+			return s
+		}
+		*init = nil
+		return &ast.BlockStmt{Lbrace: s.Pos(), List: append(exp, s), Rbrace: s.Pos()}
+	}
+	fix = func(s ast.Stmt) ast.Stmt {
+		switch s := s.(type) {
+		case *ast.BlockStmt:
+			s.List = list(s.List)
+		case *ast.IfStmt:
+			s.Body.List = list(s.Body.List)
+			if s.Else != nil {
+				s.Else = fix(s.Else)
+			}
+			return withInit(&s.Init, s)
+		case *ast.ForStmt:
+			s.Body.List = list(s.Body.List)
+		case *ast.RangeStmt:
+			s.Body.List = list(s.Body.List)
+		case *ast.SwitchStmt:
+			fix(s.Body)
+			return withInit(&s.Init, s)
+		case *ast.TypeSwitchStmt:
+			fix(s.Body)
+			return withInit(&s.Init, s)
+		case *ast.SelectStmt:
+			fix(s.Body)
+		case *ast.CaseClause:
+			s.Body = list(s.Body)
+		case *ast.CommClause:
+			s.Body = list(s.Body)
+		case *ast.LabeledStmt:
+			s.Stmt = fix(s.Stmt)
+		}
+		return s
+	}
+	list = func(in []ast.Stmt) []ast.Stmt {
+		var out []ast.Stmt
+		for _, s := range in {
+			out = append(out, expandCommaOK(fix(s))...)
+		}
+		return out
+	}
+	body.List = list(body.List)
+}
+
+// expandCommaOK returns the statements that replace s (s itself if it is
+// not a comma-ok declaration).
+func expandCommaOK(s ast.Stmt) []ast.Stmt {
+	as, ok := s.(*ast.AssignStmt)
+	if !ok || as.Tok != token.DEFINE || len(as.Lhs) != 2 || len(as.Rhs) != 1 {
+		return []ast.Stmt{s}
+	}
+	v, ok1 := as.Lhs[0].(*ast.Ident)
+	okID, ok2 := as.Lhs[1].(*ast.Ident)
+	if !ok1 || !ok2 || v.Name == "_" && okID.Name == "_" {
+		return []ast.Stmt{s}
+	}
+	pos := as.Pos()
+	varDecl := func(name string, typ ast.Expr) ast.Stmt {
+		return &ast.DeclStmt{Decl: &ast.GenDecl{TokPos: pos, Tok: token.VAR, Specs: []ast.Spec{
+			&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(name)}, Type: typ},
+		}}}
+	}
+	var out []ast.Stmt
+	switch x := as.Rhs[0].(type) {
+	case *ast.IndexExpr:
+		if v.Name != "_" {
+			out = append(out, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(v.Name)}, Tok: token.DEFINE, TokPos: as.TokPos, Rhs: []ast.Expr{x}})
+		}
+	case *ast.TypeAssertExpr:
+		if x.Type == nil {
+			return []ast.Stmt{s}
+		}
+		if v.Name != "_" {
+			out = append(out, varDecl(v.Name, x.Type))
+		}
+	default:
+		return []ast.Stmt{s}
+	}
+	if okID.Name != "_" {
+		out = append(out, varDecl(okID.Name, ast.NewIdent("bool")))
+	}
+	set := &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(v.Name), ast.NewIdent(okID.Name)}, Tok: token.ASSIGN, TokPos: as.TokPos, Rhs: as.Rhs}
+	lit := &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{set}, Rbrace: pos}}
+	return append(out, &ast.ExprStmt{X: &ast.CallExpr{Fun: lit, Lparen: pos, Rparen: pos}})
 }

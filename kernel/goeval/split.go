@@ -79,7 +79,7 @@ func splitCell(code string) []part {
 				continue
 			}
 		case token.FOR, token.IF, token.SWITCH:
-			if depth == 0 && len(toks) == 0 {
+			if depth == 0 { // at a unit's start, or after else
 				header = true
 			}
 		}
