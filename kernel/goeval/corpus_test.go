@@ -96,6 +96,15 @@ var corpus = []struct {
 		{code: "n := 0\nfor _, k := range []string{\"a\", \"b\"} {\n  if c, ok := m[k]; ok {\n    n += c\n  }\n  w, ok := m[k]\n  if ok { n += 10 * w }\n}\nn", value: "text/plain|11"},
 		{code: "import \"fmt\"\nvar y any = \"s\"\nr := \"\"\nif _, ok := y.(int); ok {\n  r = \"int\"\n} else if s, ok := y.(string); ok {\n  r = s + \"!\"\n}\nswitch q, ok := m[\"a\"]; {\ncase ok: r += fmt.Sprint(q)\n}\nr", value: "text/plain|s!1"},
 	}},
+	{"defer and type switches in cells (yaegi gets them wrong outside functions)", []step{
+		{code: "import \"fmt\"\ndefer fmt.Println(\"deferred\")\nfor i := 0; i < 2; i++ { defer fmt.Println(\"loop\", i) }\nfmt.Println(\"body\")", stdout: "body\nloop 1\nloop 0\ndeferred\n"},
+		{code: "1", value: "text/plain|1"},
+		{code: "defer func() { panic(\"in defer\") }()", err: "panic: in defer"},
+		{code: "var x any = 3\nkind := \"\"\nswitch v := x.(type) {\ncase int:\n  kind = fmt.Sprint(\"int \", v)\ndefault:\n  kind = \"other\"\n}\nkind", value: "text/plain|int 3"},
+	}},
+	{"values with a String method", []step{
+		{code: "import \"fmt\"\ntype Celsius float64\nfunc (c Celsius) String() string { return fmt.Sprintf(\"%.1f°C\", float64(c)) }\nfmt.Println(Celsius(21.5))\nCelsius(3)", stdout: "21.5°C\n", value: "text/plain|3.0°C"},
+	}},
 	{"printing calls show no value", []step{
 		{code: "import \"fmt\"\nfunc hello() { fmt.Println(\"hi\") }\nhello()", stdout: "hi\n", value: ""},
 		{code: "type G struct{}\nfunc (G) Say() { fmt.Println(\"say\") }\nG{}.Say()", stdout: "say\n", value: ""},

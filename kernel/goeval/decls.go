@@ -23,7 +23,8 @@ import (
 // inspection.
 type userDecl struct {
 	signature, doc string
-	results        int // of a function: the number of its results
+	results        int  // of a function: the number of its results
+	isType         bool // a type declaration
 }
 
 // recordDecls records the top-level declarations of a cell's parts.
@@ -43,7 +44,7 @@ func (ip *Interp) recordDecls(parts []compiled) {
 					name = recvName(d.Recv.List[0].Type) + "." + name
 				}
 				ip.decls[name] = &userDecl{signature: nodeString(&ast.FuncDecl{Recv: d.Recv, Name: d.Name, Type: d.Type}), doc: d.Doc.Text(), results: d.Type.Results.NumFields()}
-				if d.Recv != nil && d.Name.Name == "MIMEBundle" {
+				if d.Recv != nil && (d.Name.Name == "MIMEBundle" || d.Name.Name == "String") {
 					ip.hasBundler = true
 				}
 			case *ast.GenDecl:
@@ -57,7 +58,7 @@ func (ip *Interp) recordDecls(parts []compiled) {
 						if s.Doc != nil {
 							docText = s.Doc.Text()
 						}
-						ip.decls[s.Name.Name] = &userDecl{signature: "type " + nodeString(s), doc: docText}
+						ip.decls[s.Name.Name] = &userDecl{signature: "type " + nodeString(s), doc: docText, isType: true}
 					case *ast.ValueSpec:
 						if s.Doc != nil {
 							docText = s.Doc.Text()

@@ -37,7 +37,8 @@
 // formatted with %+v, strings unquoted (as gophernotes shows them), and
 // rich bundles for display.Markdown/HTML/LaTeX/SVG/PNG, image.Image,
 // *plot.Plot (PNG, 800x600) and values with a MIMEBundle method, also of
-// types declared in cells. Calls of printing functions (fmt.Print*,
+// types declared in cells (whose String method is used for text/plain
+// too). Calls of printing functions (fmt.Print*,
 // fmt.Fprint*, log.*, print, println), calls of interpreted functions
 // without results, and the *display.Handle and
 // *display.ProgressBar that display.Show and display.Progress return show
@@ -112,6 +113,12 @@
 //     "v := m[k]; var ok bool; func() { v, ok = m[k] }()" (the index
 //     expression is evaluated twice) or "var v T; ...". "v, ok := <-ch" is
 //     left as it is and still fails.
+//   - A defer in a cell's statements outside functions, which yaegi runs at
+//     the start of every later evaluation, runs when the cell ends, last
+//     first (its function and arguments evaluated at the defer statement).
+//   - A type switch binding a variable ("switch v := x.(type)") outside
+//     functions, on which yaegi's compiler panics, runs inside a function
+//     literal (not if it continues or jumps out of the switch).
 //   - "for i := range n" over an integer (Go 1.22), which yaegi cannot
 //     compile, becomes a counting loop: at once for literals, len(...),
 //     arithmetic and integer variables of earlier cells; for other

@@ -60,7 +60,7 @@ type Interp struct {
 	declMu   sync.Mutex
 	decls    map[string]*userDecl // the user's top-level declarations, by name
 	imported map[string]string    // import paths by the name cells use
-	// hasBundler: the user has declared a MIMEBundle method.
+	// hasBundler: the user has declared a MIMEBundle or String method.
 	hasBundler bool
 	// globalVars is the interpreter's global variables and constants as
 	// of the end of the last cell, for completion and inspection, which
@@ -80,6 +80,7 @@ type run struct {
 	trace     []string // yaegi's panic lines, in the order printed
 	goPanics  []*cell.Error
 	cellEnded bool
+	defers    []func() // deferred by the cell's statements, run at its end
 }
 
 // hookPath is the import path of the functions the kernel's source rewrites
@@ -173,6 +174,7 @@ func (ip *Interp) boundSymbols() interp.Exports {
 		},
 		hookPath + "/hook": {
 			"GoPanic": reflect.ValueOf(ip.goPanic),
+			"Defer":   reflect.ValueOf(ip.cellDefer),
 			"Value":   value,
 		},
 	}
@@ -180,7 +182,7 @@ func (ip *Interp) boundSymbols() interp.Exports {
 	// that the compiled side sees the method.
 	ex["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(map[reflect.Value][]reflect.Type{
 		show:  {reflect.TypeOf((*display.MIMEBundler)(nil)).Elem()},
-		value: {reflect.TypeOf((*display.MIMEBundler)(nil)).Elem()},
+		value: {reflect.TypeOf((*display.MIMEBundler)(nil)).Elem(), reflect.TypeOf((*fmt.Stringer)(nil)).Elem()},
 	})}
 	return ex
 }
@@ -269,6 +271,9 @@ func (ip *Interp) Execute(ctx context.Context, req cell.Request, out cell.Output
 
 	var res cell.Result
 	v, hasValue, err := ip.eval(ctx, r, req.Code)
+	if derr := r.runDefers(); err == nil {
+		err = derr
+	}
 	switch {
 	case err != nil:
 		res.Err = err
@@ -475,8 +480,8 @@ func (ip *Interp) recordImports(f *ast.File) {
 }
 
 // wrapValue makes a trailing expression of an interpreted type with a
-// MIMEBundle method render as its bundle: once the user has declared such
-// a method, the trailing expression x (not a call, or a call of a
+// MIMEBundle method render as its bundle, and one with a String method as
+// its string: once the user has declared such a method, the trailing expression x (not a call, or a call of a
 // function of the user's with one result) becomes __plasticnb.Value(x),
 // whose argument yaegi wraps so that the compiled renderer sees the
 // method.
@@ -489,7 +494,11 @@ func (ip *Interp) wrapValue(body *ast.BlockStmt) {
 	es := body.List[len(body.List)-1].(*ast.ExprStmt)
 	if call, ok := es.X.(*ast.CallExpr); ok {
 		id, ok := call.Fun.(*ast.Ident)
-		if !ok || ip.decls[id.Name] == nil || ip.decls[id.Name].results != 1 {
+		if !ok || ip.decls[id.Name] == nil {
+			return
+		}
+		// A call of a function with one result, or a conversion.
+		if d := ip.decls[id.Name]; d.results != 1 && !(d.isType && len(call.Args) == 1) {
 			return
 		}
 	}
@@ -739,6 +748,36 @@ func runtimeError(msg string) (string, bool) {
 		return "runtime error: index out of range", true
 	}
 	return msg, false
+}
+
+// cellDefer is called by the rewrite of a defer statement in a cell's
+// statements: f runs when the cell ends.
+func (ip *Interp) cellDefer(f func()) {
+	if r := ip.current(); r != nil {
+		r.mu.Lock()
+		r.defers = append(r.defers, f)
+		r.mu.Unlock()
+	}
+}
+
+// runDefers runs the cell's deferred functions, last first, and returns
+// the error of the first that panicked.
+func (r *run) runDefers() (first *cell.Error) {
+	r.mu.Lock()
+	defers := r.defers
+	r.defers = nil
+	r.mu.Unlock()
+	for i := len(defers) - 1; i >= 0; i-- {
+		func() {
+			defer func() {
+				if x := recover(); x != nil && first == nil {
+					first = panicError("panic", x, nil)
+				}
+			}()
+			defers[i]()
+		}()
+	}
+	return first
 }
 
 // goPanic is called by the recover that the rewrite of go statements adds

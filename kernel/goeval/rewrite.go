@@ -42,7 +42,7 @@ func rewrite(fset *token.FileSet, n ast.Node, isVar func(pkg, name string) bool,
 	})
 	rangeInts(n, false, isInt)
 	if b, ok := n.(*ast.BlockStmt); ok {
-		commaOK(b)
+		commaOK(fset, b)
 	}
 	w := &loopWalker{fset: fset}
 	w.walk(n)
@@ -118,6 +118,22 @@ func wrapGo(fset *token.FileSet, g *ast.GoStmt) ast.Stmt {
 		lit.Body.List = append([]ast.Stmt{deferStmt}, lit.Body.List...)
 		return nil
 	}
+	assign, call := captureCall(g.Call, g.Go)
+	outer := template(fset, `func() { go func() {}() }`).(*ast.FuncLit)
+	goStmt := outer.Body.List[0].(*ast.GoStmt)
+	inner := goStmt.Call.Fun.(*ast.FuncLit)
+	inner.Body.List = []ast.Stmt{deferStmt, &ast.ExprStmt{X: call}}
+	if assign != nil {
+		outer.Body.List = []ast.Stmt{assign, goStmt}
+	}
+	return &ast.ExprStmt{X: &ast.CallExpr{Fun: outer}}
+}
+
+// captureCall returns "a0, a1 := f, x, ..." (nil if nothing needs
+// capturing) and the call "f(a0, a1)" that uses the captured values: the
+// function (unless a name or pkg.Name) and the arguments (unless literals)
+// are evaluated where the assignment is placed.
+func captureCall(c *ast.CallExpr, pos token.Pos) (*ast.AssignStmt, *ast.CallExpr) {
 	var lhs, rhs []ast.Expr
 	capture := func(x ast.Expr) ast.Expr {
 		if _, ok := x.(*ast.BasicLit); ok {
@@ -128,8 +144,8 @@ func wrapGo(fset *token.FileSet, g *ast.GoStmt) ast.Stmt {
 		rhs = append(rhs, x)
 		return ast.NewIdent(id.Name)
 	}
-	call := &ast.CallExpr{Fun: g.Call.Fun, Ellipsis: g.Call.Ellipsis}
-	switch fn := g.Call.Fun.(type) {
+	call := &ast.CallExpr{Fun: c.Fun, Ellipsis: c.Ellipsis}
+	switch fn := c.Fun.(type) {
 	case *ast.Ident:
 	case *ast.SelectorExpr:
 		if _, ok := fn.X.(*ast.Ident); !ok {
@@ -138,18 +154,13 @@ func wrapGo(fset *token.FileSet, g *ast.GoStmt) ast.Stmt {
 	default:
 		call.Fun = capture(fn)
 	}
-	for _, a := range g.Call.Args {
+	for _, a := range c.Args {
 		call.Args = append(call.Args, capture(a))
 	}
-	outer := template(fset, `func() { go func() {}() }`).(*ast.FuncLit)
-	goStmt := outer.Body.List[0].(*ast.GoStmt)
-	inner := goStmt.Call.Fun.(*ast.FuncLit)
-	inner.Body.List = []ast.Stmt{deferStmt, &ast.ExprStmt{X: call}}
-	if len(lhs) > 0 {
-		assign := &ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs, TokPos: g.Go}
-		outer.Body.List = []ast.Stmt{assign, goStmt}
+	if len(lhs) == 0 {
+		return nil, call
 	}
-	return &ast.ExprStmt{X: &ast.CallExpr{Fun: outer}}
+	return &ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs, TokPos: pos}, call
 }
 
 // redeclare works around yaegi issue 1640: in "r, err := ..." at the top
@@ -529,7 +540,12 @@ func rangesOverInt(x ast.Expr, all bool, isInt func(string) bool) bool {
 	return all
 }
 
-// commaOK works around yaegi v0.16.1 failing ("nil type") on a comma-ok
+// commaOK rewrites what yaegi v0.16.1 gets wrong in the global scope, that
+// is in a cell's statements outside functions: defer statements (see
+// globalDefer), type switches binding a variable (see wrapTypeSwitch), and
+// comma-ok declarations.
+//
+// yaegi v0.16.1 fails ("nil type") on a comma-ok
 // form declared in the global scope, that is in a cell's statements
 // outside functions: "v, ok := m[k]" becomes
 // "v := m[k]; var ok bool; func() { v, ok = m[k] }()" (m[k] is evaluated
@@ -537,7 +553,7 @@ func rangesOverInt(x ast.Expr, all bool, isInt func(string) bool) bool {
 // "var v T; var ok bool; func() { v, ok = x.(T) }()". It rewrites the
 // statement lists of body and of the blocks nested in it, not function
 // literals, where the form works.
-func commaOK(body *ast.BlockStmt) {
+func commaOK(fset *token.FileSet, body *ast.BlockStmt) {
 	var list func([]ast.Stmt) []ast.Stmt
 	// fix rewrites the blocks in s and returns what replaces s: an if or
 	// switch whose init is a comma-ok declaration becomes a block holding
@@ -588,11 +604,73 @@ func commaOK(body *ast.BlockStmt) {
 	list = func(in []ast.Stmt) []ast.Stmt {
 		var out []ast.Stmt
 		for _, s := range in {
-			out = append(out, expandCommaOK(fix(s))...)
+			s = fix(s)
+			switch x := s.(type) {
+			case *ast.DeferStmt:
+				out = append(out, globalDefer(fset, x))
+			case *ast.TypeSwitchStmt:
+				out = append(out, wrapTypeSwitch(x))
+			default:
+				out = append(out, expandCommaOK(s)...)
+			}
 		}
 		return out
 	}
 	body.List = list(body.List)
+}
+
+// globalDefer rewrites a defer in a cell's statements outside functions,
+// which yaegi v0.16.1 runs at the start of every later evaluation, into
+// __plasticnb.Defer(f): the kernel runs f when the cell ends. The deferred
+// call's function and arguments are evaluated at the defer statement, as
+// in Go.
+func globalDefer(fset *token.FileSet, d *ast.DeferStmt) ast.Stmt {
+	var fn ast.Expr
+	if lit, ok := d.Call.Fun.(*ast.FuncLit); ok && len(d.Call.Args) == 0 &&
+		lit.Type.Params.NumFields() == 0 && lit.Type.Results.NumFields() == 0 {
+		fn = lit
+	} else {
+		assign, call := captureCall(d.Call, d.Defer)
+		outer := template(fset, `func() func() { return func() {} }`).(*ast.FuncLit)
+		ret := outer.Body.List[0].(*ast.ReturnStmt)
+		ret.Results[0].(*ast.FuncLit).Body.List = []ast.Stmt{&ast.ExprStmt{X: call}}
+		if assign != nil {
+			outer.Body.List = []ast.Stmt{assign, ret}
+		}
+		fn = &ast.CallExpr{Fun: outer}
+	}
+	return &ast.ExprStmt{X: &ast.CallExpr{
+		Fun:  &ast.SelectorExpr{X: ast.NewIdent(hookName), Sel: ast.NewIdent("Defer")},
+		Args: []ast.Expr{fn}, Lparen: d.Defer, Rparen: d.Defer,
+	}}
+}
+
+// wrapTypeSwitch runs a type switch that binds a variable ("switch v :=
+// x.(type)"), on which yaegi v0.16.1 fails outside functions, in a function
+// literal: "func() { switch v := x.(type) { ... } }()". Not if it
+// continues or jumps to something outside it.
+func wrapTypeSwitch(ts *ast.TypeSwitchStmt) ast.Stmt {
+	if _, ok := ts.Assign.(*ast.AssignStmt); !ok {
+		return ts
+	}
+	escapes := false
+	ast.Inspect(ts.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.BranchStmt:
+			if n.Tok == token.CONTINUE || n.Tok == token.GOTO || n.Label != nil {
+				escapes = true
+			}
+		}
+		return !escapes
+	})
+	if escapes {
+		return ts
+	}
+	pos := ts.Pos()
+	lit := &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{ts}, Rbrace: ts.End()}}
+	return &ast.ExprStmt{X: &ast.CallExpr{Fun: lit, Lparen: pos, Rparen: pos}}
 }
 
 // expandCommaOK returns the statements that replace s (s itself if it is
