@@ -135,7 +135,11 @@
 //   - A type cannot be redefined with a different structure: the first
 //     definition stays ("too many values in struct literal"); use a new
 //     name.
-//   - Range over functions (Go 1.23 iterators) is not supported.
+//   - Range over functions (Go 1.23 iterators) is not supported, nor are
+//     the generic functions of the standard library that yaegi does not
+//     ship as source (slices.Sort: use sort.Ints, sort.Slice).
+//   - "v, ok := <-ch" outside functions fails ("nil type"); receive inside
+//     a function, or use a select.
 //   - Inferring two type parameters from a function literal argument
 //     fails; write the type arguments out.
 //   - A use of an undefined name is often reported as "constant definition
