@@ -104,6 +104,6 @@ type Interpreter interface {
 // LanguageInfo is kernel_info_reply's language_info plus banner.
 type LanguageInfo struct {
 	Name, Version, MIMEType, FileExtension string
-	CodeMirrorMode, PygmentsLexer         string
-	Banner                                string
+	CodeMirrorMode, PygmentsLexer          string
+	Banner                                 string
 }
