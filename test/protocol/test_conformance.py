@@ -49,7 +49,8 @@ class PlasticnbKernelTests(jkt.KernelTests):
     code_stderr = 'import (\n\t"fmt"\n\t"os"\n)\nfmt.Fprintln(os.Stderr, "to stderr")'
 
     completion_samples = [
-        {"text": "import \"strings\"\nstrings.ToUpp", "matches": {"ToUpper"}},
+        {"text": "import \"strings\"\nstrings.ToUpp", "matches": {"ToUpper", "ToUpperSpecial"}},
+        {"text": "import \"strings\"\nstrings.TrimPre", "matches": {"TrimPrefix"}},
     ]
     complete_code_samples = ["x := 1", "func f() int { return 1 }", "fmt.Println(1)", ""]
     incomplete_code_samples = ["func f() {", "for i := 0; i < 3; i++ {\n\tx := i", "y := []int{1,\n2,"]
@@ -210,7 +211,7 @@ class KernelBehaviourTests(unittest.TestCase):
     def test_kernel_info_on_control(self):
         msg = self.kc.session.msg("kernel_info_request", {})
         self.kc.control_channel.send(msg)
-        reply = self.kc.control_channel.get_msg(timeout=TIMEOUT)
+        reply = self.kc.get_control_msg(timeout=TIMEOUT)
         self.assertEqual(reply["msg_type"], "kernel_info_reply")
         self.assertEqual(reply["parent_header"]["msg_id"], msg["header"]["msg_id"])
         self.assertEqual(reply["content"]["status"], "ok")
