@@ -1,0 +1,584 @@
+package meta
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+
+	"github.com/plasticnb/plasticnb/plasticlib/learn"
+	"github.com/plasticnb/plasticnb/plasticlib/network"
+	"github.com/plasticnb/plasticnb/plasticlib/rule"
+	"github.com/plasticnb/plasticnb/plasticlib/task"
+)
+
+// Smooth makes the inner loop differentiable.
+type Smooth struct {
+	// AbsEps > 0 replaces |u| in the trial error by sqrt(AbsEps + u^2).
+	// Default 0 (exact |.|, the learner's).
+	AbsEps float64 `json:"abs_eps"`
+	// Clip replaces the weight-change clip to [-MaxDW, MaxDW] by
+	// MaxDW tanh(u / MaxDW). Default false (the learner's hard clip).
+	Clip bool `json:"clip"`
+}
+
+// Problem is one meta-learning problem: a learning run (network, task,
+// rule, learning config) and the meta-parameters. Its learning run is the
+// one learn.Run(ctx, Net, Task, Rule, Learn) performs.
+type Problem struct {
+	Net network.Config `json:"net"`
+	// Task is not serialised: a Config names it (see TaskSpec).
+	Task  task.Task    `json:"-"`
+	Rule  rule.Rule    `json:"rule"`
+	Learn learn.Config `json:"learn"`
+	// Params selects the meta-parameters.
+	Params Params `json:"params"`
+	Smooth Smooth `json:"smooth"`
+	// LastM > 0 averages the reward over the last LastM episodes only.
+	// Default 0 (all episodes).
+	LastM int `json:"last_m"`
+	// L1 is beta of the penalty -beta sum |theta_kl| (over the theta
+	// meta-parameters). Default 0.
+	L1 float64 `json:"l1"`
+	// Horizon > 0 truncates the state tangents: dx, dxbar, dr are reset to
+	// zero every Horizon steps within a trial (dJ and the trace tangents
+	// are kept). A remedy for tangents that explode in the chaotic regime;
+	// biased. Default 0 (exact).
+	Horizon int `json:"horizon"`
+	// ClipTangent > 0 rescales each meta-parameter's dJ/dphi_p at trial
+	// end so that its Frobenius norm is at most ClipTangent. Biased.
+	// Default 0 (none).
+	ClipTangent float64 `json:"clip_tangent"`
+}
+
+// Validate reports what the engine does not support, naming the field.
+func (p *Problem) Validate() error {
+	var errs []error
+	add := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("meta.Problem.%s: %s", field, fmt.Sprintf(format, args...)))
+	}
+	if err := p.Net.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := p.Rule.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := p.Learn.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if p.Task == nil {
+		add("Task", "nil")
+	} else if err := task.Validate(p.Task); err != nil {
+		errs = append(errs, err)
+	}
+	if p.Rule.Kind != rule.Polynomial {
+		add("Rule.Kind", "must be polynomial, got %s", p.Rule.Kind)
+	}
+	if p.Net.Nonlinearity != network.Tanh {
+		add("Net.Nonlinearity", "must be tanh")
+	}
+	if p.Net.Readout != network.NeuronReadout {
+		add("Net.Readout", "must be the neuron readout")
+	}
+	if p.Net.ConnProb != 1 || p.Net.Dale {
+		add("Net.ConnProb", "sparse or Dale networks are not supported")
+	}
+	if p.Params.LogTauE && !(p.Rule.TauE > 0) {
+		add("Rule.TauE", "must be finite and > 0 to meta-learn log tau_e, got %g", p.Rule.TauE)
+	}
+	if p.Params.LogTauW && !(p.Rule.TauW > 0) {
+		add("Rule.TauW", "must be finite and > 0 to meta-learn log tau_w, got %g", p.Rule.TauW)
+	}
+	if p.Params.LogEta && !(p.Rule.Eta > 0) {
+		add("Rule.Eta", "must be > 0 to meta-learn log eta, got %g", p.Rule.Eta)
+	}
+	if p.LastM < 0 || p.LastM > p.Learn.Episodes {
+		add("LastM", "must be in [0, Learn.Episodes], got %d", p.LastM)
+	}
+	if p.Learn.Episodes < 1 {
+		add("Learn.Episodes", "must be >= 1")
+	}
+	if !(p.Smooth.AbsEps >= 0) || !(p.L1 >= 0) || p.Horizon < 0 || !(p.ClipTangent >= 0) {
+		add("Smooth.AbsEps, L1, Horizon, ClipTangent", "must be >= 0")
+	}
+	return errors.Join(errs...)
+}
+
+// NonFiniteError reports a non-finite objective, state or gradient.
+type NonFiniteError struct {
+	Iteration int    // meta-iteration (-1 outside Train)
+	Episode   int    // episode of the learning run (-1: the objective)
+	Param     string // meta-parameter whose tangent is not finite ("" for the primal)
+}
+
+func (e *NonFiniteError) Error() string {
+	what := "state"
+	if e.Param != "" {
+		what = "tangent of " + e.Param
+	}
+	return fmt.Sprintf("meta: non-finite %s at iteration %d, episode %d", what, e.Iteration, e.Episode)
+}
+
+// Engine computes a problem's objective and its exact meta-gradient. It
+// owns its workspace.
+type Engine struct {
+	prob   Problem
+	params []param
+	names  []string
+	// Frozen drops the activity tangents (dx, dxbar, dr and dJ's effect on
+	// activity): the trace tangents keep the basis terms alone. The
+	// truncated estimator's engine.
+	frozen bool
+
+	n, np, steps, nk, rows int
+	net                    *network.Net
+	trial                  task.Trial
+	pert                   network.Perturbations
+	pre, post              []float64 // rows x n
+	u, v                   []float64 // np x rows x n
+	elig                   []float64 // n x n
+	de                     []float64 // np x n x n
+	dj                     []float64 // np x n x n
+	xt, rt, rpt, xbt, dxt  []float64 // n x np
+	g, hv                  []float64 // n x np, np x n
+	dz, dc                 []float64 // np: tangent of the trial error; of c
+	dpost, dpow, pk, dpk   []float64
+	bias                   []int
+	dBase                  []float64 // types x np
+	errs                   []float64 // per-episode errors
+	dErrs                  []float64 // per-episode error tangents (episodes x np)
+}
+
+// NewEngine validates p and allocates the engine's workspace.
+func NewEngine(p Problem) (*Engine, error) {
+	return newEngine(p, false)
+}
+
+func newEngine(p Problem, frozen bool) (*Engine, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	e := &Engine{prob: p, frozen: frozen}
+	e.prob.Rule = p.Rule.Clone()
+	e.params = p.Params.list(p.Rule)
+	for _, q := range e.params {
+		e.names = append(e.names, q.String())
+	}
+	n, np := p.Net.N, len(e.params)
+	e.n, e.np = n, np
+	e.steps = p.Task.Steps()
+	e.nk = p.Rule.K() + 1
+	e.rows = max(e.steps-(p.Learn.TraceAfter+1), 0) * e.nk
+	e.pre = make([]float64, e.rows*n)
+	e.post = make([]float64, e.rows*n)
+	e.u = make([]float64, np*e.rows*n)
+	e.v = make([]float64, np*e.rows*n)
+	e.elig = make([]float64, n*n)
+	e.de = make([]float64, np*n*n)
+	e.dj = make([]float64, np*n*n)
+	for _, s := range []*[]float64{&e.xt, &e.rt, &e.rpt, &e.xbt, &e.dxt, &e.g, &e.hv} {
+		*s = make([]float64, n*np)
+	}
+	e.dz = make([]float64, np)
+	e.dc = make([]float64, np)
+	e.dpost = make([]float64, n)
+	e.dpow = make([]float64, n)
+	e.pk = make([]float64, n)
+	e.dpk = make([]float64, n)
+	e.bias = p.Net.BiasUnits
+	e.dBase = make([]float64, p.Task.NumTypes()*np)
+	e.errs = make([]float64, p.Learn.Episodes)
+	e.dErrs = make([]float64, p.Learn.Episodes*np)
+	e.trial.Reset(e.steps, p.Task.NumInputs())
+	return e, nil
+}
+
+// Names returns the meta-parameters' names, in phi's order.
+func (e *Engine) Names() []string { return e.names }
+
+// Phi returns the problem rule's meta-parameters.
+func (e *Engine) Phi() []float64 { return e.prob.Params.Get(e.prob.Rule) }
+
+// Errors returns the per-episode errors of the last run (a view).
+func (e *Engine) Errors() []float64 { return e.errs }
+
+// Objective runs the learning run under phi and returns the objective,
+// without tangents.
+func (e *Engine) Objective(phi []float64) (float64, error) {
+	return e.run(phi, nil, false)
+}
+
+// Gradient runs the learning run under phi carrying the tangents; it
+// writes d objective / d phi into grad (len(phi)) and returns the
+// objective.
+func (e *Engine) Gradient(phi, grad []float64) (float64, error) {
+	if len(grad) != e.np {
+		return 0, fmt.Errorf("meta: grad has %d values, want %d", len(grad), e.np)
+	}
+	return e.run(phi, grad, true)
+}
+
+// SetSeed sets the learning run's seed (Learn.Seed: trials, initial
+// states, perturbations).
+func (e *Engine) SetSeed(seed uint64) { e.prob.Learn.Seed = seed }
+
+// Problem returns the engine's problem.
+func (e *Engine) Problem() Problem { return e.prob }
+
+// run is the fused primal + tangent learning run.
+func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
+	p := &e.prob
+	r, err := p.Params.Apply(p.Rule, phi)
+	if err != nil {
+		return 0, err
+	}
+	net, err := network.New(p.Net)
+	if err != nil {
+		return 0, err
+	}
+	e.net = net
+	n, np, steps, nk := e.n, e.np, e.steps, e.nk
+	if !tangents {
+		np = 0
+	}
+	clear(e.dj)
+	clear(e.xbt)
+	clear(e.dBase)
+	base := make([]float64, p.Task.NumTypes())
+	streams := learn.NewStreams(p.Learn.Seed)
+	dt := p.Net.Dt
+	lambda := r.LambdaE(dt)
+	dLogLam := 0.0 // d log lambda / d log tau_e = dt / tau_e
+	if r.TauE > 0 {
+		dLogLam = dt / r.TauE
+	}
+	alpha := dt / p.Net.Tau
+	ax := p.Net.FilterAlpha
+	out := p.Net.OutputNeuron
+	invTauW := 0.0
+	if r.TauW != 0 {
+		invTauW = 1 / r.TauW
+	}
+	eps := p.Smooth.AbsEps
+	jd := net.J.RawMatrix().Data
+	for ep := 0; ep < p.Learn.Episodes; ep++ {
+		typ, err := streams.Next(&e.trial, &e.pert, net, p.Task, p.Learn.Order, ep)
+		if err != nil {
+			return 0, err
+		}
+		clear(e.xt[:n*np])
+		clear(e.rt[:n*np])
+		clear(e.dz[:np])
+		errSum := 0.0
+		for t := 0; t < steps; t++ {
+			units, xi := e.pert.At(t)
+			net.Step(e.trial.Input(t), units, xi)
+			if ok, _ := net.Finite(); !ok {
+				return math.NaN(), &NonFiniteError{Iteration: -1, Episode: ep}
+			}
+			if np > 0 {
+				e.rt, e.rpt = e.rpt, e.rt
+				if !e.frozen {
+					e.stepTangents(jd, alpha, ax)
+					if h := p.Horizon; h > 0 && t%h == h-1 {
+						clear(e.xt[:n*np])
+						clear(e.rt[:n*np])
+						clear(e.xbt[:n*np])
+					}
+				}
+			}
+			if t >= e.trial.EvalStart && t < e.trial.EvalEnd {
+				d := net.Z - e.trial.Target[t]
+				var s, ds float64
+				if eps > 0 {
+					s = math.Sqrt(eps + d*d)
+					ds = d / s
+				} else {
+					s = math.Abs(d)
+					ds = 1
+					if d < 0 {
+						ds = -1
+					} else if d == 0 {
+						ds = 0
+					}
+				}
+				errSum += s
+				for q := range np {
+					e.dz[q] += ds * e.rt[out*np+q]
+				}
+			}
+			if t > p.Learn.TraceAfter {
+				m := steps - 1 - t
+				scale := math.Pow(lambda, float64(m))
+				if lambda == 1 {
+					scale = 1
+				}
+				e.factors(r, (t-p.Learn.TraceAfter-1)*nk, scale, float64(m)*scale*dLogLam, np)
+			}
+		}
+		win := float64(e.trial.EvalEnd - e.trial.EvalStart)
+		E := errSum / win
+		if math.IsNaN(E) || math.IsInf(E, 0) {
+			return math.NaN(), &NonFiniteError{Iteration: -1, Episode: ep}
+		}
+		e.errs[ep] = E
+		dE := e.dErrs[ep*e.np : ep*e.np+np]
+		for q := range np {
+			dE[q] = e.dz[q] / win
+		}
+		e.traces(np)
+		if ep >= p.Learn.WarmUp {
+			e.update(r, E, base[typ], e.dBase[typ*e.np:typ*e.np+np], dE, invTauW, jd, np)
+		}
+		a := p.Learn.BaselineDecay
+		base[typ] = a*base[typ] + (1-a)*E
+		db := e.dBase[typ*e.np : typ*e.np+np]
+		for q := range np {
+			db[q] = a*db[q] + (1-a)*dE[q]
+			if math.IsNaN(db[q]) || math.IsInf(db[q], 0) {
+				return math.NaN(), &NonFiniteError{Iteration: -1, Episode: ep, Param: e.names[q]}
+			}
+		}
+	}
+	// Objective: mean reward over the counted episodes, minus the L1 penalty.
+	first := 0
+	if p.LastM > 0 {
+		first = p.Learn.Episodes - p.LastM
+	}
+	cnt := float64(p.Learn.Episodes - first)
+	obj := 0.0
+	for _, E := range e.errs[first:] {
+		obj -= E
+	}
+	obj /= cnt
+	if tangents {
+		clear(grad)
+		for ep := first; ep < p.Learn.Episodes; ep++ {
+			for q := range np {
+				grad[q] -= e.dErrs[ep*e.np+q] / cnt
+			}
+		}
+	}
+	if p.L1 > 0 {
+		for q, pr := range e.params {
+			if pr.kind != kindTheta {
+				continue
+			}
+			th := r.Theta[pr.k][pr.l]
+			obj -= p.L1 * math.Abs(th)
+			if tangents {
+				s := 0.0
+				if th > 0 {
+					s = 1
+				} else if th < 0 {
+					s = -1
+				}
+				grad[q] -= p.L1 * s
+			}
+		}
+	}
+	if math.IsNaN(obj) || math.IsInf(obj, 0) {
+		return obj, &NonFiniteError{Iteration: -1, Episode: -1}
+	}
+	for q := range np {
+		if math.IsNaN(grad[q]) || math.IsInf(grad[q], 0) {
+			return obj, &NonFiniteError{Iteration: -1, Episode: -1, Param: e.names[q]}
+		}
+	}
+	return obj, nil
+}
+
+// stepTangents advances the state tangents by one step, after net.Step:
+// dx <- (1 - a) dx + a (dJ_p r_prev + J dr_prev), bias rows 0;
+// dr = (1 - r^2) dx; ddx = dx - dxbar; dxbar <- a_x dxbar + (1 - a_x) dx.
+func (e *Engine) stepTangents(jd []float64, alpha, ax float64) {
+	n, np := e.n, e.np
+	net := e.net
+	// hv[p*n+i] = (dJ_p r_prev)_i: the stacked (P N) x N tangents times r_prev.
+	blas64.Gemv(blas.NoTrans, 1, blas64.General{Rows: np * n, Cols: n, Stride: n, Data: e.dj},
+		blas64.Vector{N: n, Inc: 1, Data: net.RPrev}, 0, blas64.Vector{N: np * n, Inc: 1, Data: e.hv})
+	// g = J dr_prev (N x P).
+	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, blas64.General{Rows: n, Cols: n, Stride: n, Data: jd},
+		blas64.General{Rows: n, Cols: np, Stride: np, Data: e.rpt}, 0, blas64.General{Rows: n, Cols: np, Stride: np, Data: e.g})
+	for i := range n {
+		row := e.xt[i*np : (i+1)*np]
+		g := e.g[i*np : (i+1)*np]
+		for q := range row {
+			row[q] += alpha * (g[q] + e.hv[q*n+i] - row[q])
+		}
+	}
+	for _, b := range e.bias {
+		clear(e.xt[b*np : (b+1)*np])
+	}
+	for i, ri := range net.R {
+		d := 1 - ri*ri
+		for q := i * np; q < (i+1)*np; q++ {
+			x := e.xt[q]
+			e.rt[q] = d * x
+			e.dxt[q] = x - e.xbt[q]
+			e.xbt[q] = ax*e.xbt[q] + (1-ax)*x
+		}
+	}
+}
+
+// factors stores step t's factor rows from row0 on: pre_k = r_prev^k,
+// post_k = scale P_k(dx), and for each meta-parameter p the tangent
+// factors u_kp (post side: P_k'(dx) ddx_p scaled, plus the basis term of
+// p, plus the scale's derivative) and v_kp = k r_prev^(k-1) dr_prev,p
+// (pre side), so that a trial's de_p = U_p^T Pre + Post^T V_p.
+func (e *Engine) factors(r rule.Rule, row0 int, scale, dscale float64, np int) {
+	n := e.n
+	net := e.net
+	dx, rp := net.DX, net.RPrev
+	for k := 0; k < e.nk; k++ {
+		row := row0 + k
+		pre := e.pre[row*n : (row+1)*n]
+		post := e.post[row*n : (row+1)*n]
+		rule.PreTo(pre, rp, k)
+		th := r.Theta[k]
+		// pk = P_k(dx), dpk = P_k'(dx).
+		for i, x := range dx {
+			s, ds := 0.0, 0.0
+			for l := len(th) - 1; l >= 0; l-- {
+				ds = ds*x + s
+				s = s*x + th[l]
+			}
+			e.pk[i], e.dpk[i] = s, ds
+			post[i] = scale * s
+		}
+		if np == 0 {
+			continue
+		}
+		if k > 0 {
+			rule.PreTo(e.dpow, rp, k-1)
+		}
+		for q, pr := range e.params {
+			u := e.u[(q*e.rows+row)*n : (q*e.rows+row+1)*n]
+			v := e.v[(q*e.rows+row)*n : (q*e.rows+row+1)*n]
+			if e.frozen {
+				clear(u)
+				clear(v)
+			} else {
+				for i := range u {
+					u[i] = scale * e.dpk[i] * e.dxt[i*np+q]
+				}
+				if k == 0 {
+					clear(v)
+				} else {
+					fk := float64(k)
+					for j := range v {
+						v[j] = fk * e.dpow[j] * e.rpt[j*np+q]
+					}
+				}
+			}
+			switch pr.kind {
+			case kindTheta:
+				if pr.k == k {
+					for i, x := range dx {
+						u[i] += scale * ipow(x, pr.l)
+					}
+				}
+			case kindLogTauE:
+				for i := range u {
+					u[i] += dscale * e.pk[i]
+				}
+			}
+		}
+	}
+}
+
+func ipow(x float64, l int) float64 {
+	p := 1.0
+	for range l {
+		p *= x
+	}
+	return p
+}
+
+// traces forms the trial's eligibility e = Post^T Pre and its tangents
+// de_p = U_p^T Pre + Post^T V_p.
+func (e *Engine) traces(np int) {
+	n, rows := e.n, e.rows
+	el := blas64.General{Rows: n, Cols: n, Stride: n, Data: e.elig}
+	if rows == 0 {
+		clear(e.elig)
+		clear(e.de)
+		return
+	}
+	pre := blas64.General{Rows: rows, Cols: n, Stride: n, Data: e.pre}
+	post := blas64.General{Rows: rows, Cols: n, Stride: n, Data: e.post}
+	blas64.Gemm(blas.Trans, blas.NoTrans, 1, post, pre, 0, el)
+	for q := range np {
+		u := blas64.General{Rows: rows, Cols: n, Stride: n, Data: e.u[q*rows*n : (q+1)*rows*n]}
+		v := blas64.General{Rows: rows, Cols: n, Stride: n, Data: e.v[q*rows*n : (q+1)*rows*n]}
+		d := blas64.General{Rows: n, Cols: n, Stride: n, Data: e.de[q*n*n : (q+1)*n*n]}
+		blas64.Gemm(blas.Trans, blas.NoTrans, 1, u, pre, 0, d)
+		if !e.frozen {
+			blas64.Gemm(blas.Trans, blas.NoTrans, 1, post, v, 1, d)
+		}
+	}
+}
+
+// update applies the trial-end weight change and its tangent:
+// u = c e - J/tau_w, c = -eta m(Ebar) (E - Ebar); J += clip(u);
+// dJ_p += clip'(u) (dc_p e + c de_p - dJ_p/tau_w [+ J/tau_w for log tau_w]).
+func (e *Engine) update(r rule.Rule, E, ebar float64, dBar, dE []float64, invTauW float64, jd []float64, np int) {
+	p := &e.prob
+	m, dm := ebar, 1.0
+	if r.Modulation == rule.Unit {
+		m, dm = 1, 0
+	}
+	c := -r.Eta * m * (E - ebar)
+	dc := e.dc[:np]
+	logTauW := -1
+	for q, pr := range e.params[:np] {
+		dc[q] = -r.Eta * (dm*dBar[q]*(E-ebar) + m*(dE[q]-dBar[q]))
+		if pr.kind == kindLogEta {
+			dc[q] += c
+		}
+		if pr.kind == kindLogTauW {
+			logTauW = q
+		}
+	}
+	maxdw := r.MaxDW
+	nn := e.n * e.n
+	for k, ev := range e.elig {
+		j := jd[k]
+		u := c*ev - invTauW*j
+		var d, slope float64
+		switch {
+		case maxdw == 0:
+			d, slope = u, 1
+		case p.Smooth.Clip:
+			th := math.Tanh(u / maxdw)
+			d, slope = maxdw*th, 1-th*th
+		default:
+			d, slope = min(max(u, -maxdw), maxdw), 1
+			if u > maxdw || u < -maxdw {
+				slope = 0
+			}
+		}
+		jd[k] = j + d
+		if np == 0 || slope == 0 {
+			continue
+		}
+		for q := range np {
+			o := q*nn + k
+			du := dc[q]*ev + c*e.de[o] - invTauW*e.dj[o]
+			if q == logTauW {
+				du += invTauW * j
+			}
+			e.dj[o] += slope * du
+		}
+	}
+	if ct := p.ClipTangent; ct > 0 {
+		for q := range np {
+			s := blas64.Nrm2(blas64.Vector{N: nn, Inc: 1, Data: e.dj[q*nn : (q+1)*nn]})
+			if s > ct {
+				blas64.Scal(ct/s, blas64.Vector{N: nn, Inc: 1, Data: e.dj[q*nn : (q+1)*nn]})
+			}
+		}
+	}
+}

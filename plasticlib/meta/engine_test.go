@@ -1,0 +1,153 @@
+package meta
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/plasticnb/plasticnb/plasticlib/learn"
+	"github.com/plasticnb/plasticnb/plasticlib/network"
+	"github.com/plasticnb/plasticnb/plasticlib/rule"
+	"github.com/plasticnb/plasticnb/plasticlib/task"
+)
+
+// tiny returns the gradient-check problem: N = 12, dt = 10 ms, 8
+// episodes, no warm-up, a random K = L = 2 rule with finite tau_e, tau_w.
+func tiny(t testing.TB, name string) Problem {
+	t.Helper()
+	nc := network.DefaultConfig()
+	nc.N, nc.Dt, nc.Seed = 12, 10, 3
+	var tk task.Task
+	var err error
+	switch name {
+	case "dnms":
+		c := task.DefaultDNMS()
+		c.Dt = 10
+		tk, err = task.NewDNMS(c)
+	case "context":
+		c := task.DefaultContext()
+		c.Dt = 10
+		nc.NumInputs, nc.PerturbAmp = 4, 30
+		tk, err = task.NewContext(c)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := rule.Random(2, 2, 0.5, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.TauE, r.TauW = 200, 50
+	lc := learn.DefaultConfig()
+	lc.Episodes, lc.WarmUp, lc.Seed = 8, 0, 11
+	return Problem{Net: nc, Task: tk, Rule: r, Learn: lc,
+		Params: Params{LogTauE: true, LogTauW: true, LogEta: true}}
+}
+
+// TestPrimalMatchesLearn checks that the engine's learning run is the
+// learner's: the same per-episode errors.
+func TestPrimalMatchesLearn(t *testing.T) {
+	for _, name := range []string{"dnms", "context"} {
+		t.Run(name, func(t *testing.T) {
+			p := tiny(t, name)
+			p.Learn.Episodes = 20
+			h, err := learn.Run(context.Background(), p.Net, p.Task, p.Rule, p.Learn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, grad := range []bool{false, true} {
+				e, err := NewEngine(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				phi := e.Phi()
+				if grad {
+					_, err = e.Gradient(phi, make([]float64, len(phi)))
+				} else {
+					_, err = e.Objective(phi)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				for ep, want := range h.Errors {
+					if got := e.Errors()[ep]; math.Abs(got-want) > 1e-12*math.Abs(want) {
+						t.Fatalf("tangents %v: episode %d error %.17g; learn.Run %.17g", grad, ep, got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestGradientCheck is the central correctness test: the exact tangent
+// meta-gradient is non-zero and matches central finite differences of the
+// (smooth) primal objective, meta-parameter by meta-parameter.
+func TestGradientCheck(t *testing.T) {
+	for _, tc := range []struct {
+		task       string
+		modulation rule.Modulation
+	}{
+		{"dnms", rule.MeanError},
+		{"context", rule.MeanError},
+		{"dnms", rule.Unit},
+	} {
+		t.Run(tc.task+"/"+tc.modulation.String(), func(t *testing.T) {
+			p := tiny(t, tc.task)
+			p.Rule.Modulation = tc.modulation
+			p.Smooth = Smooth{AbsEps: 1e-4, Clip: true}
+			e, err := NewEngine(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			phi := e.Phi()
+			grad := make([]float64, len(phi))
+			obj, err := e.Gradient(phi, grad)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fd, err := fdLadder(e, phi)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("objective %.6g", obj)
+			for q, name := range e.Names() {
+				rel := math.Abs(grad[q]-fd[q]) / math.Max(math.Abs(grad[q]), math.Abs(fd[q]))
+				t.Logf("%-12s tangent % .10e  fd % .10e  rel %.2g", name, grad[q], fd[q], rel)
+				if grad[q] == 0 {
+					t.Errorf("%s: zero gradient", name)
+				}
+				if !(rel <= 1e-5) {
+					t.Errorf("%s: tangent %.10g, finite differences %.10g (rel %.2g)", name, grad[q], fd[q], rel)
+				}
+			}
+		})
+	}
+}
+
+// fdLadder estimates the gradient by Richardson-extrapolated central
+// differences over a ladder of steps h_i = 1e-3 2^-i, picking per
+// meta-parameter the estimate that agrees best with the next one (where
+// truncation error has died and round-off has not yet grown). It does not
+// look at the tangent gradient.
+func fdLadder(e *Engine, phi []float64) ([]float64, error) {
+	const m = 14
+	d := make([][]float64, m)
+	for i := range d {
+		var err error
+		if d[i], err = centralDiff(e, phi, 1e-3*math.Pow(2, -float64(i)), false); err != nil {
+			return nil, err
+		}
+	}
+	g := make([]float64, len(phi))
+	for q := range g {
+		best := math.Inf(1)
+		for i := 0; i+2 < m; i++ {
+			r0 := (4*d[i+1][q] - d[i][q]) / 3
+			r1 := (4*d[i+2][q] - d[i+1][q]) / 3
+			if err := math.Abs(r0 - r1); err < best {
+				best, g[q] = err, r1
+			}
+		}
+	}
+	return g, nil
+}
