@@ -329,13 +329,32 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 			dE[q] = e.dz[q] / win
 		}
 		e.traces(np)
+		if e.frozen {
+			// Truncated estimator: dR_n sum_ij de_ij,p with dR_n the
+			// reward's advantage over its baseline, R_n - Rbar_c = Ebar_c - E.
+			adv := base[typ] - E
+			for q := range np {
+				s := 0.0
+				for _, v := range e.de[q*n*n : (q+1)*n*n] {
+					s += v
+				}
+				dE[q] = -adv * s // stored as an error tangent: grad = -mean
+			}
+		}
 		if ep >= p.Learn.WarmUp {
-			e.update(r, E, base[typ], e.dBase[typ*e.np:typ*e.np+np], dE, invTauW, jd, np)
+			npu := np
+			if e.frozen {
+				npu = 0
+			}
+			e.update(r, E, base[typ], e.dBase[typ*e.np:typ*e.np+npu], dE[:npu], invTauW, jd, npu)
 		}
 		a := p.Learn.BaselineDecay
 		base[typ] = a*base[typ] + (1-a)*E
 		db := e.dBase[typ*e.np : typ*e.np+np]
 		for q := range np {
+			if e.frozen {
+				break
+			}
 			db[q] = a*db[q] + (1-a)*dE[q]
 			if math.IsNaN(db[q]) || math.IsInf(db[q], 0) {
 				return math.NaN(), &NonFiniteError{Iteration: -1, Episode: ep, Param: e.names[q]}
