@@ -131,6 +131,8 @@ type Engine struct {
 	// activity): the trace tangents keep the basis terms alone. The
 	// truncated estimator's engine.
 	frozen bool
+	// onEpisode, if not nil, is called after every episode.
+	onEpisode func(ep int, e float64)
 
 	n, np, steps, nk, rows int
 	net                    *network.Net
@@ -324,6 +326,9 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 			return math.NaN(), &NonFiniteError{Iteration: -1, Episode: ep}
 		}
 		e.errs[ep] = E
+		if e.onEpisode != nil {
+			e.onEpisode(ep, E)
+		}
 		dE := e.dErrs[ep*e.np : ep*e.np+np]
 		for q := range np {
 			dE[q] = e.dz[q] / win

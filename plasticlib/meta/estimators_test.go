@@ -114,11 +114,3 @@ func TestEstimators(t *testing.T) {
 		})
 	}
 }
-
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
-}

@@ -1,0 +1,412 @@
+package meta
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"sync"
+
+	"github.com/plasticnb/plasticnb/plasticlib/task"
+)
+
+// TaskSpec names a built-in task and its config, so that a training
+// config is JSON-serialisable. Exactly one field is set.
+type TaskSpec struct {
+	DNMS     *task.DNMSConfig     `json:"dnms,omitempty"`
+	Context  *task.ContextConfig  `json:"context,omitempty"`
+	Evidence *task.EvidenceConfig `json:"evidence,omitempty"`
+}
+
+// Build returns the task.
+func (s TaskSpec) Build() (task.Task, error) {
+	switch {
+	case s.DNMS != nil:
+		return task.NewDNMS(*s.DNMS)
+	case s.Context != nil:
+		return task.NewContext(*s.Context)
+	case s.Evidence != nil:
+		return task.NewEvidence(*s.Evidence)
+	}
+	return nil, errors.New("meta.TaskSpec: no task set")
+}
+
+// Optimizer names the outer optimiser.
+type Optimizer string
+
+const (
+	Adam Optimizer = "adam" // the default
+	SGD  Optimizer = "sgd"
+)
+
+// Config configures meta-training (Train). It is JSON-serialisable (but
+// for the callbacks): saved with the results, it reproduces them bit for
+// bit. Start from DefaultConfig.
+type Config struct {
+	// Problem is the learning run and the meta-parameters; its Task is
+	// built from Task when nil (a user-defined task cannot be checkpointed
+	// by name: it is then not part of the config).
+	Problem Problem  `json:"problem"`
+	Task    TaskSpec `json:"task"`
+	// Estimator selects the meta-gradient. Default exact.
+	Estimator EstimatorConfig `json:"estimator"`
+	// Iterations is the number of meta-iterations. Default 10.
+	Iterations int `json:"iterations"`
+	// Optimizer is Adam (default) or SGD; LR its step size (default 1e-2);
+	// Beta1, Beta2, Eps Adam's (defaults 0.9, 0.999, 1e-8).
+	Optimizer         Optimizer `json:"optimizer"`
+	LR                float64   `json:"lr"`
+	Beta1, Beta2, Eps float64
+	// ClipNorm > 0 rescales the gradient to norm at most ClipNorm before
+	// the step. Default 1.
+	ClipNorm float64 `json:"clip_norm"`
+	// Seeds is the number of learning runs (training seeds) per
+	// meta-iteration, run in parallel, their gradients averaged. Default 2.
+	Seeds int `json:"seeds"`
+	// Seed derives the training seeds: run b of iteration it uses seed
+	// Seed*1000003 + it*Seeds + b (common random numbers within an
+	// iteration, fresh ones across). Default 0.
+	Seed uint64 `json:"seed"`
+	// EvalSeeds are the held-out learning seeds, evaluated at every
+	// iteration. Default {1000000001, ..., 1000000004}.
+	EvalSeeds []uint64 `json:"eval_seeds"`
+	// Checkpoint, when not empty, is a JSON file written after every
+	// iteration (atomically); Train resumes from it when it exists.
+	Checkpoint string `json:"-"`
+	// Progress is called after every iteration; EpisodeProgress after
+	// every episode of the first training run (from its goroutine).
+	Progress        func(Record)                 `json:"-"`
+	EpisodeProgress func(episode int, e float64) `json:"-"`
+}
+
+// DefaultConfig returns Adam at lr 1e-2, clip 1, 10 iterations, 2 seeds
+// per iteration, for the given problem and task.
+func DefaultConfig(p Problem, ts TaskSpec) Config {
+	return Config{Problem: p, Task: ts, Iterations: 10, Optimizer: Adam, LR: 1e-2, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8,
+		ClipNorm: 1, Seeds: 2, EvalSeeds: []uint64{1000000001, 1000000002, 1000000003, 1000000004}}
+}
+
+// Record is one meta-iteration.
+type Record struct {
+	Iteration int `json:"iteration"`
+	// Phi are the meta-parameters at which the iteration was evaluated
+	// (before its step), Grad the averaged (unclipped) gradient.
+	Phi  []float64 `json:"phi"`
+	Grad []float64 `json:"grad"`
+	// Objective is the mean training objective; HeldOut the mean objective
+	// over EvalSeeds; Final the mean reward over the last quarter of the
+	// held-out runs' episodes.
+	Objective float64 `json:"objective"`
+	HeldOut   float64 `json:"held_out"`
+	Final     float64 `json:"final"`
+}
+
+// History is a meta-training run: its config, parameter names, records,
+// and the current meta-parameters.
+type History struct {
+	Config  Config    `json:"config"`
+	Names   []string  `json:"names"`
+	Records []Record  `json:"records"`
+	Phi     []float64 `json:"phi"`
+	// Adam state.
+	M []float64 `json:"adam_m,omitempty"`
+	V []float64 `json:"adam_v,omitempty"`
+}
+
+// IterationError wraps an error of meta-iteration Iteration.
+type IterationError struct {
+	Iteration int
+	Err       error
+}
+
+func (e *IterationError) Error() string {
+	return fmt.Sprintf("meta: iteration %d: %v", e.Iteration, e.Err)
+}
+func (e *IterationError) Unwrap() error { return e.Err }
+
+func (c *Config) validate() error {
+	var errs []error
+	add := func(f, format string, a ...any) {
+		errs = append(errs, fmt.Errorf("meta.Config.%s: %s", f, fmt.Sprintf(format, a...)))
+	}
+	if c.Iterations < 0 {
+		add("Iterations", "must be >= 0, got %d", c.Iterations)
+	}
+	if c.Optimizer != Adam && c.Optimizer != SGD {
+		add("Optimizer", "must be adam or sgd, got %q", c.Optimizer)
+	}
+	if !(c.LR > 0) {
+		add("LR", "must be > 0, got %g", c.LR)
+	}
+	if c.Optimizer == Adam && !(c.Beta1 >= 0 && c.Beta1 < 1 && c.Beta2 >= 0 && c.Beta2 < 1 && c.Eps > 0) {
+		add("Beta1, Beta2, Eps", "need 0 <= beta < 1 and eps > 0")
+	}
+	if !(c.ClipNorm >= 0) {
+		add("ClipNorm", "must be >= 0")
+	}
+	if c.Seeds < 1 {
+		add("Seeds", "must be >= 1, got %d", c.Seeds)
+	}
+	if err := c.Estimator.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// Train meta-trains the rule of cfg.Problem. It returns the history; on
+// ctx cancellation, the history so far and an error wrapping ctx.Err(); on
+// a non-finite gradient or objective, the history so far and an
+// *IterationError wrapping a *NonFiniteError (the checkpoint keeps the
+// last good iteration).
+func Train(ctx context.Context, cfg Config) (*History, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	p := cfg.Problem
+	if p.Task == nil {
+		tk, err := cfg.Task.Build()
+		if err != nil {
+			return nil, err
+		}
+		p.Task = tk
+	}
+	h := &History{Config: cfg, Names: p.Params.Names(p.Rule), Phi: p.Params.Get(p.Rule)}
+	np := len(h.Phi)
+	h.M, h.V = make([]float64, np), make([]float64, np)
+	if cfg.Checkpoint != "" {
+		if err := h.resume(cfg); err != nil {
+			return nil, err
+		}
+	}
+	ests := make([]Estimator, cfg.Seeds)
+	for b := range ests {
+		var err error
+		if ests[b], err = NewEstimator(p, cfg.Estimator); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.EpisodeProgress != nil {
+		if e := engineOf(ests[0]); e != nil {
+			e.onEpisode = cfg.EpisodeProgress
+		}
+	}
+	evals := make([]*Engine, len(cfg.EvalSeeds))
+	for k, s := range cfg.EvalSeeds {
+		pe := p
+		pe.Learn.Seed = s
+		var err error
+		if evals[k], err = NewEngine(pe); err != nil {
+			return nil, err
+		}
+	}
+	sem := make(chan struct{}, 2)
+	for it := len(h.Records); it < cfg.Iterations; it++ {
+		if err := ctx.Err(); err != nil {
+			return h, fmt.Errorf("meta: training cancelled after %d of %d iterations: %w", it, cfg.Iterations, err)
+		}
+		rec := Record{Iteration: it, Phi: append([]float64(nil), h.Phi...), Grad: make([]float64, np)}
+		objs := make([]float64, cfg.Seeds)
+		grads := make([][]float64, cfg.Seeds)
+		errs := make([]error, cfg.Seeds+len(evals))
+		heldOut := make([]float64, len(evals))
+		final := make([]float64, len(evals))
+		var wg sync.WaitGroup
+		for b, est := range ests {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				est.SetSeed(cfg.Seed*1000003 + uint64(it*cfg.Seeds+b))
+				objs[b], grads[b], errs[b] = est.Gradient(ctx, rec.Phi)
+			}()
+		}
+		for k, e := range evals {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				heldOut[k], errs[cfg.Seeds+k] = e.Objective(rec.Phi)
+				er := e.Errors()
+				q := max(len(er)/4, 1)
+				for _, v := range er[len(er)-q:] {
+					final[k] -= v / float64(q)
+				}
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				var nf *NonFiniteError
+				if errors.As(err, &nf) {
+					nf.Iteration = it
+				}
+				if ctx.Err() != nil {
+					return h, fmt.Errorf("meta: training cancelled after %d of %d iterations: %w", it, cfg.Iterations, ctx.Err())
+				}
+				return h, &IterationError{Iteration: it, Err: err}
+			}
+		}
+		for b := range ests {
+			rec.Objective += objs[b] / float64(cfg.Seeds)
+			for q, g := range grads[b] {
+				rec.Grad[q] += g / float64(cfg.Seeds)
+			}
+		}
+		for k := range evals {
+			rec.HeldOut += heldOut[k] / float64(len(evals))
+			rec.Final += final[k] / float64(len(evals))
+		}
+		for q, g := range rec.Grad {
+			if math.IsNaN(g) || math.IsInf(g, 0) {
+				return h, &IterationError{Iteration: it, Err: &NonFiniteError{Iteration: it, Episode: -1, Param: h.Names[q]}}
+			}
+		}
+		h.step(rec.Grad, it+1)
+		h.Records = append(h.Records, rec)
+		if cfg.Checkpoint != "" {
+			if err := h.save(cfg.Checkpoint); err != nil {
+				return h, &IterationError{Iteration: it, Err: err}
+			}
+		}
+		if cfg.Progress != nil {
+			cfg.Progress(rec)
+		}
+	}
+	return h, nil
+}
+
+func engineOf(est Estimator) *Engine {
+	switch e := est.(type) {
+	case tangentEstimator:
+		return e.e
+	case *fdEstimator:
+		return e.e
+	case *esEstimator:
+		return e.e
+	}
+	return nil
+}
+
+// step takes one ascent step on the objective from gradient g (clipped
+// to ClipNorm); t is Adam's step count (1-based).
+func (h *History) step(g []float64, t int) {
+	c := &h.Config
+	scale := 1.0
+	if c.ClipNorm > 0 {
+		if n := math.Sqrt(dot(g, g)); n > c.ClipNorm {
+			scale = c.ClipNorm / n
+		}
+	}
+	for q, gq := range g {
+		gq *= scale
+		if c.Optimizer == SGD {
+			h.Phi[q] += c.LR * gq
+			continue
+		}
+		h.M[q] = c.Beta1*h.M[q] + (1-c.Beta1)*gq
+		h.V[q] = c.Beta2*h.V[q] + (1-c.Beta2)*gq*gq
+		mh := h.M[q] / (1 - math.Pow(c.Beta1, float64(t)))
+		vh := h.V[q] / (1 - math.Pow(c.Beta2, float64(t)))
+		h.Phi[q] += c.LR * mh / (math.Sqrt(vh) + c.Eps)
+	}
+}
+
+func dot(a, b []float64) float64 {
+	s := 0.0
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+// save writes h to path atomically (a temporary file renamed).
+func (h *History) save(path string) error {
+	b, err := json.Marshal(h)
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// resume loads the checkpoint at cfg.Checkpoint, if any, into h, after
+// checking that it was written under the same config (Iterations may
+// differ).
+func (h *History) resume(cfg Config) error {
+	b, err := os.ReadFile(cfg.Checkpoint)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var old History
+	if err := json.Unmarshal(b, &old); err != nil {
+		return fmt.Errorf("meta: checkpoint %s: %w", cfg.Checkpoint, err)
+	}
+	a, c := cfg, old.Config
+	a.Iterations, c.Iterations = 0, 0
+	if diff := configDiff(a, c); len(diff) > 0 {
+		return fmt.Errorf("meta: checkpoint %s was written under another config: %v differ", cfg.Checkpoint, diff)
+	}
+	if len(old.Phi) != len(h.Phi) {
+		return fmt.Errorf("meta: checkpoint %s has %d meta-parameters, want %d", cfg.Checkpoint, len(old.Phi), len(h.Phi))
+	}
+	old.Config = cfg
+	*h = old
+	return nil
+}
+
+// configDiff lists the JSON paths at which a and b differ.
+func configDiff(a, b Config) []string {
+	var ma, mb any
+	for _, x := range []struct {
+		c Config
+		m *any
+	}{{a, &ma}, {b, &mb}} {
+		j, _ := json.Marshal(x.c)
+		d := json.NewDecoder(bytes.NewReader(j))
+		d.UseNumber()
+		_ = d.Decode(x.m)
+	}
+	var out []string
+	var walk func(path string, x, y any)
+	walk = func(path string, x, y any) {
+		mx, okx := x.(map[string]any)
+		my, oky := y.(map[string]any)
+		if okx && oky {
+			keys := map[string]bool{}
+			for k := range mx {
+				keys[k] = true
+			}
+			for k := range my {
+				keys[k] = true
+			}
+			ks := make([]string, 0, len(keys))
+			for k := range keys {
+				ks = append(ks, k)
+			}
+			sort.Strings(ks)
+			for _, k := range ks {
+				walk(path+"."+k, mx[k], my[k])
+			}
+			return
+		}
+		jx, _ := json.Marshal(x)
+		jy, _ := json.Marshal(y)
+		if !bytes.Equal(jx, jy) {
+			out = append(out, fmt.Sprintf("%s (%s vs checkpoint's %s)", path[1:], jx, jy))
+		}
+	}
+	walk("", ma, mb)
+	return out
+}
