@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/blas/gonum"
 
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
 	"github.com/plasticnb/plasticnb/plasticlib/network"
@@ -43,9 +44,12 @@ type Problem struct {
 	// meta-parameters). Default 0.
 	L1 float64 `json:"l1"`
 	// Horizon > 0 truncates the state tangents: dx, dxbar, dr are reset to
-	// zero every Horizon steps within a trial (dJ and the trace tangents
-	// are kept). A remedy for tangents that explode in the chaotic regime;
-	// biased. Default 0 (exact).
+	// zero after every Horizon steps of a trial (counted from trial start;
+	// dJ, the trace tangents and the baselines' tangents are kept), so that
+	// no state tangent is carried over more than Horizon steps. A remedy
+	// for tangents that explode in the chaotic regime, biased (its bias
+	// against finite differences is measured by TestHorizonBias).
+	// Default 0 (exact).
 	Horizon int `json:"horizon"`
 	// ClipTangent > 0 rescales each meta-parameter's dJ/dphi_p at trial
 	// end so that its Frobenius norm is at most ClipTangent. Biased.
@@ -135,6 +139,7 @@ type Engine struct {
 	onEpisode func(ep int, e float64)
 
 	n, np, steps, nk, rows int
+	traced                 int // steps at which the trace accumulates
 	net                    *network.Net
 	trial                  task.Trial
 	pert                   network.Perturbations
@@ -172,7 +177,8 @@ func newEngine(p Problem, frozen bool) (*Engine, error) {
 	e.n, e.np = n, np
 	e.steps = p.Task.Steps()
 	e.nk = p.Rule.K() + 1
-	e.rows = max(e.steps-(p.Learn.TraceAfter+1), 0) * e.nk
+	e.traced = max(e.steps-(p.Learn.TraceAfter+1), 0)
+	e.rows = e.traced * e.nk
 	e.pre = make([]float64, e.rows*n)
 	e.post = make([]float64, e.rows*n)
 	e.u = make([]float64, np*e.rows*n)
@@ -241,7 +247,7 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 		return 0, err
 	}
 	e.net = net
-	n, np, steps, nk := e.n, e.np, e.steps, e.nk
+	n, np, steps := e.n, e.np, e.steps
 	if !tangents {
 		np = 0
 	}
@@ -284,11 +290,6 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 				e.rt, e.rpt = e.rpt, e.rt
 				if !e.frozen {
 					e.stepTangents(jd, alpha, ax)
-					if h := p.Horizon; h > 0 && t%h == h-1 {
-						clear(e.xt[:n*np])
-						clear(e.rt[:n*np])
-						clear(e.xbt[:n*np])
-					}
 				}
 			}
 			if t >= e.trial.EvalStart && t < e.trial.EvalEnd {
@@ -308,7 +309,7 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 				}
 				errSum += s
 				for q := range np {
-					e.dz[q] += ds * e.rt[out*np+q]
+					e.dz[q] += ds * e.rt[q*n+out]
 				}
 			}
 			if t > p.Learn.TraceAfter {
@@ -317,7 +318,13 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 				if lambda == 1 {
 					scale = 1
 				}
-				e.factors(r, (t-p.Learn.TraceAfter-1)*nk, scale, float64(m)*scale*dLogLam, np)
+				e.factors(r, t-p.Learn.TraceAfter-1, scale, float64(m)*scale*dLogLam, np)
+			}
+			if h := p.Horizon; h > 0 && np > 0 && t%h == h-1 {
+				// Truncation horizon: the state tangents restart from 0.
+				clear(e.xt[:n*np])
+				clear(e.rt[:n*np])
+				clear(e.xbt[:n*np])
 			}
 		}
 		win := float64(e.trial.EvalEnd - e.trial.EvalStart)
@@ -414,50 +421,53 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 	return obj, nil
 }
 
-// stepTangents advances the state tangents by one step, after net.Step:
-// dx <- (1 - a) dx + a (dJ_p r_prev + J dr_prev), bias rows 0;
+// stepTangents advances the state tangents (P x N, one row per
+// meta-parameter) by one step, after net.Step:
+// dx <- (1 - a) dx + a (dJ_p r_prev + J dr_prev), bias units 0;
 // dr = (1 - r^2) dx; ddx = dx - dxbar; dxbar <- a_x dxbar + (1 - a_x) dx.
 func (e *Engine) stepTangents(jd []float64, alpha, ax float64) {
 	n, np := e.n, e.np
 	net := e.net
-	// hv[p*n+i] = (dJ_p r_prev)_i: the stacked (P N) x N tangents times r_prev.
-	blas64.Gemv(blas.NoTrans, 1, blas64.General{Rows: np * n, Cols: n, Stride: n, Data: e.dj},
-		blas64.Vector{N: n, Inc: 1, Data: net.RPrev}, 0, blas64.Vector{N: np * n, Inc: 1, Data: e.hv})
-	// g = J dr_prev (N x P).
-	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, blas64.General{Rows: n, Cols: n, Stride: n, Data: jd},
-		blas64.General{Rows: n, Cols: np, Stride: np, Data: e.rpt}, 0, blas64.General{Rows: n, Cols: np, Stride: np, Data: e.g})
-	for i := range n {
-		row := e.xt[i*np : (i+1)*np]
-		g := e.g[i*np : (i+1)*np]
-		for q := range row {
-			row[q] += alpha * (g[q] + e.hv[q*n+i] - row[q])
+	// hv[p*n+i] = (dJ_p r_prev)_i: the stacked (P N) x N tangents times
+	// r_prev, on gonum's pure-Go Dgemv (no cgo call per step).
+	gonum.Implementation{}.Dgemv(blas.NoTrans, np*n, n, 1, e.dj, n, net.RPrev, 1, 0, e.hv, 1)
+	// g = dr_prev J^T (P x N): row p is J dr_prev,p.
+	blas64.Gemm(blas.NoTrans, blas.Trans, 1, blas64.General{Rows: np, Cols: n, Stride: n, Data: e.rpt},
+		blas64.General{Rows: n, Cols: n, Stride: n, Data: jd}, 0, blas64.General{Rows: np, Cols: n, Stride: n, Data: e.g})
+	for q := range np {
+		x := e.xt[q*n : (q+1)*n]
+		g := e.g[q*n : (q+1)*n]
+		hv := e.hv[q*n : (q+1)*n]
+		for i := range x {
+			x[i] += alpha * (g[i] + hv[i] - x[i])
 		}
-	}
-	for _, b := range e.bias {
-		clear(e.xt[b*np : (b+1)*np])
-	}
-	for i, ri := range net.R {
-		d := 1 - ri*ri
-		for q := i * np; q < (i+1)*np; q++ {
-			x := e.xt[q]
-			e.rt[q] = d * x
-			e.dxt[q] = x - e.xbt[q]
-			e.xbt[q] = ax*e.xbt[q] + (1-ax)*x
+		for _, b := range e.bias {
+			x[b] = 0
+		}
+		rt := e.rt[q*n : (q+1)*n]
+		dxt := e.dxt[q*n : (q+1)*n]
+		xbt := e.xbt[q*n : (q+1)*n]
+		for i, ri := range net.R {
+			xi := x[i]
+			rt[i] = (1 - ri*ri) * xi
+			dxt[i] = xi - xbt[i]
+			xbt[i] = ax*xbt[i] + (1-ax)*xi
 		}
 	}
 }
 
-// factors stores step t's factor rows from row0 on: pre_k = r_prev^k,
+// factors stores step t's factor rows k*traced + it (k-major, so that
+// the rows of one power are contiguous): pre_k = r_prev^k,
 // post_k = scale P_k(dx), and for each meta-parameter p the tangent
 // factors u_kp (post side: P_k'(dx) ddx_p scaled, plus the basis term of
 // p, plus the scale's derivative) and v_kp = k r_prev^(k-1) dr_prev,p
 // (pre side), so that a trial's de_p = U_p^T Pre + Post^T V_p.
-func (e *Engine) factors(r rule.Rule, row0 int, scale, dscale float64, np int) {
+func (e *Engine) factors(r rule.Rule, it int, scale, dscale float64, np int) {
 	n := e.n
 	net := e.net
 	dx, rp := net.DX, net.RPrev
 	for k := 0; k < e.nk; k++ {
-		row := row0 + k
+		row := k*e.traced + it
 		pre := e.pre[row*n : (row+1)*n]
 		post := e.post[row*n : (row+1)*n]
 		rule.PreTo(pre, rp, k)
@@ -481,19 +491,20 @@ func (e *Engine) factors(r rule.Rule, row0 int, scale, dscale float64, np int) {
 		for q, pr := range e.params {
 			u := e.u[(q*e.rows+row)*n : (q*e.rows+row+1)*n]
 			v := e.v[(q*e.rows+row)*n : (q*e.rows+row+1)*n]
+			dxt, rpt := e.dxt[q*n:(q+1)*n], e.rpt[q*n:(q+1)*n]
 			if e.frozen {
 				clear(u)
 				clear(v)
 			} else {
 				for i := range u {
-					u[i] = scale * e.dpk[i] * e.dxt[i*np+q]
+					u[i] = scale * e.dpk[i] * dxt[i]
 				}
 				if k == 0 {
 					clear(v)
 				} else {
 					fk := float64(k)
 					for j := range v {
-						v[j] = fk * e.dpow[j] * e.rpt[j*np+q]
+						v[j] = fk * e.dpow[j] * rpt[j]
 					}
 				}
 			}
@@ -522,7 +533,8 @@ func ipow(x float64, l int) float64 {
 }
 
 // traces forms the trial's eligibility e = Post^T Pre and its tangents
-// de_p = U_p^T Pre + Post^T V_p.
+// de_p = U_p^T Pre + Post^T V_p (the rows of V_p for k = 0 are zero and
+// skipped), the meta-parameters split between two goroutines.
 func (e *Engine) traces(np int) {
 	n, rows := e.n, e.rows
 	el := blas64.General{Rows: n, Cols: n, Stride: n, Data: e.elig}
@@ -534,15 +546,35 @@ func (e *Engine) traces(np int) {
 	pre := blas64.General{Rows: rows, Cols: n, Stride: n, Data: e.pre}
 	post := blas64.General{Rows: rows, Cols: n, Stride: n, Data: e.post}
 	blas64.Gemm(blas.Trans, blas.NoTrans, 1, post, pre, 0, el)
-	for q := range np {
+	k0 := e.traced * n // V's rows from k = 1 on
+	post1 := blas64.General{Rows: rows - e.traced, Cols: n, Stride: n, Data: e.post[k0:]}
+	one := func(q int) {
 		u := blas64.General{Rows: rows, Cols: n, Stride: n, Data: e.u[q*rows*n : (q+1)*rows*n]}
-		v := blas64.General{Rows: rows, Cols: n, Stride: n, Data: e.v[q*rows*n : (q+1)*rows*n]}
 		d := blas64.General{Rows: n, Cols: n, Stride: n, Data: e.de[q*n*n : (q+1)*n*n]}
 		blas64.Gemm(blas.Trans, blas.NoTrans, 1, u, pre, 0, d)
-		if !e.frozen {
-			blas64.Gemm(blas.Trans, blas.NoTrans, 1, post, v, 1, d)
+		if !e.frozen && post1.Rows > 0 {
+			v := blas64.General{Rows: rows - e.traced, Cols: n, Stride: n, Data: e.v[q*rows*n+k0 : (q+1)*rows*n]}
+			blas64.Gemm(blas.Trans, blas.NoTrans, 1, post1, v, 1, d)
 		}
 	}
+	half := np / 2
+	if half == 0 || n < 32 {
+		for q := range np {
+			one(q)
+		}
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		for q := half; q < np; q++ {
+			one(q)
+		}
+		close(done)
+	}()
+	for q := range half {
+		one(q)
+	}
+	<-done
 }
 
 // update applies the trial-end weight change and its tangent:

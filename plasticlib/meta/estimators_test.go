@@ -114,3 +114,57 @@ func TestEstimators(t *testing.T) {
 		})
 	}
 }
+
+// TestHorizonBias measures the bias of the truncation remedies against
+// finite differences of the exact objective: a horizon longer than the
+// trial is exact, shorter ones and tangent clipping are biased.
+func TestHorizonBias(t *testing.T) {
+	p := tiny(t, "dnms")
+	p.Smooth = Smooth{AbsEps: 1e-4, Clip: true}
+	e, err := NewEngine(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	phi := e.Phi()
+	exact := make([]float64, len(phi))
+	if _, err := e.Gradient(phi, exact); err != nil {
+		t.Fatal(err)
+	}
+	fd, err := fdLadder(e, phi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		horizon int
+		clip    float64
+		biased  bool
+	}{
+		{horizon: 0, biased: false},
+		{horizon: 1000, biased: false},
+		{horizon: 50, biased: true},
+		{horizon: 10, biased: true},
+		{horizon: 1, biased: true},
+		{clip: 1e-3, biased: true},
+	} {
+		q := p
+		q.Horizon, q.ClipTangent = tc.horizon, tc.clip
+		eq, err := NewEngine(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := make([]float64, len(phi))
+		if _, err := eq.Gradient(phi, g); err != nil {
+			t.Fatal(err)
+		}
+		var num, den float64
+		for i := range g {
+			num += (g[i] - fd[i]) * (g[i] - fd[i])
+			den += fd[i] * fd[i]
+		}
+		bias := math.Sqrt(num / den)
+		t.Logf("horizon %4d clip %g: |g - fd| / |fd| = %.3g, cosine %.6f", tc.horizon, tc.clip, bias, cosine(g, fd))
+		if tc.biased != (bias > 1e-5) {
+			t.Errorf("horizon %d clip %g: relative bias %.3g, biased = %v expected", tc.horizon, tc.clip, bias, tc.biased)
+		}
+	}
+}

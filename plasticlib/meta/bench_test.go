@@ -1,0 +1,81 @@
+package meta
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/plasticnb/plasticnb/plasticlib/learn"
+	"github.com/plasticnb/plasticnb/plasticlib/network"
+	"github.com/plasticnb/plasticnb/plasticlib/rule"
+	"github.com/plasticnb/plasticnb/plasticlib/task"
+)
+
+// benchProblem: DNMS at dt = 5 ms (T = 200 steps), N units, a random
+// (K+1) x (K+1) rule, all theta_kl meta-parameters (P = (K+1)^2).
+func benchProblem(b *testing.B, n, k, episodes int) Problem {
+	nc := network.DefaultConfig()
+	nc.N, nc.Dt = n, 5
+	dc := task.DefaultDNMS()
+	dc.Dt = 5
+	tk, err := task.NewDNMS(dc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := rule.Random(k, k, 0.1, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lc := learn.DefaultConfig()
+	lc.Episodes, lc.WarmUp = episodes, 0
+	return Problem{Net: nc, Task: tk, Rule: r, Learn: lc, Smooth: Smooth{AbsEps: 1e-4, Clip: true}}
+}
+
+func benchGradient(b *testing.B, n, k int) {
+	p := benchProblem(b, n, k, b.N)
+	e, err := NewEngine(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	phi := e.Phi()
+	g := make([]float64, len(phi))
+	b.ReportAllocs()
+	b.ResetTimer()
+	if _, err := e.Gradient(phi, g); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkMetaGradientDNMS100 is the exact meta-gradient per episode at
+// N = 100, P = 16 (K = L = 3), DNMS at dt = 5 ms (T = 200).
+func BenchmarkMetaGradientDNMS100(b *testing.B) { benchGradient(b, 100, 3) }
+
+// BenchmarkCost compares the exact meta-gradient per episode with a plain
+// learning episode, for P = 9, 16, 36 at N = 50, 100, 200.
+func BenchmarkCost(b *testing.B) {
+	for _, n := range []int{50, 100, 200} {
+		b.Run(fmt.Sprintf("N=%d/plain", n), func(b *testing.B) {
+			p := benchProblem(b, n, 3, b.N)
+			l, err := learn.New(mustNet(b, p.Net), p.Task, p.Rule, p.Learn)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			if _, err := l.Run(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+		})
+		for _, k := range []int{2, 3, 5} {
+			b.Run(fmt.Sprintf("N=%d/P=%d", n, (k+1)*(k+1)), func(b *testing.B) { benchGradient(b, n, k) })
+		}
+	}
+}
+
+func mustNet(b *testing.B, c network.Config) *network.Net {
+	net, err := network.New(c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return net
+}
