@@ -410,3 +410,5 @@ func configDiff(a, b Config) []string {
 	walk("", ma, mb)
 	return out
 }
+
+func sqrtDot(a []float64) float64 { return math.Sqrt(dot(a, a)) }
