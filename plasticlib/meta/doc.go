@@ -20,8 +20,23 @@
 //
 // Engine.Gradient writes into the grad slice it is given and reads phi
 // without keeping it; an Engine owns its workspace (allocated once by
-// NewEngine) and must not be used by two goroutines at once. A run
-// allocates only per-episode bookkeeping, not per step.
+// NewEngine) and must not be used by two goroutines at once. A learning
+// run allocates its network and a few small slices, nothing per step or
+// per episode beyond a goroutine per trial (the trace tangents are split
+// between two goroutines).
+//
+// Estimator puts the exact, truncated, finite-difference and ES
+// meta-gradients behind one interface (NewEstimator). Train is the outer
+// loop: Adam or SGD with gradient-norm clipping, several training seeds per
+// meta-iteration in parallel (common random numbers within an iteration,
+// fresh seeds across), held-out seeds, a JSON checkpoint per iteration
+// with resume, cancellation, and progress callbacks. Its Config is
+// JSON-serialisable and reproduces a run bit for bit.
+//
+// In the chaotic regime state tangents may grow over a trial; Problem's
+// Horizon (restart the state tangents every Horizon steps) and
+// ClipTangent (bound the norm of each dJ/dphi_p) are the remedies, both
+// biased (TestHorizonBias measures the bias against finite differences).
 //
 // Layer: above learn, network, task and rule; imports nothing from kernel/.
 package meta

@@ -78,7 +78,9 @@ type Config struct {
 	// iteration (atomically); Train resumes from it when it exists.
 	Checkpoint string `json:"-"`
 	// Progress is called after every iteration; EpisodeProgress after
-	// every episode of the first training run (from its goroutine).
+	// every episode of every learning run of the first training seed's
+	// estimator (from its goroutine; ES and finite differences run
+	// several learning runs per gradient).
 	Progress        func(Record)                 `json:"-"`
 	EpisodeProgress func(episode int, e float64) `json:"-"`
 }
