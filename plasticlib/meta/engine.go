@@ -151,7 +151,7 @@ type Engine struct {
 	xt, rt, rpt, xbt, dxt  []float64 // n x np
 	g, hv                  []float64 // n x np, np x n
 	dz, dc                 []float64 // np: tangent of the trial error; of c
-	dpost, dpow, pk, dpk   []float64
+	pk, dpk                []float64 // nk x n: P_k(dx), P_k'(dx) of the step
 	bias                   []int
 	dBase                  []float64 // types x np
 	errs                   []float64 // per-episode errors
@@ -191,10 +191,8 @@ func newEngine(p Problem, frozen bool) (*Engine, error) {
 	}
 	e.dz = make([]float64, np)
 	e.dc = make([]float64, np)
-	e.dpost = make([]float64, n)
-	e.dpow = make([]float64, n)
-	e.pk = make([]float64, n)
-	e.dpk = make([]float64, n)
+	e.pk = make([]float64, e.nk*n)
+	e.dpk = make([]float64, e.nk*n)
 	e.bias = p.Net.BiasUnits
 	e.dBase = make([]float64, p.Task.NumTypes()*np)
 	e.errs = make([]float64, p.Learn.Episodes)
@@ -286,10 +284,21 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 			if ok, _ := net.Finite(); !ok {
 				return math.NaN(), &NonFiniteError{Iteration: -1, Episode: ep}
 			}
-			if np > 0 {
-				e.rt, e.rpt = e.rpt, e.rt
-				if !e.frozen {
-					e.stepTangents(jd, alpha, ax)
+			if np > 0 || t > p.Learn.TraceAfter {
+				args := stepArgs{jd: jd, alpha: alpha, ax: ax, trace: t > p.Learn.TraceAfter, theta: r.Theta}
+				if args.trace {
+					m := steps - 1 - t
+					args.scale = 1
+					if lambda != 1 {
+						args.scale = math.Pow(lambda, float64(m))
+					}
+					args.dscale = float64(m) * args.scale * dLogLam
+					args.it = t - p.Learn.TraceAfter - 1
+					e.factorsPrimal(r.Theta, args.it, args.scale)
+				}
+				if np > 0 {
+					e.rt, e.rpt = e.rpt, e.rt
+					e.tangentSpan(&args, 0, np)
 				}
 			}
 			if t >= e.trial.EvalStart && t < e.trial.EvalEnd {
@@ -311,14 +320,6 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 				for q := range np {
 					e.dz[q] += ds * e.rt[q*n+out]
 				}
-			}
-			if t > p.Learn.TraceAfter {
-				m := steps - 1 - t
-				scale := math.Pow(lambda, float64(m))
-				if lambda == 1 {
-					scale = 1
-				}
-				e.factors(r, t-p.Learn.TraceAfter-1, scale, float64(m)*scale*dLogLam, np)
 			}
 			if h := p.Horizon; h > 0 && np > 0 && t%h == h-1 {
 				// Truncation horizon: the state tangents restart from 0.
@@ -421,20 +422,47 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 	return obj, nil
 }
 
+// stepArgs are one step's arguments of tangentSpan.
+type stepArgs struct {
+	jd            []float64
+	alpha, ax     float64
+	trace         bool // the step adds to the eligibility
+	it            int  // its index among the traced steps
+	scale, dscale float64
+	theta         [][]float64
+}
+
+// tangentSpan advances the tangents of meta-parameters [lo, hi) by one
+// step: the state tangents, then the step's trace-tangent factors. (A
+// split of the meta-parameters between two goroutines synchronised at
+// every step was measured slower on the shared 2-core machine.)
+func (e *Engine) tangentSpan(a *stepArgs, lo, hi int) {
+	if lo >= hi {
+		return
+	}
+	if !e.frozen {
+		e.stepTangents(a.jd, a.alpha, a.ax, lo, hi)
+	}
+	if a.trace {
+		e.factorTangents(a, lo, hi)
+	}
+}
+
 // stepTangents advances the state tangents (P x N, one row per
-// meta-parameter) by one step, after net.Step:
+// meta-parameter) of meta-parameters [lo, hi) by one step, after net.Step:
 // dx <- (1 - a) dx + a (dJ_p r_prev + J dr_prev), bias units 0;
 // dr = (1 - r^2) dx; ddx = dx - dxbar; dxbar <- a_x dxbar + (1 - a_x) dx.
-func (e *Engine) stepTangents(jd []float64, alpha, ax float64) {
-	n, np := e.n, e.np
+// Both products run on gonum's pure-Go BLAS: at these sizes no cgo call
+// per step.
+func (e *Engine) stepTangents(jd []float64, alpha, ax float64, lo, hi int) {
+	n := e.n
 	net := e.net
-	// hv[p*n+i] = (dJ_p r_prev)_i: the stacked (P N) x N tangents times
-	// r_prev, on gonum's pure-Go Dgemv (no cgo call per step).
-	gonum.Implementation{}.Dgemv(blas.NoTrans, np*n, n, 1, e.dj, n, net.RPrev, 1, 0, e.hv, 1)
+	impl := gonum.Implementation{}
+	// hv[p*n+i] = (dJ_p r_prev)_i: the stacked (P N) x N tangents times r_prev.
+	impl.Dgemv(blas.NoTrans, (hi-lo)*n, n, 1, e.dj[lo*n*n:hi*n*n], n, net.RPrev, 1, 0, e.hv[lo*n:hi*n], 1)
 	// g = dr_prev J^T (P x N): row p is J dr_prev,p.
-	blas64.Gemm(blas.NoTrans, blas.Trans, 1, blas64.General{Rows: np, Cols: n, Stride: n, Data: e.rpt},
-		blas64.General{Rows: n, Cols: n, Stride: n, Data: jd}, 0, blas64.General{Rows: np, Cols: n, Stride: n, Data: e.g})
-	for q := range np {
+	impl.Dgemm(blas.NoTrans, blas.Trans, hi-lo, n, n, 1, e.rpt[lo*n:hi*n], n, jd, n, 0, e.g[lo*n:hi*n], n)
+	for q := lo; q < hi; q++ {
 		x := e.xt[q*n : (q+1)*n]
 		g := e.g[q*n : (q+1)*n]
 		hv := e.hv[q*n : (q+1)*n]
@@ -456,55 +484,63 @@ func (e *Engine) stepTangents(jd []float64, alpha, ax float64) {
 	}
 }
 
-// factors stores step t's factor rows k*traced + it (k-major, so that
-// the rows of one power are contiguous): pre_k = r_prev^k,
-// post_k = scale P_k(dx), and for each meta-parameter p the tangent
-// factors u_kp (post side: P_k'(dx) ddx_p scaled, plus the basis term of
-// p, plus the scale's derivative) and v_kp = k r_prev^(k-1) dr_prev,p
-// (pre side), so that a trial's de_p = U_p^T Pre + Post^T V_p.
-func (e *Engine) factors(r rule.Rule, it int, scale, dscale float64, np int) {
+// factorsPrimal stores step t's factor rows k*traced + it (k-major, so
+// that the rows of one power are contiguous): pre_k = r_prev^k, post_k =
+// scale P_k(dx), and P_k(dx), P_k'(dx) for the tangents.
+func (e *Engine) factorsPrimal(theta [][]float64, it int, scale float64) {
 	n := e.n
-	net := e.net
-	dx, rp := net.DX, net.RPrev
+	dx, rp := e.net.DX, e.net.RPrev
 	for k := 0; k < e.nk; k++ {
 		row := k*e.traced + it
 		pre := e.pre[row*n : (row+1)*n]
 		post := e.post[row*n : (row+1)*n]
 		rule.PreTo(pre, rp, k)
-		th := r.Theta[k]
-		// pk = P_k(dx), dpk = P_k'(dx).
+		th := theta[k]
+		pk, dpk := e.pk[k*n:(k+1)*n], e.dpk[k*n:(k+1)*n]
 		for i, x := range dx {
 			s, ds := 0.0, 0.0
 			for l := len(th) - 1; l >= 0; l-- {
 				ds = ds*x + s
 				s = s*x + th[l]
 			}
-			e.pk[i], e.dpk[i] = s, ds
+			pk[i], dpk[i] = s, ds
 			post[i] = scale * s
 		}
-		if np == 0 {
-			continue
-		}
+	}
+}
+
+// factorTangents stores, for meta-parameters [lo, hi), the step's
+// tangent factors: u_kp (post side: scale P_k'(dx) ddx_p, plus the basis
+// term of p, plus the scale's derivative) and v_kp = k r_prev^(k-1) dr_prev,p
+// (pre side, k >= 1), so that a trial's de_p = U_p^T Pre + Post^T V_p.
+func (e *Engine) factorTangents(a *stepArgs, lo, hi int) {
+	n := e.n
+	dx := e.net.DX
+	scale := a.scale
+	for k := 0; k < e.nk; k++ {
+		row := k*e.traced + a.it
+		pk, dpk := e.pk[k*n:(k+1)*n], e.dpk[k*n:(k+1)*n]
+		var prev []float64 // r_prev^(k-1): the pre row of power k-1
 		if k > 0 {
-			rule.PreTo(e.dpow, rp, k-1)
+			r := (k-1)*e.traced + a.it
+			prev = e.pre[r*n : (r+1)*n]
 		}
-		for q, pr := range e.params {
+		for q := lo; q < hi; q++ {
+			pr := e.params[q]
 			u := e.u[(q*e.rows+row)*n : (q*e.rows+row+1)*n]
-			v := e.v[(q*e.rows+row)*n : (q*e.rows+row+1)*n]
-			dxt, rpt := e.dxt[q*n:(q+1)*n], e.rpt[q*n:(q+1)*n]
 			if e.frozen {
 				clear(u)
-				clear(v)
 			} else {
+				dxt := e.dxt[q*n : (q+1)*n]
 				for i := range u {
-					u[i] = scale * e.dpk[i] * dxt[i]
+					u[i] = scale * dpk[i] * dxt[i]
 				}
-				if k == 0 {
-					clear(v)
-				} else {
+				if k > 0 {
+					v := e.v[(q*e.rows+row)*n : (q*e.rows+row+1)*n]
+					rpt := e.rpt[q*n : (q+1)*n]
 					fk := float64(k)
 					for j := range v {
-						v[j] = fk * e.dpow[j] * rpt[j]
+						v[j] = fk * prev[j] * rpt[j]
 					}
 				}
 			}
@@ -517,7 +553,7 @@ func (e *Engine) factors(r rule.Rule, it int, scale, dscale float64, np int) {
 				}
 			case kindLogTauE:
 				for i := range u {
-					u[i] += dscale * e.pk[i]
+					u[i] += a.dscale * pk[i]
 				}
 			}
 		}
