@@ -452,16 +452,17 @@ func (e *Engine) tangentSpan(a *stepArgs, lo, hi int) {
 // meta-parameter) of meta-parameters [lo, hi) by one step, after net.Step:
 // dx <- (1 - a) dx + a (dJ_p r_prev + J dr_prev), bias units 0;
 // dr = (1 - r^2) dx; ddx = dx - dxbar; dxbar <- a_x dxbar + (1 - a_x) dx.
-// Both products run on gonum's pure-Go BLAS: at these sizes no cgo call
-// per step.
+// The matrix-vector product runs on gonum's pure-Go Dgemv (no cgo call),
+// the matrix product on the registered BLAS (gonum's Dgemm would spawn
+// goroutines and allocate at every step for N >= 200).
 func (e *Engine) stepTangents(jd []float64, alpha, ax float64, lo, hi int) {
 	n := e.n
 	net := e.net
-	impl := gonum.Implementation{}
 	// hv[p*n+i] = (dJ_p r_prev)_i: the stacked (P N) x N tangents times r_prev.
-	impl.Dgemv(blas.NoTrans, (hi-lo)*n, n, 1, e.dj[lo*n*n:hi*n*n], n, net.RPrev, 1, 0, e.hv[lo*n:hi*n], 1)
+	gonum.Implementation{}.Dgemv(blas.NoTrans, (hi-lo)*n, n, 1, e.dj[lo*n*n:hi*n*n], n, net.RPrev, 1, 0, e.hv[lo*n:hi*n], 1)
 	// g = dr_prev J^T (P x N): row p is J dr_prev,p.
-	impl.Dgemm(blas.NoTrans, blas.Trans, hi-lo, n, n, 1, e.rpt[lo*n:hi*n], n, jd, n, 0, e.g[lo*n:hi*n], n)
+	blas64.Gemm(blas.NoTrans, blas.Trans, 1, blas64.General{Rows: hi - lo, Cols: n, Stride: n, Data: e.rpt[lo*n : hi*n]},
+		blas64.General{Rows: n, Cols: n, Stride: n, Data: jd}, 0, blas64.General{Rows: hi - lo, Cols: n, Stride: n, Data: e.g[lo*n : hi*n]})
 	for q := lo; q < hi; q++ {
 		x := e.xt[q*n : (q+1)*n]
 		g := e.g[q*n : (q+1)*n]
