@@ -27,6 +27,8 @@ func init() {
 		"Grid":                    reflect.ValueOf(plots.Grid),
 		"HSurface":                reflect.ValueOf(plots.HSurface),
 		"LearningCurves":          reflect.ValueOf(plots.LearningCurves),
+		"MetaCoefficients":        reflect.ValueOf(plots.MetaCoefficients),
+		"MetaHistory":             reflect.ValueOf(plots.MetaHistory),
 		"MetaTraining":            reflect.ValueOf(plots.MetaTraining),
 		"PDF":                     reflect.ValueOf(plots.PDF),
 		"PNG":                     reflect.ValueOf(plots.PNG),
