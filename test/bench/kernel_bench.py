@@ -6,7 +6,9 @@ Measures, for each kernel, through jupyter_client as a frontend does:
   startup   seconds from launching the process to the first kernel_info_reply
             (median of 5 launches)
   roundtrip milliseconds from execute_request to execute_reply of a trivial
-            assignment, median and 90th percentile over --reps cells
+            assignment, median and 90th percentile over --reps cells, through
+            jupyter_client, and again with bare pyzmq sockets (whose figure
+            leaves out most of jupyter_client's own Python overhead)
   plot      milliseconds from execute_request to the image/png on iopub for a
             cell whose last expression is an 800x600 plot (plasticnb only;
             the peer draws with matplotlib if it has it)
@@ -87,6 +89,31 @@ def execute_wait(kc, code, want_mime=None):
     return time.monotonic() - t0, t_mime
 
 
+def raw_roundtrip(km, code, reps):
+    """Median ms from execute_request to execute_reply, measured with bare
+    pyzmq sockets (no jupyter_client channel threads), so that the figure
+    is mostly the kernel's own time."""
+    import zmq
+    from jupyter_client.session import Session
+
+    info = km.get_connection_info()
+    sess = Session(key=info["key"], signature_scheme=info.get("signature_scheme", "hmac-sha256"))
+    ctx = zmq.Context.instance()
+    shell = ctx.socket(zmq.DEALER)
+    shell.linger = 0
+    shell.connect("%s://%s:%d" % (info["transport"], info["ip"], info["shell_port"]))
+    content = {"code": code, "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False}
+    times = []
+    for i in range(reps + 10):
+        t0 = time.perf_counter()
+        sess.send(shell, "execute_request", content)
+        sess.recv(shell, mode=0)
+        if i >= 10:
+            times.append((time.perf_counter() - t0) * 1000)
+    shell.close()
+    return statistics.median(times)
+
+
 def cpu_seconds(pid):
     with open("/proc/%d/stat" % pid) as f:
         fields = f.read().rsplit(")", 1)[1].split()
@@ -109,6 +136,7 @@ def measure(kernel, reps, idle_seconds):
     rt = sorted(execute_wait(kc, cells["trivial"])[0] * 1000 for _ in range(reps))
     res["roundtrip"] = statistics.median(rt)
     res["roundtrip_p90"] = rt[int(0.9 * len(rt))]
+    res["roundtrip_raw"] = raw_roundtrip(km, cells["trivial"], reps)
     if cells["plot"]:
         execute_wait(kc, cells["plot"], "image/png")  # first plot loads fonts
         res["plot"] = statistics.median(execute_wait(kc, cells["plot"], "image/png")[1] * 1000 for _ in range(5))
@@ -134,6 +162,7 @@ def main():
         ("startup to kernel_info_reply (s)", "startup", "<= 0.3 s and <= 1/3 of peer"),
         ("trivial cell round trip, median (ms)", "roundtrip", "<= 1 ms and <= 1/2 of peer"),
         ("trivial cell round trip, p90 (ms)", "roundtrip_p90", ""),
+        ("same, bare pyzmq client, median (ms)", "roundtrip_raw", "(the kernel's share)"),
         ("plot cell to image/png (ms)", "plot", "<= 100 ms"),
         ("idle CPU (% of a core)", "idle", "< 1%"),
     ]
