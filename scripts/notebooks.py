@@ -406,9 +406,11 @@ thousand trials a quick run can afford, and a table of censored runs says nothin
 **The rules.** Miconi's cubic rule (r dx)^3, the linear fluctuation-Hebbian rule r dx ("EH"),
 node perturbation, and a rule **loaded from a JSON file**. The point of the JSON rule is the
 workflow: a rule meta-learned elsewhere (`03-meta-learning`) is saved with `store.SaveRule` and
-evaluated here with `store.LoadRule`. The meta-learning package is not callable from notebook
-cells yet, so this notebook saves a hand-written stand-in, H = r dx^3 (theta_13 = 1), and loads
-it back: **it is not a learned rule**, and it is labelled as such everywhere.
+evaluated here with `store.LoadRule`. Meta-training a rule worth testing takes longer than this
+notebook's quick scale allows, so this notebook saves a hand-written stand-in,
+H = r dx^3 (theta_13 = 1), and loads it back: **it is not a learned rule**, and it is labelled
+as such everywhere. To test a meta-learned rule, point `rulePath` at the file that
+`03-meta-learning` saves (and drop the stand-in's `SaveRule`).
 
 **The conditions.** At the quick scale: DNMS itself (the "training" task), DNMS with a variable
 delay (a held-out task), a weaker initial gain g = 1.2, and Dale's law (the first half of the
