@@ -122,3 +122,14 @@ func TestJitter(t *testing.T) {
 		t.Errorf("jitter is not a fixed sequence of distinct offsets")
 	}
 }
+
+func TestPlural(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		want string
+	}{{0, "0 seeds"}, {1, "1 seed"}, {2, "2 seeds"}, {10, "10 seeds"}} {
+		if got := plural(tc.n, "seed"); got != tc.want {
+			t.Errorf("plural(%d, %q) = %q; want %q", tc.n, "seed", got, tc.want)
+		}
+	}
+}

@@ -132,7 +132,7 @@ func LearningCurves(cfg CurveConfig, runs ...Runs) (*Figure, error) {
 		}
 		l.LineStyle = lineStyle(c)
 		p.Add(l)
-		p.Legend.Add(fmt.Sprintf("%s (%d seeds)", r.Name, len(r.Histories)), l)
+		p.Legend.Add(fmt.Sprintf("%s (%s)", r.Name, plural(len(r.Histories), "seed")), l)
 	}
 	ref := hLine(level, draw.LineStyle{Color: grey, Width: thinWidth, Dashes: []vg.Length{4, 3}})
 	p.Add(ref)
@@ -308,4 +308,12 @@ func jitter(k int) float64 {
 	const golden = 0.6180339887498949
 	v := math.Mod(float64(k)*golden, 1)
 	return 0.4 * (v - 0.5)
+}
+
+// plural writes n and the noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
