@@ -100,11 +100,12 @@ class NotebookServer:
         self.token = uuid.uuid4().hex
         self.base = "http://127.0.0.1:%d" % self.port
         self.log_path = os.path.join(work, "server.log")
+        self.runtime = os.path.join(work, "runtime")
         env = dict(os.environ)
         # The user's Jupyter config must not change the server; JUPYTER_PATH
         # (where test.sh registers the kernel under test) is kept.
         env["JUPYTER_CONFIG_DIR"] = os.path.join(work, "config")
-        env["JUPYTER_RUNTIME_DIR"] = os.path.join(work, "runtime")
+        env["JUPYTER_RUNTIME_DIR"] = self.runtime
         cmd = [sys.executable, "-m", "notebook",
                "--no-browser", "--ip=127.0.0.1", "--port=%d" % self.port, "--port-retries=0",
                "--NotebookApp.token=%s" % self.token, "--NotebookApp.password=",
@@ -138,8 +139,26 @@ class NotebookServer:
         raise AssertionError("jupyter notebook did not answer on %s within %ds (last error: %s); its log:\n%s"
                              % (self.base, timeout, last, tail(self.log_path)))
 
+    def kernel_pids(self):
+        """Processes whose command line names this server's runtime dir: its kernels (-f runtime/kernel-*.json)."""
+        pids = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) == self.proc.pid:
+                continue
+            try:
+                with open("/proc/%s/cmdline" % entry, "rb") as f:
+                    if (self.runtime + os.sep).encode() in f.read():
+                        pids.append(int(entry))
+            except OSError:
+                pass
+        return pids
+
     def stop(self):
-        """Asks the server to shut down (it ends its kernels), then signals its whole session if needed."""
+        """Asks the server to shut down (it ends its kernels), then signals what is left.
+
+        Kernels run in sessions of their own (jupyter_client starts them so), so
+        a server that had to be killed may leave one: those are found by the
+        runtime dir named in their command line and ended too."""
         if self.proc.poll() is None:
             try:
                 self.api("/api/shutdown", method="POST")
@@ -161,6 +180,15 @@ class NotebookServer:
                     continue
             if sig == signal.SIGTERM:
                 time.sleep(0.5)
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            pids = self.kernel_pids()
+            for pid in pids:
+                try:
+                    os.kill(pid, sig)
+                except ProcessLookupError:
+                    pass
+            if pids:
+                time.sleep(1)
         self.log.close()
 
 
