@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # install.sh: set up plasticnb on a Debian machine that has Go.
 #
-# Installs what is missing (Jupyter from Debian's packages, OpenBLAS, the Go
+# Installs what is missing (Jupyter from Debian's packages, OpenBLAS, headless
+# Chromium with chromedriver and Selenium for test.sh's browser test, the Go
 # modules), builds the kernel, registers the Jupyter kernelspec "plasticnb",
 # then runs the quick-start notebook headless and says where its rendered
 # output is. Safe to run again: every step checks before it acts.
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
 	--prefix=*) prefix=$(mkdir -p "${1#--prefix=}" && cd "${1#--prefix=}" && pwd); shift ;;
 	--no-apt) use_apt=0; shift ;;
 	--no-notebook) run_notebook=0; shift ;;
-	-h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
 	*) echo "install.sh: unknown option $1 (see ./install.sh --help)" >&2; exit 2 ;;
 	esac
 done
@@ -53,10 +54,13 @@ echo "go $gover at $(command -v go)"
 
 # --- Debian packages --------------------------------------------------------
 # Jupyter and its test tools come from Debian (no PyPI); OpenBLAS makes the
-# matrix products fast (without it the library falls back to gonum's Go BLAS).
+# matrix products fast (without it the library falls back to gonum's Go BLAS);
+# Chromium, its chromedriver and Selenium run test/browser (a notebook run from
+# Jupyter Notebook's page in a headless browser; no browser download at test time).
 step "Checking Debian packages"
 packages=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client
-	jupyter-console python3-jupyter-kernel-test python3-ipykernel libopenblas-dev)
+	jupyter-console python3-jupyter-kernel-test python3-ipykernel libopenblas-dev
+	chromium chromium-driver python3-selenium)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
 	for p in "${packages[@]}"; do
@@ -65,6 +69,8 @@ if command -v dpkg-query >/dev/null 2>&1; then
 else
 	echo "dpkg-query not found: not a Debian system; checking the commands directly."
 	command -v jupyter >/dev/null 2>&1 || missing+=(jupyter-notebook jupyter-nbconvert jupyter-client)
+	command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+	command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 fi
 if [ ${#missing[@]} -eq 0 ]; then
 	echo "all present: ${packages[*]}"

@@ -9,10 +9,15 @@
 #      end-to-end tests through jupyter_client and nbclient, against a kernel
 #      built from this tree and registered in a temporary Jupyter path
 #   4. every notebook in notebooks/, executed headless, outputs checked
+#   5. the browser test: Jupyter Notebook on 127.0.0.1 opens the quick-start
+#      notebook in headless Chromium, runs all cells from the page and checks
+#      that its figures render (screenshot in build/browser/)
 #
 # Usage: ./test.sh [--short] [--help]
 #   --short   skip the long tests (go test -short; notebooks still run)
-# Run ./install.sh first: it installs what these tests need.
+# Run ./install.sh first: it installs what these tests need (the browser test
+# needs chromium, chromium-driver, python3-selenium; PLASTICNB_SKIP_BROWSER=1
+# skips it).
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,7 +27,7 @@ short=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--short) short="-short"; shift ;;
-	-h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
 	*) echo "test.sh: unknown option $1 (see ./test.sh --help)" >&2; exit 2 ;;
 	esac
 done
@@ -91,6 +96,10 @@ notebook_tests() {
 	/usr/bin/python3 test/notebooks/run_notebooks.py --out "$here/build/test-notebooks" notebooks/*.ipynb test/notebooks/*.ipynb
 }
 
+browser_tests() {
+	/usr/bin/python3 -m unittest discover -s test/browser -p 'test_*.py' -v
+}
+
 stage "gofmt and go vet" check_format
 stage "Go tests" go_tests
 stage "Go tests on the pure-Go BLAS fallback" go_tests_fallback
@@ -98,6 +107,7 @@ stage "build and register the kernel" build_kernel
 if [ -x "$work/bin/plasticnb" ]; then
 	stage "kernel protocol conformance" protocol_tests
 	stage "notebooks" notebook_tests
+	stage "browser" browser_tests
 fi
 
 echo
