@@ -65,6 +65,28 @@ var corpus = []struct {
 		{code: "var fs []func() int\nfor i := range n { fs = append(fs, func() int { return i }) }\n[]int{fs[0](), fs[2]()}", value: "text/plain|[0 2]"},
 		{code: "c := 0\nfor range len([]int{1, 2}) { c++ }\nfor i := range []string{\"a\", \"b\", \"c\"} { c += i }\nc", value: "text/plain|5"},
 	}},
+	{"index of a compiled value in a declaration outside functions", []step{
+		{code: "import \"github.com/plasticnb/plasticnb/plasticlib/learn\"\nimport \"gonum.org/v1/gonum/mat\"\nh := learn.History{Errors: []float64{0.5, 0.25}}\nm := mat.NewDense(2, 2, []float64{1, 2, 3, 4})"},
+		{code: "v := h.Errors[1]\nv", value: "text/plain|0.25"},
+		{code: "w := h.Errors\nlast := w[len(w)-1]\nlast", value: "text/plain|0.25"},
+		{code: "a, b := h.Errors[0], h.Errors[1]\ntwice := h.Errors[0] * 2\na + b + twice", value: "text/plain|1.75"},
+		{code: "d := m.RawMatrix().Data[1]\nd", value: "text/plain|2"},
+		{code: "import \"gonum.org/v1/plot/plotter\"\nxys := make(plotter.XYs, 2)\nxys[1].Y = 7\npt := xys[1]\npt", value: "text/plain|{X:0 Y:7}"},
+		{code: "byName := map[string]plotter.XY{\"a\": {X: 5}}\nx := byName[\"a\"].X\nx", value: "text/plain|5"},
+		{code: "type Q struct{ V []float64 }\nqs := []Q{{V: h.Errors}}\nq := qs[0].V[1]\nq", value: "text/plain|0.25"},
+		// The statements run one at a time: those before a failing one
+		// have run.
+		{code: "import \"fmt\"\nfmt.Println(\"before\")\nbad := h.Errors[5]\nfmt.Println(\"after\")", stdout: "before\n", err: "panic: runtime error: index out of range", trace: "cell:3:"},
+		{code: "z := h.Errors[0]\nundefinedName + 1", err: "CompileError: cell:2:1: undefined: undefinedName"},
+		{code: "z + plotter.XY{X: 3}.X", value: "text/plain|3.5"},
+	}},
+	{"several variables from one call in a nested block outside functions", []step{
+		{code: "import (\n\t\"fmt\"\n\t\"strconv\"\n)\ndims := func() (int, int) { return 2, 3 }"},
+		{code: "for i := 0; i < 2; i++ {\n  n, err := strconv.Atoi(\"1\" + fmt.Sprint(i))\n  fmt.Println(n, err)\n}", stdout: "10 <nil>\n11 <nil>\n"},
+		{code: "x := 0\nif x == 0 {\n  x, y := dims()\n  fmt.Println(x, y)\n}\nx", stdout: "2 3\n", value: "text/plain|0"},
+		{code: "total := 0\nfor _, s := range []string{\"4\", \"x\"} {\n  switch n, err := strconv.Atoi(s); {\n  case err != nil:\n    fmt.Println(\"not a number:\", s)\n  default:\n    total += n\n  }\n}\ntotal", stdout: "not a number: x\n", value: "text/plain|4"},
+		{code: "{\n  p, q := dims()\n  fmt.Println(p * q)\n}", stdout: "6\n"},
+	}},
 	{"generics", []step{
 		{code: "import \"fmt\"\nfunc Map[T, U any](xs []T, f func(T) U) []U {\n  var out []U\n  for _, x := range xs {\n    out = append(out, f(x))\n  }\n  return out\n}"},
 		// yaegi v0.16.1 cannot infer two type parameters from a function

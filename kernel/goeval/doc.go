@@ -124,6 +124,20 @@
 //     arithmetic and integer variables of earlier cells; for other
 //     operands after yaegi fails with "nil type" (yaegi has then logged
 //     "nil type" on standard error, which shows in the cell).
+//   - A statement outside functions holding, in a nested block, a
+//     declaration of several variables from one call ("n, err :=
+//     strconv.Atoi(s)" in a loop body), which yaegi does not declare
+//     ("undefined: n") or fails to compile, runs in a function literal
+//     (not if it returns or jumps out).
+//   - A part whose declarations outside functions index a value
+//     ("v := hist.Errors[i]", "x := m.RawMatrix().Data[0] * 2"), which
+//     yaegi cannot type when the value is of a compiled type (and after
+//     which its scope can stay broken), runs one statement at a time; each
+//     indexed operand that is not a variable is evaluated first into a
+//     hidden variable, and the index runs inside "func() E { return
+//     x[i] }()", E being the element type read from the value (index.go).
+//     A compile error in a later statement of such a part is then reported
+//     after the earlier statements have run.
 //
 // The cell corpus in corpus_test.go shows each of these.
 //
@@ -142,6 +156,9 @@
 //     a function, or use a select.
 //   - Inferring two type parameters from a function literal argument
 //     fails; write the type arguments out.
+//   - Declaring a variable from a call of a generic function of a cell
+//     outside functions ("y := Max(a, b)", "f := Id[int]") fails; use
+//     the call in an expression, or inside a function.
 //   - A use of an undefined name is often reported as "constant definition
 //     loop"; the kernel adds a hint.
 //   - A panic in a goroutine started by compiled code that calls back into

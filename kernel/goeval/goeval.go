@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -60,6 +61,7 @@ type Interp struct {
 	declMu   sync.Mutex
 	decls    map[string]*userDecl // the user's top-level declarations, by name
 	imported map[string]string    // import paths by the name cells use
+	hidden   int                  // hidden names made so far (index.go), under execMu
 	// hasBundler: the user has declared a MIMEBundle or String method.
 	hasBundler bool
 	// globalVars is the interpreter's global variables and constants as
@@ -367,21 +369,33 @@ func (ip *Interp) eval(ctx context.Context, r *run, code string) (v any, hasValu
 		if f, ok := c.node.(*ast.File); ok && len(f.Decls) == 0 {
 			continue // imports all done by earlier cells
 		}
-		prog, err := ip.compile(c.node)
-		if err != nil && strings.HasSuffix(err.Error(), "nil type") && rangeInts(c.node, true, nil) {
-			// Most likely a range over an integer variable, which yaegi
-			// cannot compile: retry with those loops rewritten. (yaegi
-			// has logged "nil type" on the process's standard error.)
-			if prog, err = ip.compile(c.node); err != nil {
-				err = fmt.Errorf("%v (yaegi v0.16.1 cannot range over an integer: write for i := 0; i < n; i++)", err)
+		var rv reflect.Value
+		if body, ok := c.node.(*ast.BlockStmt); ok && slices.ContainsFunc(body.List, declaresFromIndex) {
+			// yaegi cannot type an index of a compiled value in a
+			// declaration outside functions, and a failed compilation can
+			// leave its scope broken: run the statements apart, with the
+			// index expressions typed (index.go).
+			var cerr *cell.Error
+			if rv, cerr = ip.runApart(ctx, r, body); cerr != nil {
+				return nil, false, cerr
 			}
-		}
-		if err != nil {
-			return nil, false, compileError(err)
-		}
-		rv, err := ip.yi.ExecuteWithContext(ctx, prog)
-		if err != nil {
-			return nil, false, ip.runError(ctx, r, err)
+		} else {
+			prog, err := ip.compile(c.node)
+			if err != nil && strings.HasSuffix(err.Error(), "nil type") && rangeInts(c.node, true, nil) {
+				// Most likely a range over an integer variable, which
+				// yaegi cannot compile: retry with those loops rewritten.
+				// (yaegi has logged "nil type" on the process's standard
+				// error.)
+				if prog, err = ip.compile(c.node); err != nil {
+					err = fmt.Errorf("%v (yaegi v0.16.1 cannot range over an integer: write for i := 0; i < n; i++)", err)
+				}
+			}
+			if err != nil {
+				return nil, false, compileError(err)
+			}
+			if rv, err = ip.yi.ExecuteWithContext(ctx, prog); err != nil {
+				return nil, false, ip.runError(ctx, r, err)
+			}
 		}
 		if c.kind == partImport {
 			ip.recordImports(c.node.(*ast.File))

@@ -26,7 +26,9 @@ import (
 //     whether a global variable is an integer);
 //   - the name main becomes mainName: yaegi runs a function main after
 //     every later compilation once one is declared;
-//   - comma-ok declarations in a cell's statements (see commaOK).
+//   - comma-ok declarations in a cell's statements (see commaOK);
+//   - blocks of a cell's statements declaring several variables from one
+//     call (see wrapMultiDefines).
 //
 // New nodes are parsed from templates in fset, under the cell's file name.
 func rewrite(fset *token.FileSet, n ast.Node, isVar func(pkg, name string) bool, isInt func(name string) bool) {
@@ -43,6 +45,7 @@ func rewrite(fset *token.FileSet, n ast.Node, isVar func(pkg, name string) bool,
 	rangeInts(n, false, isInt)
 	if b, ok := n.(*ast.BlockStmt); ok {
 		commaOK(fset, b)
+		wrapMultiDefines(b)
 	}
 	w := &loopWalker{fset: fset}
 	w.walk(n)
@@ -713,4 +716,46 @@ func expandCommaOK(s ast.Stmt) []ast.Stmt {
 	set := &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(v.Name), ast.NewIdent(okID.Name)}, Tok: token.ASSIGN, TokPos: as.TokPos, Rhs: as.Rhs}
 	lit := &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{set}, Rbrace: pos}}
 	return append(out, &ast.ExprStmt{X: &ast.CallExpr{Fun: lit, Lparen: pos, Rparen: pos}})
+}
+
+// wrapMultiDefines runs each statement of a cell's top level that holds,
+// in a nested block, a declaration of several variables from one value
+// ("for ... { n, err := strconv.Atoi(s) ... }", "if ok { p, q := f() }")
+// in a function literal: "func() { for ... }()". Outside functions yaegi
+// v0.16.1 does not declare those variables ("undefined: n") or its
+// compiler fails; inside a function literal it does. Not a statement that
+// returns or jumps out (return, goto, a labelled break or continue), whose
+// meaning the literal would change.
+func wrapMultiDefines(body *ast.BlockStmt) {
+	for i, s := range body.List {
+		switch s.(type) {
+		case *ast.IfStmt, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt, *ast.BlockStmt, *ast.LabeledStmt:
+		default:
+			continue
+		}
+		multi, escapes := false, false
+		ast.Inspect(s, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.AssignStmt:
+				if n.Tok == token.DEFINE && len(n.Lhs) > 1 && len(n.Rhs) == 1 {
+					multi = true
+				}
+			case *ast.ReturnStmt:
+				escapes = true
+			case *ast.BranchStmt:
+				if n.Tok == token.GOTO || n.Label != nil {
+					escapes = true
+				}
+			}
+			return !escapes
+		})
+		if !multi || escapes {
+			continue
+		}
+		pos := s.Pos()
+		lit := &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{s}, Rbrace: s.End()}}
+		body.List[i] = &ast.ExprStmt{X: &ast.CallExpr{Fun: lit, Lparen: pos, Rparen: pos}}
+	}
 }
