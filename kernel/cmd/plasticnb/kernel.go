@@ -9,6 +9,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/plasticnb/plasticnb/kernel"
@@ -90,6 +91,19 @@ func runKernel(args []string, stderr io.Writer) int {
 	}()
 
 	go watchParent(ctx, parent, cancel, lg)
+
+	// For developers: PLASTICNB_CPUPROFILE=file profiles the kernel until
+	// it shuts down (go tool pprof file).
+	if path := os.Getenv("PLASTICNB_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err != nil {
+			lg.Printf("PLASTICNB_CPUPROFILE: %v", err)
+		} else if err := pprof.StartCPUProfile(f); err != nil {
+			lg.Printf("PLASTICNB_CPUPROFILE: %v", err)
+		} else {
+			defer f.Close()
+			defer pprof.StopCPUProfile()
+		}
+	}
 
 	restart, err := k.Serve(ctx, sockets)
 	switch {
