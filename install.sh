@@ -125,8 +125,10 @@ else
 	"$bindir/plasticnb" install --user
 fi
 if [ -z "$prefix" ]; then
-	jupyter kernelspec list 2>/dev/null | grep -q '^ *plasticnb ' || die "jupyter kernelspec list does not show plasticnb after registering it."
-	jupyter kernelspec list | grep '^ *plasticnb '
+	# Read the whole list before matching: grep -q stops reading at its match,
+	# and with pipefail jupyter's broken pipe then failed this check now and then.
+	specs=$(jupyter kernelspec list 2>/dev/null) || specs=""
+	grep '^ *plasticnb ' <<<"$specs" || die "jupyter kernelspec list does not show plasticnb after registering it."
 fi
 
 # --- Quick-start notebook -----------------------------------------------------
