@@ -3,7 +3,9 @@ package meta
 import (
 	"context"
 	"fmt"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
 	"github.com/plasticnb/plasticnb/plasticlib/network"
@@ -41,9 +43,28 @@ func benchGradient(b *testing.B, n, k int) {
 	g := make([]float64, len(phi))
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := cpuTime()
 	if _, err := e.Gradient(phi, g); err != nil {
 		b.Fatal(err)
 	}
+	reportCPU(b, c0)
+}
+
+// cpuTime is the process's user + system CPU time.
+func cpuTime() time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		return 0
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+}
+
+// reportCPU reports the CPU time per iteration since c0 (cpu-ms/op) and
+// the CPU utilisation, CPU time / wall time (2 = both cores busy).
+func reportCPU(b *testing.B, c0 time.Duration) {
+	c := cpuTime() - c0
+	b.ReportMetric(c.Seconds()*1e3/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(c.Seconds()/b.Elapsed().Seconds(), "cpu/wall")
 }
 
 // BenchmarkMetaGradientDNMS100 is the exact meta-gradient per episode at
@@ -62,9 +83,11 @@ func BenchmarkCost(b *testing.B) {
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
+			c0 := cpuTime()
 			if _, err := l.Run(context.Background()); err != nil {
 				b.Fatal(err)
 			}
+			reportCPU(b, c0)
 		})
 		for _, k := range []int{2, 3, 5} {
 			b.Run(fmt.Sprintf("N=%d/P=%d", n, (k+1)*(k+1)), func(b *testing.B) { benchGradient(b, n, k) })

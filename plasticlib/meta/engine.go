@@ -7,7 +7,6 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
-	"gonum.org/v1/gonum/blas/gonum"
 
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
 	"github.com/plasticnb/plasticnb/plasticlib/network"
@@ -143,19 +142,39 @@ type Engine struct {
 	net                    *network.Net
 	trial                  task.Trial
 	pert                   network.Perturbations
-	pre, post              []float64 // rows x n
-	u, v                   []float64 // np x rows x n
-	elig                   []float64 // n x n
-	de                     []float64 // np x n x n
-	dj                     []float64 // np x n x n
-	xt, rt, rpt, xbt, dxt  []float64 // n x np
-	g, hv                  []float64 // n x np, np x n
-	dz, dc                 []float64 // np: tangent of the trial error; of c
-	pk, dpk                []float64 // nk x n: P_k(dx), P_k'(dx) of the step
-	bias                   []int
-	dBase                  []float64 // types x np
-	errs                   []float64 // per-episode errors
-	dErrs                  []float64 // per-episode error tangents (episodes x np)
+	// The trial's primal record, written by the primal pass and read by
+	// the tangent passes.
+	rp, rr        []float64 // steps x n: r_prev and r of each step
+	dxs           []float64 // traced x n: dx of each traced step
+	pre, post     []float64 // rows x n (row k*traced + it)
+	pk, dpk       []float64 // rows x n: P_k(dx), P_k'(dx)
+	scale, dscale []float64 // traced: lambda^(T-1-t) and its d/d log tau_e
+	ds            []float64 // steps: d|u|/du of the trial error (0 outside the window)
+	// Tangents.
+	u, v         []float64 // np x rows x n
+	elig         []float64 // n x n
+	de           []float64 // np x n x n
+	dj           []float64 // np x n x n
+	hv           []float64 // np x steps x n: block [lo,hi) is steps x (hi-lo) n, row t = dJ_p r_prev(t)
+	xt, xbt, dxt []float64 // np x n
+	rtA, rtB     []float64 // np x n: dr of the step and of the previous one (alternating)
+	g            []float64 // np x n
+	dz, dc       []float64 // np: tangent of the trial error; of c
+	slope, dw    []float64 // n x n: the update's clip slope and weight change
+	bias         []int
+	dBase        []float64 // types x np
+	errs         []float64 // per-episode errors
+	dErrs        []float64 // per-episode error tangents (episodes x np)
+	// The worker goroutine of a run (see parallel).
+	jobs, done chan struct{}
+	job        struct {
+		span   func(lo, hi int)
+		lo, hi int
+	}
+	tangentSpan, updateSpan func(lo, hi int) // parallel's spans, made once
+	eligFn                  func()
+	ta                      trialArgs
+	upd                     updateArgs
 }
 
 // NewEngine validates p and allocates the engine's workspace.
@@ -179,25 +198,36 @@ func newEngine(p Problem, frozen bool) (*Engine, error) {
 	e.nk = p.Rule.K() + 1
 	e.traced = max(e.steps-(p.Learn.TraceAfter+1), 0)
 	e.rows = e.traced * e.nk
-	e.pre = make([]float64, e.rows*n)
-	e.post = make([]float64, e.rows*n)
+	for _, s := range []*[]float64{&e.pre, &e.post, &e.pk, &e.dpk} {
+		*s = make([]float64, e.rows*n)
+	}
+	e.rp = make([]float64, e.steps*n)
+	e.rr = make([]float64, e.steps*n)
+	e.dxs = make([]float64, e.traced*n)
+	e.scale = make([]float64, e.traced)
+	e.dscale = make([]float64, e.traced)
+	e.ds = make([]float64, e.steps)
 	e.u = make([]float64, np*e.rows*n)
 	e.v = make([]float64, np*e.rows*n)
 	e.elig = make([]float64, n*n)
+	e.slope = make([]float64, n*n)
+	e.dw = make([]float64, n*n)
 	e.de = make([]float64, np*n*n)
 	e.dj = make([]float64, np*n*n)
-	for _, s := range []*[]float64{&e.xt, &e.rt, &e.rpt, &e.xbt, &e.dxt, &e.g, &e.hv} {
+	e.hv = make([]float64, np*e.steps*n)
+	for _, s := range []*[]float64{&e.xt, &e.xbt, &e.dxt, &e.rtA, &e.rtB, &e.g} {
 		*s = make([]float64, n*np)
 	}
 	e.dz = make([]float64, np)
 	e.dc = make([]float64, np)
-	e.pk = make([]float64, e.nk*n)
-	e.dpk = make([]float64, e.nk*n)
 	e.bias = p.Net.BiasUnits
 	e.dBase = make([]float64, p.Task.NumTypes()*np)
 	e.errs = make([]float64, p.Learn.Episodes)
 	e.dErrs = make([]float64, p.Learn.Episodes*np)
 	e.trial.Reset(e.steps, p.Task.NumInputs())
+	e.tangentSpan = func(lo, hi int) { e.tangentRange(&e.ta, lo, hi) }
+	e.updateSpan = e.updateRange
+	e.eligFn = e.eligibility
 	return e, nil
 }
 
@@ -245,6 +275,8 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 		return 0, err
 	}
 	e.net = net
+	e.startWorker()
+	defer e.stopWorker()
 	n, np, steps := e.n, e.np, e.steps
 	if !tangents {
 		np = 0
@@ -274,9 +306,7 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 		if err != nil {
 			return 0, err
 		}
-		clear(e.xt[:n*np])
-		clear(e.rt[:n*np])
-		clear(e.dz[:np])
+		// Primal pass: the learner's trial, recorded for the tangent passes.
 		errSum := 0.0
 		for t := 0; t < steps; t++ {
 			units, xi := e.pert.At(t)
@@ -284,23 +314,21 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 			if ok, _ := net.Finite(); !ok {
 				return math.NaN(), &NonFiniteError{Iteration: -1, Episode: ep}
 			}
-			if np > 0 || t > p.Learn.TraceAfter {
-				args := stepArgs{jd: jd, alpha: alpha, ax: ax, trace: t > p.Learn.TraceAfter, theta: r.Theta}
-				if args.trace {
-					m := steps - 1 - t
-					args.scale = 1
-					if lambda != 1 {
-						args.scale = math.Pow(lambda, float64(m))
-					}
-					args.dscale = float64(m) * args.scale * dLogLam
-					args.it = t - p.Learn.TraceAfter - 1
-					e.factorsPrimal(r.Theta, args.it, args.scale)
-				}
-				if np > 0 {
-					e.rt, e.rpt = e.rpt, e.rt
-					e.tangentSpan(&args, 0, np)
-				}
+			if np > 0 {
+				copy(e.rp[t*n:(t+1)*n], net.RPrev)
+				copy(e.rr[t*n:(t+1)*n], net.R)
 			}
+			if t > p.Learn.TraceAfter {
+				m := steps - 1 - t
+				scale := 1.0
+				if lambda != 1 {
+					scale = math.Pow(lambda, float64(m))
+				}
+				it := t - p.Learn.TraceAfter - 1
+				e.scale[it], e.dscale[it] = scale, float64(m)*scale*dLogLam
+				e.factorsPrimal(r.Theta, it, scale)
+			}
+			e.ds[t] = 0
 			if t >= e.trial.EvalStart && t < e.trial.EvalEnd {
 				d := net.Z - e.trial.Target[t]
 				var s, ds float64
@@ -317,15 +345,7 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 					}
 				}
 				errSum += s
-				for q := range np {
-					e.dz[q] += ds * e.rt[q*n+out]
-				}
-			}
-			if h := p.Horizon; h > 0 && np > 0 && t%h == h-1 {
-				// Truncation horizon: the state tangents restart from 0.
-				clear(e.xt[:n*np])
-				clear(e.rt[:n*np])
-				clear(e.xbt[:n*np])
+				e.ds[t] = ds
 			}
 		}
 		win := float64(e.trial.EvalEnd - e.trial.EvalStart)
@@ -337,11 +357,14 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 		if e.onEpisode != nil {
 			e.onEpisode(ep, E)
 		}
+		// Tangent passes, the meta-parameters split between two goroutines,
+		// and the primal eligibility.
+		e.ta = trialArgs{jd: jd, alpha: alpha, ax: ax, out: out, theta: r.Theta}
+		e.parallel(np, e.eligFn, e.tangentSpan)
 		dE := e.dErrs[ep*e.np : ep*e.np+np]
 		for q := range np {
 			dE[q] = e.dz[q] / win
 		}
-		e.traces(np)
 		if e.frozen {
 			// Truncated estimator: dR_n sum_ij de_ij,p with dR_n the
 			// reward's advantage over its baseline, R_n - Rbar_c = Ebar_c - E.
@@ -422,61 +445,133 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 	return obj, nil
 }
 
-// stepArgs are one step's arguments of tangentSpan.
-type stepArgs struct {
-	jd            []float64
-	alpha, ax     float64
-	trace         bool // the step adds to the eligibility
-	it            int  // its index among the traced steps
-	scale, dscale float64
-	theta         [][]float64
+// trialArgs are a trial's arguments of tangentRange.
+type trialArgs struct {
+	jd        []float64 // J (fixed during the trial)
+	alpha, ax float64
+	out       int
+	theta     [][]float64
 }
 
-// tangentSpan advances the tangents of meta-parameters [lo, hi) by one
-// step: the state tangents, then the step's trace-tangent factors. (A
-// split of the meta-parameters between two goroutines synchronised at
-// every step was measured slower on the shared 2-core machine.)
-func (e *Engine) tangentSpan(a *stepArgs, lo, hi int) {
+// parallel runs first and then span(0, np/2) on the calling goroutine and
+// span(np/2, np) on the engine's worker goroutine (started by run), and
+// waits for both. Without a worker (N < 32 or fewer than 2
+// meta-parameters) it runs everything on the calling goroutine. The split
+// is fixed, so results do not depend on scheduling; handing a stage to the
+// worker allocates nothing.
+func (e *Engine) parallel(np int, first func(), span func(lo, hi int)) {
+	half := np / 2
+	if e.jobs == nil || half == 0 {
+		if first != nil {
+			first()
+		}
+		span(0, np)
+		return
+	}
+	e.job.span, e.job.lo, e.job.hi = span, half, np
+	e.jobs <- struct{}{}
+	if first != nil {
+		first()
+	}
+	span(0, half)
+	<-e.done
+}
+
+// startWorker starts the goroutine that runs the second half of every
+// parallel stage of a run; stopWorker ends it.
+func (e *Engine) startWorker() {
+	if e.n < 32 || e.np < 2 {
+		return
+	}
+	e.jobs, e.done = make(chan struct{}), make(chan struct{})
+	go func(jobs <-chan struct{}, done chan<- struct{}) {
+		for range jobs {
+			e.job.span(e.job.lo, e.job.hi)
+			done <- struct{}{}
+		}
+	}(e.jobs, e.done)
+}
+
+func (e *Engine) stopWorker() {
+	if e.jobs != nil {
+		close(e.jobs)
+		e.jobs, e.done = nil, nil
+	}
+}
+
+// tangentRange carries the tangents of meta-parameters [lo, hi) through
+// the trial the primal pass recorded: the products dJ_p r_prev(t) of all
+// steps as one matrix product, then step by step the state tangents and
+// the trace-tangent factors, then the trace tangents de_p.
+func (e *Engine) tangentRange(a *trialArgs, lo, hi int) {
 	if lo >= hi {
 		return
 	}
+	n, steps, m := e.n, e.steps, hi-lo
+	clear(e.dz[lo:hi])
+	ta := e.prob.Learn.TraceAfter
 	if !e.frozen {
-		e.stepTangents(a.jd, a.alpha, a.ax, lo, hi)
+		// hv (steps x m n) = R_prev (steps x n) times the stacked dJ_p^T.
+		blas64.Gemm(blas.NoTrans, blas.Trans, 1,
+			blas64.General{Rows: steps, Cols: n, Stride: n, Data: e.rp},
+			blas64.General{Rows: m * n, Cols: n, Stride: n, Data: e.dj[lo*n*n : hi*n*n]},
+			0, blas64.General{Rows: steps, Cols: m * n, Stride: m * n, Data: e.hv[lo*steps*n : hi*steps*n]})
+		clear(e.xt[lo*n : hi*n])
+		clear(e.rtA[lo*n : hi*n])
 	}
-	if a.trace {
-		e.factorTangents(a, lo, hi)
+	out := a.out
+	h := e.prob.Horizon
+	cur, prev := e.rtA, e.rtB // swapped at t = 0: dr_prev is rtA, cleared above
+	for t := range steps {
+		cur, prev = prev, cur
+		if !e.frozen {
+			e.stepTangents(a, t, lo, hi, cur, prev)
+			if ds := e.ds[t]; ds != 0 {
+				for q := lo; q < hi; q++ {
+					e.dz[q] += ds * cur[q*n+out]
+				}
+			}
+		}
+		if t > ta {
+			e.factorTangents(a.theta, t-ta-1, lo, hi, prev)
+		}
+		if h > 0 && t%h == h-1 && !e.frozen {
+			// Truncation horizon: the state tangents restart from 0.
+			clear(e.xt[lo*n : hi*n])
+			clear(cur[lo*n : hi*n])
+			clear(e.xbt[lo*n : hi*n])
+		}
 	}
+	e.traceTangents(lo, hi)
 }
 
 // stepTangents advances the state tangents (P x N, one row per
-// meta-parameter) of meta-parameters [lo, hi) by one step, after net.Step:
+// meta-parameter) of meta-parameters [lo, hi) by step t:
 // dx <- (1 - a) dx + a (dJ_p r_prev + J dr_prev), bias units 0;
 // dr = (1 - r^2) dx; ddx = dx - dxbar; dxbar <- a_x dxbar + (1 - a_x) dx.
-// The matrix-vector product runs on gonum's pure-Go Dgemv (no cgo call),
-// the matrix product on the registered BLAS (gonum's Dgemm would spawn
-// goroutines and allocate at every step for N >= 200).
-func (e *Engine) stepTangents(jd []float64, alpha, ax float64, lo, hi int) {
-	n := e.n
-	net := e.net
-	// hv[p*n+i] = (dJ_p r_prev)_i: the stacked (P N) x N tangents times r_prev.
-	gonum.Implementation{}.Dgemv(blas.NoTrans, (hi-lo)*n, n, 1, e.dj[lo*n*n:hi*n*n], n, net.RPrev, 1, 0, e.hv[lo*n:hi*n], 1)
+// dr is written to cur, dr_prev read from prev.
+func (e *Engine) stepTangents(a *trialArgs, t, lo, hi int, cur, prev []float64) {
+	n, m := e.n, hi-lo
 	// g = dr_prev J^T (P x N): row p is J dr_prev,p.
-	blas64.Gemm(blas.NoTrans, blas.Trans, 1, blas64.General{Rows: hi - lo, Cols: n, Stride: n, Data: e.rpt[lo*n : hi*n]},
-		blas64.General{Rows: n, Cols: n, Stride: n, Data: jd}, 0, blas64.General{Rows: hi - lo, Cols: n, Stride: n, Data: e.g[lo*n : hi*n]})
+	blas64.Gemm(blas.NoTrans, blas.Trans, 1, blas64.General{Rows: m, Cols: n, Stride: n, Data: prev[lo*n : hi*n]},
+		blas64.General{Rows: n, Cols: n, Stride: n, Data: a.jd}, 0, blas64.General{Rows: m, Cols: n, Stride: n, Data: e.g[lo*n : hi*n]})
+	hvt := e.hv[lo*e.steps*n+t*m*n : lo*e.steps*n+(t+1)*m*n]
+	r := e.rr[t*n : (t+1)*n]
+	alpha, ax := a.alpha, a.ax
 	for q := lo; q < hi; q++ {
 		x := e.xt[q*n : (q+1)*n]
 		g := e.g[q*n : (q+1)*n]
-		hv := e.hv[q*n : (q+1)*n]
+		hv := hvt[(q-lo)*n : (q-lo+1)*n]
 		for i := range x {
 			x[i] += alpha * (g[i] + hv[i] - x[i])
 		}
 		for _, b := range e.bias {
 			x[b] = 0
 		}
-		rt := e.rt[q*n : (q+1)*n]
+		rt := cur[q*n : (q+1)*n]
 		dxt := e.dxt[q*n : (q+1)*n]
 		xbt := e.xbt[q*n : (q+1)*n]
-		for i, ri := range net.R {
+		for i, ri := range r {
 			xi := x[i]
 			rt[i] = (1 - ri*ri) * xi
 			dxt[i] = xi - xbt[i]
@@ -485,19 +580,21 @@ func (e *Engine) stepTangents(jd []float64, alpha, ax float64, lo, hi int) {
 	}
 }
 
-// factorsPrimal stores step t's factor rows k*traced + it (k-major, so
-// that the rows of one power are contiguous): pre_k = r_prev^k, post_k =
-// scale P_k(dx), and P_k(dx), P_k'(dx) for the tangents.
+// factorsPrimal stores traced step it's factor rows k*traced + it
+// (k-major, so that the rows of one power are contiguous): pre_k =
+// r_prev^k, post_k = scale P_k(dx), and P_k(dx), P_k'(dx) for the
+// tangents.
 func (e *Engine) factorsPrimal(theta [][]float64, it int, scale float64) {
 	n := e.n
 	dx, rp := e.net.DX, e.net.RPrev
+	copy(e.dxs[it*n:(it+1)*n], dx)
 	for k := 0; k < e.nk; k++ {
 		row := k*e.traced + it
 		pre := e.pre[row*n : (row+1)*n]
 		post := e.post[row*n : (row+1)*n]
 		rule.PreTo(pre, rp, k)
 		th := theta[k]
-		pk, dpk := e.pk[k*n:(k+1)*n], e.dpk[k*n:(k+1)*n]
+		pk, dpk := e.pk[row*n:(row+1)*n], e.dpk[row*n:(row+1)*n]
 		for i, x := range dx {
 			s, ds := 0.0, 0.0
 			for l := len(th) - 1; l >= 0; l-- {
@@ -510,20 +607,20 @@ func (e *Engine) factorsPrimal(theta [][]float64, it int, scale float64) {
 	}
 }
 
-// factorTangents stores, for meta-parameters [lo, hi), the step's
+// factorTangents stores, for meta-parameters [lo, hi), traced step it's
 // tangent factors: u_kp (post side: scale P_k'(dx) ddx_p, plus the basis
 // term of p, plus the scale's derivative) and v_kp = k r_prev^(k-1) dr_prev,p
 // (pre side, k >= 1), so that a trial's de_p = U_p^T Pre + Post^T V_p.
-func (e *Engine) factorTangents(a *stepArgs, lo, hi int) {
+func (e *Engine) factorTangents(theta [][]float64, it, lo, hi int, rprev []float64) {
 	n := e.n
-	dx := e.net.DX
-	scale := a.scale
+	dx := e.dxs[it*n : (it+1)*n]
+	scale, dscale := e.scale[it], e.dscale[it]
 	for k := 0; k < e.nk; k++ {
-		row := k*e.traced + a.it
-		pk, dpk := e.pk[k*n:(k+1)*n], e.dpk[k*n:(k+1)*n]
+		row := k*e.traced + it
+		pk, dpk := e.pk[row*n:(row+1)*n], e.dpk[row*n:(row+1)*n]
 		var prev []float64 // r_prev^(k-1): the pre row of power k-1
 		if k > 0 {
-			r := (k-1)*e.traced + a.it
+			r := (k-1)*e.traced + it
 			prev = e.pre[r*n : (r+1)*n]
 		}
 		for q := lo; q < hi; q++ {
@@ -538,7 +635,7 @@ func (e *Engine) factorTangents(a *stepArgs, lo, hi int) {
 				}
 				if k > 0 {
 					v := e.v[(q*e.rows+row)*n : (q*e.rows+row+1)*n]
-					rpt := e.rpt[q*n : (q+1)*n]
+					rpt := rprev[q*n : (q+1)*n]
 					fk := float64(k)
 					for j := range v {
 						v[j] = fk * prev[j] * rpt[j]
@@ -554,7 +651,7 @@ func (e *Engine) factorTangents(a *stepArgs, lo, hi int) {
 				}
 			case kindLogTauE:
 				for i := range u {
-					u[i] += a.dscale * pk[i]
+					u[i] += dscale * pk[i]
 				}
 			}
 		}
@@ -569,23 +666,30 @@ func ipow(x float64, l int) float64 {
 	return p
 }
 
-// traces forms the trial's eligibility e = Post^T Pre and its tangents
-// de_p = U_p^T Pre + Post^T V_p (the rows of V_p for k = 0 are zero and
-// skipped), the meta-parameters split between two goroutines.
-func (e *Engine) traces(np int) {
+// eligibility forms the trial's eligibility e = Post^T Pre.
+func (e *Engine) eligibility() {
 	n, rows := e.n, e.rows
-	el := blas64.General{Rows: n, Cols: n, Stride: n, Data: e.elig}
 	if rows == 0 {
 		clear(e.elig)
-		clear(e.de)
+		return
+	}
+	blas64.Gemm(blas.Trans, blas.NoTrans, 1, blas64.General{Rows: rows, Cols: n, Stride: n, Data: e.post},
+		blas64.General{Rows: rows, Cols: n, Stride: n, Data: e.pre}, 0, blas64.General{Rows: n, Cols: n, Stride: n, Data: e.elig})
+}
+
+// traceTangents forms the trace tangents de_p = U_p^T Pre + Post^T V_p of
+// meta-parameters [lo, hi) (the rows of V_p for k = 0 are zero and
+// skipped).
+func (e *Engine) traceTangents(lo, hi int) {
+	n, rows := e.n, e.rows
+	if rows == 0 {
+		clear(e.de[lo*n*n : hi*n*n])
 		return
 	}
 	pre := blas64.General{Rows: rows, Cols: n, Stride: n, Data: e.pre}
-	post := blas64.General{Rows: rows, Cols: n, Stride: n, Data: e.post}
-	blas64.Gemm(blas.Trans, blas.NoTrans, 1, post, pre, 0, el)
 	k0 := e.traced * n // V's rows from k = 1 on
 	post1 := blas64.General{Rows: rows - e.traced, Cols: n, Stride: n, Data: e.post[k0:]}
-	one := func(q int) {
+	for q := lo; q < hi; q++ {
 		u := blas64.General{Rows: rows, Cols: n, Stride: n, Data: e.u[q*rows*n : (q+1)*rows*n]}
 		d := blas64.General{Rows: n, Cols: n, Stride: n, Data: e.de[q*n*n : (q+1)*n*n]}
 		blas64.Gemm(blas.Trans, blas.NoTrans, 1, u, pre, 0, d)
@@ -594,29 +698,12 @@ func (e *Engine) traces(np int) {
 			blas64.Gemm(blas.Trans, blas.NoTrans, 1, post1, v, 1, d)
 		}
 	}
-	half := np / 2
-	if half == 0 || n < 32 {
-		for q := range np {
-			one(q)
-		}
-		return
-	}
-	done := make(chan struct{})
-	go func() {
-		for q := half; q < np; q++ {
-			one(q)
-		}
-		close(done)
-	}()
-	for q := range half {
-		one(q)
-	}
-	<-done
 }
 
 // update applies the trial-end weight change and its tangent:
 // u = c e - J/tau_w, c = -eta m(Ebar) (E - Ebar); J += clip(u);
-// dJ_p += clip'(u) (dc_p e + c de_p - dJ_p/tau_w [+ J/tau_w for log tau_w]).
+// dJ_p += clip'(u) (dc_p e + c de_p - dJ_p/tau_w [+ J/tau_w for log tau_w]),
+// the tangents split between two goroutines.
 func (e *Engine) update(r rule.Rule, E, ebar float64, dBar, dE []float64, invTauW float64, jd []float64, np int) {
 	p := &e.prob
 	m, dm := ebar, 1.0
@@ -636,10 +723,8 @@ func (e *Engine) update(r rule.Rule, E, ebar float64, dBar, dE []float64, invTau
 		}
 	}
 	maxdw := r.MaxDW
-	nn := e.n * e.n
 	for k, ev := range e.elig {
-		j := jd[k]
-		u := c*ev - invTauW*j
+		u := c*ev - invTauW*jd[k]
 		var d, slope float64
 		switch {
 		case maxdw == 0:
@@ -653,25 +738,52 @@ func (e *Engine) update(r rule.Rule, E, ebar float64, dBar, dE []float64, invTau
 				slope = 0
 			}
 		}
-		jd[k] = j + d
-		if np == 0 || slope == 0 {
-			continue
-		}
-		for q := range np {
-			o := q*nn + k
-			du := dc[q]*ev + c*e.de[o] - invTauW*e.dj[o]
-			if q == logTauW {
-				du += invTauW * j
-			}
-			e.dj[o] += slope * du
-		}
+		e.dw[k], e.slope[k] = d, slope
 	}
+	e.upd = updateArgs{c: c, invTauW: invTauW, logTauW: logTauW, jd: jd}
+	if np > 0 {
+		e.parallel(np, nil, e.updateSpan)
+	}
+	for k, d := range e.dw {
+		jd[k] += d
+	}
+	nn := e.n * e.n
 	if ct := p.ClipTangent; ct > 0 {
 		for q := range np {
 			s := blas64.Nrm2(blas64.Vector{N: nn, Inc: 1, Data: e.dj[q*nn : (q+1)*nn]})
 			if s > ct {
 				blas64.Scal(ct/s, blas64.Vector{N: nn, Inc: 1, Data: e.dj[q*nn : (q+1)*nn]})
 			}
+		}
+	}
+}
+
+// updateArgs are a trial-end update's arguments of updateRange.
+type updateArgs struct {
+	c, invTauW float64
+	logTauW    int
+	jd         []float64
+}
+
+// updateRange applies the update's tangent part to meta-parameters
+// [lo, hi) (e.slope and e.dc set by update, J not yet changed).
+func (e *Engine) updateRange(lo, hi int) {
+	a := &e.upd
+	nn := e.n * e.n
+	c, invTauW := a.c, a.invTauW
+	for q := lo; q < hi; q++ {
+		dj := e.dj[q*nn : (q+1)*nn]
+		de := e.de[q*nn : (q+1)*nn]
+		dcq := e.dc[q]
+		for k, slope := range e.slope {
+			if slope == 0 {
+				continue
+			}
+			du := dcq*e.elig[k] + c*de[k] - invTauW*dj[k]
+			if q == a.logTauW {
+				du += invTauW * a.jd[k]
+			}
+			dj[k] += slope * du
 		}
 	}
 }
