@@ -48,7 +48,7 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 
 SERVER_TIMEOUT = 60  # seconds for the notebook server to answer
 KERNEL_TIMEOUT = 60  # seconds for the page to load and the kernel to be idle
-RUN_TIMEOUT = 150  # seconds for all cells to finish
+RUN_TIMEOUT = 120  # seconds for all cells to finish (the quick start takes ~5 s)
 
 CHROMIUM_FLAGS = [
     "--headless",
