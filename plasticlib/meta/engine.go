@@ -147,11 +147,19 @@ type Engine struct {
 	rp, rr        []float64 // steps x n: r_prev and r of each step
 	dxs           []float64 // traced x n: dx of each traced step
 	pre, post     []float64 // rows x n (row k*traced + it)
-	pk, dpk       []float64 // rows x n: P_k(dx), P_k'(dx)
+	dpk           []float64 // rows x n: scale P_k'(dx)
+	pkd           []float64 // rows x n: dscale P_k(dx) (if log tau_e is a meta-parameter)
+	kpost         []float64 // (nk-1) traced x n: row (k-1)*traced + it is k post_k
+	xl            []float64 // nl traced x n: row l*traced + it is scale dx^l
+	nl            int       // number of post-synaptic powers (L + 1)
+	logTauE       bool
 	scale, dscale []float64 // traced: lambda^(T-1-t) and its d/d log tau_e
 	ds            []float64 // steps: d|u|/du of the trial error (0 outside the window)
 	// Tangents.
-	u, v         []float64 // np x rows x n
+	dd, dr1      []float64 // n x traced x np: ddx_p and dr_prev,p of each traced step ([i][it][p])
+	deT          []float64 // np x n x n: the V part of de_p, transposed
+	wbuf, qbuf   []float64 // per half: (n+1)/2 x tc x n blocks of W_t and Q_t^T ([i][t][j])
+	tc           int       // traced steps per block of wbuf, qbuf
 	elig         []float64 // n x n
 	de           []float64 // np x n x n
 	dj           []float64 // np x n x n
@@ -172,6 +180,7 @@ type Engine struct {
 		lo, hi int
 	}
 	tangentSpan, updateSpan func(lo, hi int) // parallel's spans, made once
+	traceSpan, tposeSpan    func(lo, hi int)
 	eligFn                  func()
 	ta                      trialArgs
 	upd                     updateArgs
@@ -198,8 +207,17 @@ func newEngine(p Problem, frozen bool) (*Engine, error) {
 	e.nk = p.Rule.K() + 1
 	e.traced = max(e.steps-(p.Learn.TraceAfter+1), 0)
 	e.rows = e.traced * e.nk
-	for _, s := range []*[]float64{&e.pre, &e.post, &e.pk, &e.dpk} {
+	for _, s := range []*[]float64{&e.pre, &e.post, &e.dpk} {
 		*s = make([]float64, e.rows*n)
+	}
+	e.nl = len(p.Rule.Theta[0])
+	e.kpost = make([]float64, (e.nk-1)*e.traced*n)
+	e.xl = make([]float64, e.nl*e.traced*n)
+	for _, q := range e.params {
+		if q.kind == kindLogTauE {
+			e.logTauE = true
+			e.pkd = make([]float64, e.rows*n)
+		}
 	}
 	e.rp = make([]float64, e.steps*n)
 	e.rr = make([]float64, e.steps*n)
@@ -207,8 +225,13 @@ func newEngine(p Problem, frozen bool) (*Engine, error) {
 	e.scale = make([]float64, e.traced)
 	e.dscale = make([]float64, e.traced)
 	e.ds = make([]float64, e.steps)
-	e.u = make([]float64, np*e.rows*n)
-	e.v = make([]float64, np*e.rows*n)
+	e.dd = make([]float64, e.traced*n*np)
+	e.dr1 = make([]float64, e.traced*n*np)
+	e.deT = make([]float64, np*n*n)
+	h2 := n - n/2
+	e.tc = max(1, min(e.traced, traceBlock))
+	e.wbuf = make([]float64, 2*e.tc*h2*n)
+	e.qbuf = make([]float64, 2*e.tc*h2*n)
 	e.elig = make([]float64, n*n)
 	e.slope = make([]float64, n*n)
 	e.dw = make([]float64, n*n)
@@ -228,6 +251,8 @@ func newEngine(p Problem, frozen bool) (*Engine, error) {
 	e.tangentSpan = func(lo, hi int) { e.tangentRange(&e.ta, lo, hi) }
 	e.updateSpan = e.updateRange
 	e.eligFn = e.eligibility
+	e.traceSpan = e.traceRows
+	e.tposeSpan = e.addTransposed
 	return e, nil
 }
 
@@ -325,8 +350,9 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 					scale = math.Pow(lambda, float64(m))
 				}
 				it := t - p.Learn.TraceAfter - 1
-				e.scale[it], e.dscale[it] = scale, float64(m)*scale*dLogLam
-				e.factorsPrimal(r.Theta, it, scale)
+				dscale := float64(m) * scale * dLogLam
+				e.scale[it], e.dscale[it] = scale, dscale
+				e.factorsPrimal(r.Theta, it, scale, dscale, np > 0)
 			}
 			e.ds[t] = 0
 			if t >= e.trial.EvalStart && t < e.trial.EvalEnd {
@@ -359,8 +385,14 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 		}
 		// Tangent passes, the meta-parameters split between two goroutines,
 		// and the primal eligibility.
-		e.ta = trialArgs{jd: jd, alpha: alpha, ax: ax, out: out, theta: r.Theta}
+		e.ta = trialArgs{jd: jd, alpha: alpha, ax: ax, out: out}
 		e.parallel(np, e.eligFn, e.tangentSpan)
+		if np > 0 {
+			e.parallel(n, nil, e.traceSpan)
+			if !e.frozen && e.nk > 1 {
+				e.parallel(np, nil, e.tposeSpan)
+			}
+		}
 		dE := e.dErrs[ep*e.np : ep*e.np+np]
 		for q := range np {
 			dE[q] = e.dz[q] / win
@@ -445,12 +477,15 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 	return obj, nil
 }
 
+// traceBlock is the number of traced steps whose factor matrices W_t, Q_t
+// are formed at once (see traceRows).
+var traceBlock = 32
+
 // trialArgs are a trial's arguments of tangentRange.
 type trialArgs struct {
 	jd        []float64 // J (fixed during the trial)
 	alpha, ax float64
 	out       int
-	theta     [][]float64
 }
 
 // parallel runs first and then span(0, np/2) on the calling goroutine and
@@ -501,8 +536,8 @@ func (e *Engine) stopWorker() {
 
 // tangentRange carries the tangents of meta-parameters [lo, hi) through
 // the trial the primal pass recorded: the products dJ_p r_prev(t) of all
-// steps as one matrix product, then step by step the state tangents and
-// the trace-tangent factors, then the trace tangents de_p.
+// steps as one matrix product, then step by step the state tangents,
+// storing ddx_p and dr_prev,p of the traced steps for traceRows.
 func (e *Engine) tangentRange(a *trialArgs, lo, hi int) {
 	if lo >= hi {
 		return
@@ -532,8 +567,19 @@ func (e *Engine) tangentRange(a *trialArgs, lo, hi int) {
 				}
 			}
 		}
-		if t > ta {
-			e.factorTangents(a.theta, t-ta-1, lo, hi, prev)
+		if t > ta && !e.frozen {
+			// The trace tangents' per-step factors ddx_p, dr_prev,p ([i][it][p]).
+			it := t - ta - 1
+			np := e.np
+			st := e.traced * np
+			dd, dr1 := e.dd[it*np:], e.dr1[it*np:]
+			for q := lo; q < hi; q++ {
+				dxt, rp := e.dxt[q*n:(q+1)*n], prev[q*n:(q+1)*n]
+				for i := range n {
+					dd[i*st+q] = dxt[i]
+					dr1[i*st+q] = rp[i]
+				}
+			}
 		}
 		if h > 0 && t%h == h-1 && !e.frozen {
 			// Truncation horizon: the state tangents restart from 0.
@@ -542,7 +588,6 @@ func (e *Engine) tangentRange(a *trialArgs, lo, hi int) {
 			clear(e.xbt[lo*n : hi*n])
 		}
 	}
-	e.traceTangents(lo, hi)
 }
 
 // stepTangents advances the state tangents (P x N, one row per
@@ -582,77 +627,43 @@ func (e *Engine) stepTangents(a *trialArgs, t, lo, hi int, cur, prev []float64) 
 
 // factorsPrimal stores traced step it's factor rows k*traced + it
 // (k-major, so that the rows of one power are contiguous): pre_k =
-// r_prev^k, post_k = scale P_k(dx), and P_k(dx), P_k'(dx) for the
-// tangents.
-func (e *Engine) factorsPrimal(theta [][]float64, it int, scale float64) {
-	n := e.n
+// r_prev^k and post_k = scale P_k(dx); with tangents also scale P_k'(dx),
+// dscale P_k(dx) (log tau_e), k post_k (k >= 1) and scale dx^l.
+func (e *Engine) factorsPrimal(theta [][]float64, it int, scale, dscale float64, tangents bool) {
+	n, tr := e.n, e.traced
 	dx, rp := e.net.DX, e.net.RPrev
-	copy(e.dxs[it*n:(it+1)*n], dx)
 	for k := 0; k < e.nk; k++ {
-		row := k*e.traced + it
+		row := k*tr + it
 		pre := e.pre[row*n : (row+1)*n]
 		post := e.post[row*n : (row+1)*n]
 		rule.PreTo(pre, rp, k)
 		th := theta[k]
-		pk, dpk := e.pk[row*n:(row+1)*n], e.dpk[row*n:(row+1)*n]
+		dpk := e.dpk[row*n : (row+1)*n]
 		for i, x := range dx {
 			s, ds := 0.0, 0.0
 			for l := len(th) - 1; l >= 0; l-- {
 				ds = ds*x + s
 				s = s*x + th[l]
 			}
-			pk[i], dpk[i] = s, ds
 			post[i] = scale * s
+			dpk[i] = scale * ds
+			if e.logTauE {
+				e.pkd[row*n+i] = dscale * s
+			}
+		}
+		if tangents && k > 0 {
+			kp := e.kpost[((k-1)*tr+it)*n : ((k-1)*tr+it+1)*n]
+			fk := float64(k)
+			for i, v := range post {
+				kp[i] = fk * v
+			}
 		}
 	}
-}
-
-// factorTangents stores, for meta-parameters [lo, hi), traced step it's
-// tangent factors: u_kp (post side: scale P_k'(dx) ddx_p, plus the basis
-// term of p, plus the scale's derivative) and v_kp = k r_prev^(k-1) dr_prev,p
-// (pre side, k >= 1), so that a trial's de_p = U_p^T Pre + Post^T V_p.
-func (e *Engine) factorTangents(theta [][]float64, it, lo, hi int, rprev []float64) {
-	n := e.n
-	dx := e.dxs[it*n : (it+1)*n]
-	scale, dscale := e.scale[it], e.dscale[it]
-	for k := 0; k < e.nk; k++ {
-		row := k*e.traced + it
-		pk, dpk := e.pk[row*n:(row+1)*n], e.dpk[row*n:(row+1)*n]
-		var prev []float64 // r_prev^(k-1): the pre row of power k-1
-		if k > 0 {
-			r := (k-1)*e.traced + it
-			prev = e.pre[r*n : (r+1)*n]
-		}
-		for q := lo; q < hi; q++ {
-			pr := e.params[q]
-			u := e.u[(q*e.rows+row)*n : (q*e.rows+row+1)*n]
-			if e.frozen {
-				clear(u)
-			} else {
-				dxt := e.dxt[q*n : (q+1)*n]
-				for i := range u {
-					u[i] = scale * dpk[i] * dxt[i]
-				}
-				if k > 0 {
-					v := e.v[(q*e.rows+row)*n : (q*e.rows+row+1)*n]
-					rpt := rprev[q*n : (q+1)*n]
-					fk := float64(k)
-					for j := range v {
-						v[j] = fk * prev[j] * rpt[j]
-					}
-				}
-			}
-			switch pr.kind {
-			case kindTheta:
-				if pr.k == k {
-					for i, x := range dx {
-						u[i] += scale * ipow(x, pr.l)
-					}
-				}
-			case kindLogTauE:
-				for i := range u {
-					u[i] += dscale * pk[i]
-				}
+	if tangents {
+		for l := range e.nl {
+			xl := e.xl[(l*tr+it)*n : (l*tr+it+1)*n]
+			for i, x := range dx {
+				xl[i] = scale * ipow(x, l)
 			}
 		}
 	}
@@ -677,25 +688,81 @@ func (e *Engine) eligibility() {
 		blas64.General{Rows: rows, Cols: n, Stride: n, Data: e.pre}, 0, blas64.General{Rows: n, Cols: n, Stride: n, Data: e.elig})
 }
 
-// traceTangents forms the trace tangents de_p = U_p^T Pre + Post^T V_p of
-// meta-parameters [lo, hi) (the rows of V_p for k = 0 are zero and
-// skipped).
-func (e *Engine) traceTangents(lo, hi int) {
-	n, rows := e.n, e.rows
-	if rows == 0 {
-		clear(e.de[lo*n*n : hi*n*n])
+// traceRows forms rows [lo, hi) of the trace tangents of all
+// meta-parameters: de_p = sum_t ddx_p(t) . W_t + basis_p + sum_t dr_prev,p(t) . Q_t,
+// with W_t = sum_k scale P_k'(dx) (r_prev^k)^T and Q_t = sum_k k post_k
+// (r_prev^(k-1))^T the step's factor matrices, shared by all P, and
+// . scaling rows (W) or columns (Q). Rows [lo, hi) of de get the basis, log
+// tau_e and W parts; rows [lo, hi) of deT, the transposed Q part (added to de
+// by addTransposed). W_t and Q_t^T are formed for blocks of tc steps by
+// rank-K products, then contracted over the steps by one product per row:
+// 2 P N^2 T flops per part, against 2 P N^2 T (K+1) for U_p^T Pre.
+func (e *Engine) traceRows(lo, hi int) {
+	n, np, nt, tr, nk := e.n, e.np, hi-lo, e.traced, e.nk
+	nn := n * n
+	for q := range np {
+		clear(e.de[q*nn+lo*n : q*nn+hi*n])
+		clear(e.deT[q*nn+lo*n : q*nn+hi*n])
+	}
+	if tr == 0 || nt == 0 {
 		return
 	}
-	pre := blas64.General{Rows: rows, Cols: n, Stride: n, Data: e.pre}
-	k0 := e.traced * n // V's rows from k = 1 on
-	post1 := blas64.General{Rows: rows - e.traced, Cols: n, Stride: n, Data: e.post[k0:]}
+	b := blas64.Implementation()
+	for q, pr := range e.params {
+		switch pr.kind {
+		case kindTheta:
+			b.Dgemm(blas.Trans, blas.NoTrans, nt, n, tr, 1, e.xl[pr.l*tr*n+lo:], n, e.pre[pr.k*tr*n:], n, 1, e.de[q*nn+lo*n:], n)
+		case kindLogTauE:
+			b.Dgemm(blas.Trans, blas.NoTrans, nt, n, e.rows, 1, e.pkd[lo:], n, e.pre, n, 1, e.de[q*nn+lo*n:], n)
+		}
+	}
+	if e.frozen {
+		return
+	}
+	h2 := n - n/2
+	off := 0
+	if lo > 0 {
+		off = e.tc * h2 * n
+	}
+	w, qb := e.wbuf[off:], e.qbuf[off:]
+	tc := e.tc
+	for t0 := 0; t0 < tr; t0 += tc {
+		t1 := min(t0+tc, tr)
+		for it := t0; it < t1; it++ {
+			o := (it - t0) * n
+			b.Dgemm(blas.Trans, blas.NoTrans, nt, n, nk, 1, e.dpk[it*n+lo:], tr*n, e.pre[it*n:], tr*n, 0, w[o:], tc*n)
+			if nk > 1 {
+				b.Dgemm(blas.Trans, blas.NoTrans, nt, n, nk-1, 1, e.pre[it*n+lo:], tr*n, e.kpost[it*n:], tr*n, 0, qb[o:], tc*n)
+			}
+		}
+		m := t1 - t0
+		for i := lo; i < hi; i++ {
+			o := (i*tr + t0) * np
+			b.Dgemm(blas.Trans, blas.NoTrans, np, n, m, 1, e.dd[o:], np, w[(i-lo)*tc*n:], n, 1, e.de[i*n:], nn)
+			if nk > 1 {
+				b.Dgemm(blas.Trans, blas.NoTrans, np, n, m, 1, e.dr1[o:], np, qb[(i-lo)*tc*n:], n, 1, e.deT[i*n:], nn)
+			}
+		}
+	}
+}
+
+// addTransposed adds deT_p^T to de_p for meta-parameters [lo, hi), in
+// 32 x 32 blocks.
+func (e *Engine) addTransposed(lo, hi int) {
+	n := e.n
+	nn := n * n
+	const bs = 32
 	for q := lo; q < hi; q++ {
-		u := blas64.General{Rows: rows, Cols: n, Stride: n, Data: e.u[q*rows*n : (q+1)*rows*n]}
-		d := blas64.General{Rows: n, Cols: n, Stride: n, Data: e.de[q*n*n : (q+1)*n*n]}
-		blas64.Gemm(blas.Trans, blas.NoTrans, 1, u, pre, 0, d)
-		if !e.frozen && post1.Rows > 0 {
-			v := blas64.General{Rows: rows - e.traced, Cols: n, Stride: n, Data: e.v[q*rows*n+k0 : (q+1)*rows*n]}
-			blas64.Gemm(blas.Trans, blas.NoTrans, 1, post1, v, 1, d)
+		d, t := e.de[q*nn:(q+1)*nn], e.deT[q*nn:(q+1)*nn]
+		for i0 := 0; i0 < n; i0 += bs {
+			for j0 := 0; j0 < n; j0 += bs {
+				for i := i0; i < min(i0+bs, n); i++ {
+					row := d[i*n : i*n+n]
+					for j := j0; j < min(j0+bs, n); j++ {
+						row[j] += t[j*n+i]
+					}
+				}
+			}
 		}
 	}
 }
