@@ -94,6 +94,10 @@ var corpus = []struct {
 		{code: "Map([]int{1, 2}, func(x int) string { return fmt.Sprint(x * 10) })", err: "CompileError: cell:1:18: cannot use type func(int) string as type func(int) int"},
 		{code: "Map[int, string]([]int{1, 2}, func(x int) string { return fmt.Sprint(x * 10) })", value: "text/plain|[10 20]"},
 		{code: "type Stack[T any] struct{ items []T }\nfunc (s *Stack[T]) Push(x T) { s.items = append(s.items, x) }\nst := &Stack[int]{}\nst.Push(3)\nst.items", value: "text/plain|[3]"},
+		// Declarations outside functions from calls of generic functions,
+		// which yaegi v0.16.1 cannot type, run through a hidden any.
+		{code: "func Id[T any](x T) T { return x }\ny := Id(4) + 1\nw := Id[string](\"w\")\nfmt.Sprint(y, w)", value: "text/plain|5w"},
+		{code: "y = 7\nm := Map[int, string]([]int{y}, func(x int) string { return fmt.Sprint(x) })\nm[0] + \"!\"", value: "text/plain|7!"},
 	}},
 	{"imports again in later cells (re-run cells)", []step{
 		{code: "import \"fmt\"\nfmt.Println(1)", stdout: "1\n"},

@@ -24,6 +24,7 @@ import (
 type userDecl struct {
 	signature, doc string
 	results        int  // of a function: the number of its results
+	generic        bool // a function with type parameters
 	isType         bool // a type declaration
 }
 
@@ -43,7 +44,8 @@ func (ip *Interp) recordDecls(parts []compiled) {
 				if d.Recv != nil && len(d.Recv.List) > 0 {
 					name = recvName(d.Recv.List[0].Type) + "." + name
 				}
-				ip.decls[name] = &userDecl{signature: nodeString(&ast.FuncDecl{Recv: d.Recv, Name: d.Name, Type: d.Type}), doc: d.Doc.Text(), results: d.Type.Results.NumFields()}
+				ip.decls[name] = &userDecl{signature: nodeString(&ast.FuncDecl{Recv: d.Recv, Name: d.Name, Type: d.Type}), doc: d.Doc.Text(),
+					results: d.Type.Results.NumFields(), generic: d.Recv == nil && d.Type.TypeParams.NumFields() > 0}
 				if d.Recv != nil && (d.Name.Name == "MIMEBundle" || d.Name.Name == "String") {
 					ip.hasBundler = true
 				}

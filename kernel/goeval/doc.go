@@ -136,8 +136,12 @@
 //     indexed operand that is not a variable is evaluated first into a
 //     hidden variable, and the index runs inside "func() E { return
 //     x[i] }()", E being the element type read from the value (index.go).
-//     A compile error in a later statement of such a part is then reported
-//     after the earlier statements have run.
+//     A declaration from a call of a generic function of a cell with one
+//     result ("y := Max(a, b) + 1"), which yaegi cannot type there either
+//     ("nil reflect type"), evaluates the call first into a hidden
+//     variable h := any(Max(a, b)) and declares from h.(T), T the type of
+//     the value. A compile error in a later statement of such a part is
+//     then reported after the earlier statements have run.
 //
 // The cell corpus in corpus_test.go shows each of these.
 //
@@ -156,9 +160,11 @@
 //     a function, or use a select.
 //   - Inferring two type parameters from a function literal argument
 //     fails; write the type arguments out.
-//   - Declaring a variable from a call of a generic function of a cell
-//     outside functions ("y := Max(a, b)", "f := Id[int]") fails; use
-//     the call in an expression, or inside a function.
+//   - Declaring variables outside functions from a generic function of a
+//     cell with several results ("a, b := Pair(x)"), or from the function
+//     itself ("f := Id[int]"), fails; a generic function returning an
+//     interface gives the variable the dynamic type of what it returned
+//     (or any, if that type cannot be named).
 //   - A use of an undefined name is often reported as "constant definition
 //     loop"; the kernel adds a hint.
 //   - A panic in a goroutine started by compiled code that calls back into

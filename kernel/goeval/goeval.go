@@ -370,11 +370,11 @@ func (ip *Interp) eval(ctx context.Context, r *run, code string) (v any, hasValu
 			continue // imports all done by earlier cells
 		}
 		var rv reflect.Value
-		if body, ok := c.node.(*ast.BlockStmt); ok && slices.ContainsFunc(body.List, declaresFromIndex) {
-			// yaegi cannot type an index of a compiled value in a
-			// declaration outside functions, and a failed compilation can
-			// leave its scope broken: run the statements apart, with the
-			// index expressions typed (index.go).
+		if body, ok := c.node.(*ast.BlockStmt); ok && slices.ContainsFunc(body.List, ip.needsTyping) {
+			// yaegi cannot type an index of a compiled value or a call of
+			// a generic function in a declaration outside functions, and a
+			// failed compilation can leave its scope broken: run the
+			// statements apart, with those expressions typed (index.go).
 			var cerr *cell.Error
 			if rv, cerr = ip.runApart(ctx, r, body); cerr != nil {
 				return nil, false, cerr

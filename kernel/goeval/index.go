@@ -29,25 +29,6 @@ import (
 // evaluated into a hidden variable (once, inner operands first), its type
 // read, and the index moved into such a literal.
 
-// declaresFromIndex reports whether a statement of a cell's top level
-// declares variables from expressions holding an index expression (outside
-// function literals).
-func declaresFromIndex(s ast.Stmt) bool {
-	found := false
-	for _, x := range declValues(s) {
-		ast.Inspect(*x, func(n ast.Node) bool {
-			switch n.(type) {
-			case *ast.FuncLit:
-				return false
-			case *ast.IndexExpr:
-				found = true
-			}
-			return !found
-		})
-	}
-	return found
-}
-
 // declValues returns the values a top-level statement declares variables
 // from: the right side of "a, b := x, y" or the values of "var a = x".
 func declValues(s ast.Stmt) []*ast.Expr {
@@ -72,6 +53,78 @@ func declValues(s ast.Stmt) []*ast.Expr {
 	return out
 }
 
+// needsTyping reports whether a statement of a cell's top level declares
+// variables from an index expression or from a call of a generic function
+// of the cells (outside function literals), which yaegi v0.16.1 cannot
+// type there ("nil reflect type").
+func (ip *Interp) needsTyping(s ast.Stmt) bool {
+	found := false
+	for _, x := range declValues(s) {
+		ast.Inspect(*x, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.IndexExpr:
+				found = true
+			case *ast.CallExpr:
+				found = found || ip.genericCall(n)
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// genericCall reports whether call calls a generic function of the cells
+// with one result: G(x) or G[T](x).
+func (ip *Interp) genericCall(call *ast.CallExpr) bool {
+	fun := call.Fun
+	switch f := fun.(type) {
+	case *ast.IndexExpr:
+		fun = f.X
+	case *ast.IndexListExpr:
+		fun = f.X
+	}
+	id, ok := fun.(*ast.Ident)
+	if !ok || ip.isGlobal(id.Name) {
+		return false
+	}
+	ip.declMu.Lock()
+	d := ip.decls[id.Name]
+	ip.declMu.Unlock()
+	return d != nil && d.generic && d.results == 1
+}
+
+// typedCall evaluates a call of a generic function into a hidden variable
+// h := any(call) and returns what replaces the call: h.(T), T being the
+// type of the value it returned when that type can be named (so a generic
+// function returning an interface gives the dynamic type), else h itself
+// (of type any).
+func (ip *Interp) typedCall(ctx context.Context, r *run, call *ast.CallExpr) (ast.Expr, *cell.Error) {
+	pos := call.Pos()
+	ip.hidden++
+	name := fmt.Sprintf("__plasticnbResult%d", ip.hidden)
+	conv := &ast.CallExpr{Fun: &ast.Ident{NamePos: pos, Name: "any"}, Lparen: pos, Args: []ast.Expr{call}, Rparen: call.End()}
+	def := &ast.AssignStmt{Lhs: []ast.Expr{&ast.Ident{NamePos: pos, Name: name}}, TokPos: pos, Tok: token.DEFINE, Rhs: []ast.Expr{conv}}
+	if _, cerr := ip.runStmts(ctx, r, def); cerr != nil {
+		return nil, cerr
+	}
+	h := &ast.Ident{NamePos: pos, Name: name}
+	v, ok := ip.global(name)
+	if !ok || v.Kind() != reflect.Interface || v.IsNil() {
+		return h, nil
+	}
+	src, ok := ip.typeSource(v.Elem().Type())
+	if !ok {
+		return h, nil
+	}
+	typ, err := parser.ParseExprFrom(ip.yi.FileSet(), r.file, src, 0)
+	if err != nil {
+		return h, nil
+	}
+	return &ast.TypeAssertExpr{X: h, Lparen: pos, Type: typ, Rparen: pos}, nil
+}
+
 // runApart compiles and runs the statements of body one at a time,
 // typing the index expressions of declarations as described above. It
 // returns the value of the last statement. Statements before a failing one
@@ -79,7 +132,7 @@ func declValues(s ast.Stmt) []*ast.Expr {
 func (ip *Interp) runApart(ctx context.Context, r *run, body *ast.BlockStmt) (reflect.Value, *cell.Error) {
 	var rv reflect.Value
 	for _, s := range body.List {
-		if declaresFromIndex(s) {
+		if ip.needsTyping(s) {
 			if cerr := ip.typeIndexes(ctx, r, s); cerr != nil {
 				return rv, cerr
 			}
@@ -106,9 +159,10 @@ func (ip *Interp) runStmts(ctx context.Context, r *run, list ...ast.Stmt) (refle
 	return rv, nil
 }
 
-// typeIndexes rewrites the index expressions in the values of the
-// declaration s, innermost first, outside function literals and not under
-// &, with typedIndex.
+// typeIndexes rewrites the index expressions (with typedIndex) and the
+// calls of generic functions (with typedCall) in the values of the
+// declaration s, innermost first, outside function literals; not an index
+// under &.
 func (ip *Interp) typeIndexes(ctx context.Context, r *run, s ast.Stmt) *cell.Error {
 	var cerr *cell.Error
 	for _, x := range declValues(s) {
@@ -116,6 +170,14 @@ func (ip *Interp) typeIndexes(ctx context.Context, r *run, s ast.Stmt) *cell.Err
 			_, lit := c.Node().(*ast.FuncLit)
 			return !lit
 		}, func(c *astutil.Cursor) bool {
+			if call, ok := c.Node().(*ast.CallExpr); ok && ip.genericCall(call) {
+				var rep ast.Expr
+				if rep, cerr = ip.typedCall(ctx, r, call); cerr != nil {
+					return false
+				}
+				c.Replace(rep)
+				return true
+			}
 			ix, ok := c.Node().(*ast.IndexExpr)
 			if !ok {
 				return true
