@@ -11,16 +11,18 @@ import (
 func init() {
 	Symbols["github.com/plasticnb/plasticnb/plasticlib/meta/meta"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Adam":          reflect.ValueOf(meta.Adam),
-		"DefaultConfig": reflect.ValueOf(meta.DefaultConfig),
-		"ES":            reflect.ValueOf(meta.ES),
-		"Exact":         reflect.ValueOf(meta.Exact),
-		"FiniteDiff":    reflect.ValueOf(meta.FiniteDiff),
-		"NewEngine":     reflect.ValueOf(meta.NewEngine),
-		"NewEstimator":  reflect.ValueOf(meta.NewEstimator),
-		"SGD":           reflect.ValueOf(meta.SGD),
-		"Train":         reflect.ValueOf(meta.Train),
-		"Truncated":     reflect.ValueOf(meta.Truncated),
+		"Adam":           reflect.ValueOf(meta.Adam),
+		"BasisScale":     reflect.ValueOf(meta.BasisScale),
+		"DefaultConfig":  reflect.ValueOf(meta.DefaultConfig),
+		"ES":             reflect.ValueOf(meta.ES),
+		"Exact":          reflect.ValueOf(meta.Exact),
+		"FiniteDiff":     reflect.ValueOf(meta.FiniteDiff),
+		"NewEngine":      reflect.ValueOf(meta.NewEngine),
+		"NewEstimator":   reflect.ValueOf(meta.NewEstimator),
+		"NoPrecondition": reflect.ValueOf(meta.NoPrecondition),
+		"SGD":            reflect.ValueOf(meta.SGD),
+		"Train":          reflect.ValueOf(meta.Train),
+		"Truncated":      reflect.ValueOf(meta.Truncated),
 
 		// type definitions
 		"Config":          reflect.ValueOf((*meta.Config)(nil)),
@@ -33,6 +35,7 @@ func init() {
 		"NonFiniteError":  reflect.ValueOf((*meta.NonFiniteError)(nil)),
 		"Optimizer":       reflect.ValueOf((*meta.Optimizer)(nil)),
 		"Params":          reflect.ValueOf((*meta.Params)(nil)),
+		"Precondition":    reflect.ValueOf((*meta.Precondition)(nil)),
 		"Problem":         reflect.ValueOf((*meta.Problem)(nil)),
 		"Record":          reflect.ValueOf((*meta.Record)(nil)),
 		"Smooth":          reflect.ValueOf((*meta.Smooth)(nil)),

@@ -109,7 +109,9 @@ type EstimatorConfig struct {
 	// Default (0) 1e-5.
 	FDStep float64 `json:"fd_step"`
 	// ESSigma is the standard deviation of the ES perturbations.
-	// Default (0) 0.01.
+	// Default (0) 0.01. Under Train with a Precondition, meta-parameter q
+	// is perturbed by ESSigma s_q (History.Scale): ES in the optimiser's
+	// coordinates.
 	ESSigma float64 `json:"es_sigma"`
 	// ESPairs is the number of antithetic pairs. Default (0) P.
 	ESPairs int `json:"es_pairs"`
@@ -205,6 +207,10 @@ type esEstimator struct {
 	sigma float64
 	pairs int
 	seed  uint64
+	// scale, when set (by Train, from its Precondition), perturbs
+	// meta-parameter q by sigma scale[q] eps_q: ES in the optimiser's
+	// coordinates phi_q / scale[q].
+	scale []float64
 }
 
 func (s *esEstimator) SetSeed(seed uint64) { s.e.SetSeed(seed) }
@@ -228,7 +234,7 @@ func (s *esEstimator) Gradient(ctx context.Context, phi []float64) (float64, []f
 		var f [2]float64
 		for k, sign := range [2]float64{1, -1} {
 			for q := range x {
-				x[q] = phi[q] + sign*s.sigma*eps[q]
+				x[q] = phi[q] + sign*s.sigma*s.scaleOf(q)*eps[q]
 			}
 			if f[k], err = s.e.Objective(x); err != nil {
 				return obj, nil, err
@@ -236,8 +242,15 @@ func (s *esEstimator) Gradient(ctx context.Context, phi []float64) (float64, []f
 		}
 		c := (f[0] - f[1]) / (2 * s.sigma * float64(s.pairs))
 		for q := range g {
-			g[q] += c * eps[q]
+			g[q] += c * eps[q] / s.scaleOf(q)
 		}
 	}
 	return obj, g, nil
+}
+
+func (s *esEstimator) scaleOf(q int) float64 {
+	if q < len(s.scale) {
+		return s.scale[q]
+	}
+	return 1
 }

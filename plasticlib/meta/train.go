@@ -43,6 +43,29 @@ const (
 	SGD  Optimizer = "sgd"
 )
 
+// Precondition names how the outer step is scaled per meta-parameter.
+type Precondition string
+
+const (
+	// NoPrecondition gives every meta-parameter the same step size LR
+	// (Adam's per-coordinate normalisation).
+	NoPrecondition Precondition = ""
+	// BasisScale (DefaultConfig's) divides the step of each theta_kl by
+	// the size of its basis term: the Frobenius norm b_kl of the trace of
+	// r^k dx^l alone over the first trial of the first training seed
+	// (which does not depend on the rule: the weights change only at trial
+	// end), relative to the geometric mean of the b_kl. The step in
+	// theta_kl is then LR s_kl with s_kl = geomean(b) / b_kl, so that every
+	// coefficient's step changes the trace by about the same amount. The
+	// basis terms' sizes differ by orders of magnitude (at N = 50, dt = 5
+	// ms, context integration: 23 for r^3 dx to 6900 for r^0 dx^0), and
+	// equal steps on all of them drive the rule, after a step or two, into
+	// the weight-change clip, where the meta-gradient vanishes.
+	// Equivalent to running the optimiser on theta_kl / s_kl; log tau_e,
+	// log tau_w and log eta keep s = 1.
+	BasisScale Precondition = "basis"
+)
+
 // Config configures meta-training (Train). It is JSON-serialisable (but
 // for the callbacks): saved with the results, it reproduces them bit for
 // bit. Start from DefaultConfig.
@@ -61,9 +84,12 @@ type Config struct {
 	Optimizer         Optimizer `json:"optimizer"`
 	LR                float64   `json:"lr"`
 	Beta1, Beta2, Eps float64
-	// ClipNorm > 0 rescales the gradient to norm at most ClipNorm before
-	// the step. Default 1.
+	// ClipNorm > 0 rescales the (preconditioned) gradient to norm at most
+	// ClipNorm before the step. Default 1.
 	ClipNorm float64 `json:"clip_norm"`
+	// Precondition scales the step per meta-parameter. DefaultConfig's is
+	// BasisScale; the zero value is NoPrecondition.
+	Precondition Precondition `json:"precondition,omitempty"`
 	// Seeds is the number of learning runs (training seeds) per
 	// meta-iteration, run in parallel, their gradients averaged. Default 2.
 	Seeds int `json:"seeds"`
@@ -85,11 +111,11 @@ type Config struct {
 	EpisodeProgress func(episode int, e float64) `json:"-"`
 }
 
-// DefaultConfig returns Adam at lr 1e-2, clip 1, 10 iterations, 2 seeds
-// per iteration, for the given problem and task.
+// DefaultConfig returns Adam at lr 1e-2 with basis-scaled steps, clip 1,
+// 10 iterations, 2 seeds per iteration, for the given problem and task.
 func DefaultConfig(p Problem, ts TaskSpec) Config {
 	return Config{Problem: p, Task: ts, Iterations: 10, Optimizer: Adam, LR: 1e-2, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8,
-		ClipNorm: 1, Seeds: 2, EvalSeeds: []uint64{1000000001, 1000000002, 1000000003, 1000000004}}
+		ClipNorm: 1, Precondition: BasisScale, Seeds: 2, EvalSeeds: []uint64{1000000001, 1000000002, 1000000003, 1000000004}}
 }
 
 // Record is one meta-iteration.
@@ -114,6 +140,9 @@ type History struct {
 	Names   []string  `json:"names"`
 	Records []Record  `json:"records"`
 	Phi     []float64 `json:"phi"`
+	// Scale is the per-meta-parameter step scale s (all 1 without
+	// preconditioning; see BasisScale).
+	Scale []float64 `json:"scale,omitempty"`
 	// Adam state.
 	M []float64 `json:"adam_m,omitempty"`
 	V []float64 `json:"adam_v,omitempty"`
@@ -150,6 +179,9 @@ func (c *Config) validate() error {
 	if !(c.ClipNorm >= 0) {
 		add("ClipNorm", "must be >= 0")
 	}
+	if c.Precondition != NoPrecondition && c.Precondition != BasisScale {
+		add("Precondition", "must be \"\" or basis, got %q", c.Precondition)
+	}
 	if c.Seeds < 1 {
 		add("Seeds", "must be >= 1, got %d", c.Seeds)
 	}
@@ -179,6 +211,10 @@ func Train(ctx context.Context, cfg Config) (*History, error) {
 	h := &History{Config: cfg, Names: p.Params.Names(p.Rule), Phi: p.Params.Get(p.Rule)}
 	np := len(h.Phi)
 	h.M, h.V = make([]float64, np), make([]float64, np)
+	var err error
+	if h.Scale, err = stepScales(p, cfg); err != nil {
+		return nil, err
+	}
 	if cfg.Checkpoint != "" {
 		if err := h.resume(cfg); err != nil {
 			return nil, err
@@ -189,6 +225,11 @@ func Train(ctx context.Context, cfg Config) (*History, error) {
 		var err error
 		if ests[b], err = NewEstimator(p, cfg.Estimator); err != nil {
 			return nil, err
+		}
+	}
+	for _, est := range ests {
+		if es, ok := est.(*esEstimator); ok {
+			es.scale = h.Scale
 		}
 	}
 	if cfg.EpisodeProgress != nil {
@@ -295,28 +336,87 @@ func engineOf(est Estimator) *Engine {
 	return nil
 }
 
-// step takes one ascent step on the objective from gradient g (clipped
-// to ClipNorm); t is Adam's step count (1-based).
-func (h *History) step(g []float64, t int) {
-	c := &h.Config
-	scale := 1.0
-	if c.ClipNorm > 0 {
-		if n := math.Sqrt(dot(g, g)); n > c.ClipNorm {
-			scale = c.ClipNorm / n
+// stepScales returns the per-meta-parameter step scales of cfg's
+// Precondition (see BasisScale), from p's initial rule and the first
+// training seed, so that a resumed run gets the same ones.
+func stepScales(p Problem, cfg Config) ([]float64, error) {
+	list := p.Params.list(p.Rule)
+	s := make([]float64, len(list))
+	for q := range s {
+		s[q] = 1
+	}
+	if cfg.Precondition != BasisScale {
+		return s, nil
+	}
+	p.Learn.Episodes, p.LastM, p.Learn.Seed = 1, 0, cfg.Seed*1000003
+	e, err := newEngine(p, true)
+	if err != nil {
+		return nil, err
+	}
+	phi := e.Phi()
+	if _, err := e.Gradient(phi, make([]float64, len(phi))); err != nil {
+		return nil, err
+	}
+	nn := e.n * e.n
+	b := make([]float64, len(list))
+	logSum, cnt := 0.0, 0
+	for q, pr := range list {
+		if pr.kind != kindTheta {
+			continue
+		}
+		b[q] = sqrtDot(e.de[q*nn : (q+1)*nn])
+		if b[q] > 0 && !math.IsInf(b[q], 0) {
+			logSum += math.Log(b[q])
+			cnt++
 		}
 	}
+	if cnt == 0 {
+		return s, nil
+	}
+	ref := math.Exp(logSum / float64(cnt))
+	for q, pr := range list {
+		if pr.kind == kindTheta && b[q] > 0 && !math.IsInf(b[q], 0) {
+			s[q] = ref / b[q]
+		}
+	}
+	return s, nil
+}
+
+// step takes one ascent step on the objective from gradient g; t is
+// Adam's step count (1-based). The optimiser runs on phi_q / s_q (s =
+// h.Scale): its gradient s_q g_q is clipped to ClipNorm, and its step is
+// scaled back by s_q.
+func (h *History) step(g []float64, t int) {
+	c := &h.Config
+	gs := make([]float64, len(g))
 	for q, gq := range g {
-		gq *= scale
+		gs[q] = gq * h.scale(q)
+	}
+	clip := 1.0
+	if c.ClipNorm > 0 {
+		if n := math.Sqrt(dot(gs, gs)); n > c.ClipNorm {
+			clip = c.ClipNorm / n
+		}
+	}
+	for q, gq := range gs {
+		gq *= clip
 		if c.Optimizer == SGD {
-			h.Phi[q] += c.LR * gq
+			h.Phi[q] += h.scale(q) * c.LR * gq
 			continue
 		}
 		h.M[q] = c.Beta1*h.M[q] + (1-c.Beta1)*gq
 		h.V[q] = c.Beta2*h.V[q] + (1-c.Beta2)*gq*gq
 		mh := h.M[q] / (1 - math.Pow(c.Beta1, float64(t)))
 		vh := h.V[q] / (1 - math.Pow(c.Beta2, float64(t)))
-		h.Phi[q] += c.LR * mh / (math.Sqrt(vh) + c.Eps)
+		h.Phi[q] += h.scale(q) * c.LR * mh / (math.Sqrt(vh) + c.Eps)
 	}
+}
+
+func (h *History) scale(q int) float64 {
+	if q < len(h.Scale) {
+		return h.Scale[q]
+	}
+	return 1
 }
 
 func dot(a, b []float64) float64 {
@@ -364,6 +464,7 @@ func (h *History) resume(cfg Config) error {
 		return fmt.Errorf("meta: checkpoint %s has %d meta-parameters, want %d", cfg.Checkpoint, len(old.Phi), len(h.Phi))
 	}
 	old.Config = cfg
+	old.Scale = h.Scale
 	*h = old
 	return nil
 }

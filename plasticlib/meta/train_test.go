@@ -110,10 +110,76 @@ func TestTrainNonFinite(t *testing.T) {
 			dst.SetTarget(40, 50, v)
 			dst.EvalStart, dst.EvalEnd = 40, 50
 		}}
-	cfg.Seeds, cfg.EvalSeeds = 1, nil
+	// The task counts its trials: no basis-scale trial before training.
+	cfg.Seeds, cfg.EvalSeeds, cfg.Precondition = 1, nil, NoPrecondition
 	_, err := Train(context.Background(), cfg)
 	var nf *NonFiniteError
 	if !errors.As(err, &nf) || nf.Iteration != 0 || nf.Episode != 4 {
 		t.Fatalf("err = %v, want a NonFiniteError at iteration 0, episode 4", err)
+	}
+}
+
+// TestBasisScale checks the basis-scaled steps: each theta_kl's scale is
+// the geometric mean of the basis traces' norms over its own (so their
+// geometric mean is 1), log parameters keep 1, and Adam's first step
+// moves meta-parameter q by LR s_q; without preconditioning by LR.
+func TestBasisScale(t *testing.T) {
+	cfg := tinyConfig(t)
+	cfg.Iterations = 1
+	p := cfg.Problem
+	p.Task, _ = cfg.Task.Build()
+	p1 := p
+	p1.Learn.Episodes, p1.Learn.Seed = 1, cfg.Seed*1000003
+	e1, err := newEngine(p1, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	phi := e1.Phi()
+	if _, err := e1.Gradient(phi, make([]float64, len(phi))); err != nil {
+		t.Fatal(err)
+	}
+	for _, pre := range []Precondition{BasisScale, NoPrecondition} {
+		c := cfg
+		c.Precondition = pre
+		h, err := Train(context.Background(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Adam's first step is LR s_q g'_q / (|g'_q| + Eps), g' the
+		// scaled gradient s g clipped to norm ClipNorm.
+		gs := make([]float64, len(h.Phi))
+		for q, g := range h.Records[0].Grad {
+			gs[q] = g * h.Scale[q]
+		}
+		clip := min(1, c.ClipNorm/sqrtDot(gs))
+		logSum, nTheta := 0.0, 0
+		minS, maxS := math.Inf(1), 0.0
+		nn := p.Net.N * p.Net.N
+		for q, name := range h.Names {
+			s := h.Scale[q]
+			if strings.HasPrefix(name, "theta") && pre == BasisScale {
+				logSum += math.Log(s)
+				nTheta++
+				minS, maxS = min(minS, s), max(maxS, s)
+				// s_q b_q is the same for every theta_kl.
+				b := sqrtDot(e1.de[q*nn : (q+1)*nn])
+				b0 := sqrtDot(e1.de[:nn])
+				if math.Abs(s*b-h.Scale[0]*b0) > 1e-9*s*b {
+					t.Errorf("%s: s b = %g; theta[0][0]'s %g", name, s*b, h.Scale[0]*b0)
+				}
+			} else if s != 1 {
+				t.Errorf("%s %q: scale %g; want 1", pre, name, s)
+			}
+			step := math.Abs(h.Phi[q] - h.Records[0].Phi[q])
+			a := math.Abs(gs[q] * clip)
+			if want := c.LR * s * a / (a + c.Eps); math.Abs(step-want) > 1e-9*c.LR*s {
+				t.Errorf("%s %q: first Adam step %g; want LR s = %g", pre, name, step, want)
+			}
+		}
+		if pre == BasisScale {
+			if math.Abs(logSum) > 1e-9 || !(maxS > 2*minS) {
+				t.Errorf("theta scales: geometric mean exp(%g), range [%g, %g]; want 1 and a spread", logSum/float64(nTheta), minS, maxS)
+			}
+		}
 	}
 }
