@@ -151,12 +151,16 @@ learned.Name = "meta-learned"
 var first, last float64 // (a top-level := from an indexed field trips yaegi v0.16.1)
 first = history.Records[0].HeldOut
 last = history.Records[len(history.Records)-1].HeldOut
-fmt.Printf("held-out objective: start %.5f, after meta-training %.5f (change %+.2e)\\n", first, last, last-first)
-if !(last > first) {
-	panic("the meta-learned rule did not beat its starting rule on held-out seeds")
+fmt.Printf("held-out objective: start %.5f, last evaluated iteration %.5f\\n", first, last)
+// The tests check that this change is positive (test/notebooks/run_notebooks.py, "numbers").
+fmt.Printf("CHECK held-out objective change = %.3e\\n", last-first)
+if last > first {
+	fmt.Println("the meta-learned rule beats its starting rule on held-out seeds")
+} else {
+	fmt.Println("the meta-learned rule does NOT beat its starting rule on held-out seeds")
 }
-fmt.Println("the meta-learned rule beats its starting rule on held-out seeds")
-''', expect={"stdout": "beats its starting rule"}),
+''', expect={"stdout": "held-out objective change", "numbers": [
+        {"pattern": r"held-out objective change = (?P<value>[-+]?[0-9.]+(?:e[-+]?[0-9]+)?)", "gt": 0}]}),
     md('''
 ## 3. The learned rule
 

@@ -10,14 +10,22 @@ Jupyter itself do) with the kernel named in its metadata. A notebook fails if
       "stdout": text that the cell's stdout must contain,
       "mime": a list of MIME types the cell must output (e.g. ["image/png"]),
       "result": the exact text/plain of the cell's execute_result,
-      "error": text that the cell's error name or value must contain;
+      "error": text that the cell's error name or value must contain,
+      "numbers": a list of checks of numbers the cell prints on stdout, each
+          {"pattern": REGEX, "gt"/"ge"/"lt"/"le": BOUND, ...}: REGEX (Python
+          syntax) must match the stdout and have a group named "value" (the
+          first match counts), which must parse as a float and satisfy every
+          bound given; e.g. {"pattern": "gain = (?P<value>\\S+)", "gt": 0}
+          checks that a printed gain is positive;
   - the notebook's metadata "plasticnb" has "min_images": N and fewer than N
     image/png outputs were produced.
 The executed notebooks are written to --out as .ipynb and .html.
 """
 
 import argparse
+import operator
 import os
+import re
 import sys
 import time
 
@@ -35,6 +43,39 @@ def cell_mimes(cell):
     for o in cell.get("outputs", []):
         mimes.update(o.get("data", {}).keys())
     return mimes
+
+
+BOUNDS = {"gt": (operator.gt, ">"), "ge": (operator.ge, ">="), "lt": (operator.lt, "<"), "le": (operator.le, "<=")}
+
+
+def check_numbers(where, stdout, checks):
+    """Returns the problems with the "numbers" expectations of one cell."""
+    problems = []
+    for check in checks:
+        pattern = check.get("pattern", "")
+        bounds = [(k, v) for k, v in check.items() if k in BOUNDS]
+        try:
+            groups = re.compile(pattern).groupindex
+        except re.error as e:
+            problems.append("%s: numbers check %r: %s" % (where, pattern, e))
+            continue
+        if "value" not in groups or not bounds:
+            problems.append("%s: numbers check %r needs a group (?P<value>...) and a bound (%s)" % (where, check, "/".join(BOUNDS)))
+            continue
+        m = re.search(pattern, stdout)
+        if not m:
+            problems.append("%s: stdout does not match %r" % (where, pattern))
+            continue
+        try:
+            value = float(m.group("value"))
+        except ValueError:
+            problems.append("%s: %r is not a number (pattern %r)" % (where, m.group("value"), pattern))
+            continue
+        for key, bound in bounds:
+            op, sym = BOUNDS[key]
+            if not op(value, bound):
+                problems.append("%s: %s: %g, want %s %g" % (where, m.group(0).strip(), value, sym, bound))
+    return problems
 
 
 def check_cell(index, cell):
@@ -60,6 +101,7 @@ def check_cell(index, cell):
         got = results[0]["data"].get("text/plain") if results else None
         if got != expect["result"]:
             problems.append("%s: execute_result %r, want %r" % (where, got, expect["result"]))
+    problems += check_numbers(where, outputs_text(cell, "stdout"), expect.get("numbers", []))
     if "error" in expect:
         text = " ".join("%s %s" % (e.get("ename"), e.get("evalue")) for e in errors)
         if expect["error"] not in text:
