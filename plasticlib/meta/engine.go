@@ -146,6 +146,7 @@ type Engine struct {
 	// the tangent passes.
 	rp, rr        []float64 // steps x n: r_prev and r of each step
 	dxs           []float64 // traced x n: dx of each traced step
+	scale, dscale []float64 // traced: lambda^(T-1-t) and its d/d log tau_e
 	pre, post     []float64 // rows x n (row k*traced + it)
 	dpk           []float64 // rows x n: scale P_k'(dx)
 	pkd           []float64 // rows x n: dscale P_k(dx) (if log tau_e is a meta-parameter)
@@ -153,7 +154,6 @@ type Engine struct {
 	xl            []float64 // nl traced x n: row l*traced + it is scale dx^l
 	nl            int       // number of post-synaptic powers (L + 1)
 	logTauE       bool
-	scale, dscale []float64 // traced: lambda^(T-1-t) and its d/d log tau_e
 	ds            []float64 // steps: d|u|/du of the trial error (0 outside the window)
 	// Tangents.
 	dd, dr1      []float64 // n x traced x np: ddx_p and dr_prev,p of each traced step ([i][it][p])
@@ -220,10 +220,10 @@ func newEngine(p Problem, frozen bool) (*Engine, error) {
 		}
 	}
 	e.rp = make([]float64, e.steps*n)
-	e.rr = make([]float64, e.steps*n)
 	e.dxs = make([]float64, e.traced*n)
 	e.scale = make([]float64, e.traced)
 	e.dscale = make([]float64, e.traced)
+	e.rr = make([]float64, e.steps*n)
 	e.ds = make([]float64, e.steps)
 	e.dd = make([]float64, e.traced*n*np)
 	e.dr1 = make([]float64, e.traced*n*np)
@@ -350,7 +350,6 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 				}
 				it := t - p.Learn.TraceAfter - 1
 				dscale := float64(m) * scale * dLogLam
-				e.scale[it], e.dscale[it] = scale, dscale
 				e.factorsPrimal(r.Theta, it, scale, dscale, np > 0)
 			}
 			e.ds[t] = 0
@@ -384,7 +383,7 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 		}
 		// Tangent passes, the meta-parameters split between two goroutines,
 		// and the primal eligibility.
-		e.ta = trialArgs{jd: jd, alpha: alpha, ax: ax, out: out}
+		e.ta = trialArgs{jd: jd, alpha: alpha, ax: ax, out: out, theta: r.Theta}
 		e.parallel(np, e.eligFn, e.tangentSpan)
 		if np > 0 {
 			e.parallel(n, nil, e.traceSpan)
@@ -491,6 +490,7 @@ type trialArgs struct {
 	jd        []float64 // J (fixed during the trial)
 	alpha, ax float64
 	out       int
+	theta     [][]float64
 }
 
 // parallel runs first and then span(0, np/2) on the calling goroutine and
@@ -548,6 +548,7 @@ func (e *Engine) tangentRange(a *trialArgs, lo, hi int) {
 		return
 	}
 	n, steps, m := e.n, e.steps, hi-lo
+	e.factorTangents(a.theta, lo*e.traced/e.np, hi*e.traced/e.np)
 	clear(e.dz[lo:hi])
 	ta := e.prob.Learn.TraceAfter
 	if !e.frozen {
@@ -632,39 +633,62 @@ func (e *Engine) stepTangents(a *trialArgs, t, lo, hi int, cur, prev []float64) 
 
 // factorsPrimal stores traced step it's factor rows k*traced + it
 // (k-major, so that the rows of one power are contiguous): pre_k =
-// r_prev^k and post_k = scale P_k(dx); with tangents also scale P_k'(dx),
-// dscale P_k(dx) (log tau_e), k post_k (k >= 1) and scale dx^l.
+// r_prev^k and post_k = scale P_k(dx); with tangents also dx, scale and
+// dscale for factorTangents.
 func (e *Engine) factorsPrimal(theta [][]float64, it int, scale, dscale float64, tangents bool) {
 	n, tr := e.n, e.traced
 	dx, rp := e.net.DX, e.net.RPrev
 	for k := 0; k < e.nk; k++ {
 		row := k*tr + it
-		pre := e.pre[row*n : (row+1)*n]
+		rule.PreTo(e.pre[row*n:(row+1)*n], rp, k)
 		post := e.post[row*n : (row+1)*n]
-		rule.PreTo(pre, rp, k)
 		th := theta[k]
-		dpk := e.dpk[row*n : (row+1)*n]
 		for i, x := range dx {
-			s, ds := 0.0, 0.0
+			s := 0.0
 			for l := len(th) - 1; l >= 0; l-- {
-				ds = ds*x + s
 				s = s*x + th[l]
 			}
 			post[i] = scale * s
-			dpk[i] = scale * ds
-			if e.logTauE {
-				e.pkd[row*n+i] = dscale * s
-			}
-		}
-		if tangents && k > 0 {
-			kp := e.kpost[((k-1)*tr+it)*n : ((k-1)*tr+it+1)*n]
-			fk := float64(k)
-			for i, v := range post {
-				kp[i] = fk * v
-			}
 		}
 	}
 	if tangents {
+		copy(e.dxs[it*n:(it+1)*n], dx)
+		e.scale[it], e.dscale[it] = scale, dscale
+	}
+}
+
+// factorTangents stores, for traced steps [lo, hi), the factor rows the
+// trace tangents need: scale P_k'(dx), dscale P_k(dx) (log tau_e), k post_k
+// (k >= 1) and scale dx^l. (Run by the tangent passes, off the primal
+// pass's serial path.)
+func (e *Engine) factorTangents(theta [][]float64, lo, hi int) {
+	n, tr := e.n, e.traced
+	for it := lo; it < hi; it++ {
+		dx := e.dxs[it*n : (it+1)*n]
+		scale, dscale := e.scale[it], e.dscale[it]
+		for k := 0; k < e.nk; k++ {
+			row := k*tr + it
+			th := theta[k]
+			dpk := e.dpk[row*n : (row+1)*n]
+			for i, x := range dx {
+				s, ds := 0.0, 0.0
+				for l := len(th) - 1; l >= 0; l-- {
+					ds = ds*x + s
+					s = s*x + th[l]
+				}
+				dpk[i] = scale * ds
+				if e.logTauE {
+					e.pkd[row*n+i] = dscale * s
+				}
+			}
+			if k > 0 {
+				kp := e.kpost[((k-1)*tr+it)*n : ((k-1)*tr+it+1)*n]
+				fk := float64(k)
+				for i, v := range e.post[row*n : (row+1)*n] {
+					kp[i] = fk * v
+				}
+			}
+		}
 		for l := range e.nl {
 			xl := e.xl[(l*tr+it)*n : (l*tr+it+1)*n]
 			for i, x := range dx {
