@@ -288,7 +288,15 @@ func (e *Engine) SetSeed(seed uint64) { e.prob.Learn.Seed = seed }
 // Problem returns the engine's problem.
 func (e *Engine) Problem() Problem { return e.prob }
 
-// run is the fused primal + tangent learning run.
+// run is the learning run with its tangents. Each trial: the primal pass
+// (the learner's steps, recorded); then, on the calling goroutine and the
+// engine's worker, each taking half of the meta-parameters, the tangents
+// through the recorded trial (dJ_p r_prev of all steps as one product,
+// then step by step the state tangents), the primal eligibility beside
+// them; the trace tangents (rows split between the two, then their
+// transposed part added, meta-parameters split); the weight update, and
+// dJ's (meta-parameters split). A trial hands four stages to the worker
+// and allocates nothing.
 func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 	p := &e.prob
 	r, err := p.Params.Apply(p.Rule, phi)
