@@ -3,37 +3,19 @@ package meta
 import (
 	"runtime"
 	"testing"
-
-	"github.com/plasticnb/plasticnb/plasticlib/learn"
-	"github.com/plasticnb/plasticnb/plasticlib/network"
-	"github.com/plasticnb/plasticnb/plasticlib/rule"
-	"github.com/plasticnb/plasticnb/plasticlib/task"
 )
 
 // TestGradientMemoryFlat checks that an exact meta-gradient's allocations
 // do not grow with the number of episodes beyond the per-episode error
 // records (P + 1 floats an episode): NewEngine + Gradient over 5 and over
-// 60 episodes, at N = 40 (so that the worker goroutine and the split
-// products are used), P = 11.
+// 60 episodes of the gradient-check problem at N = 40 (so that the worker
+// goroutine and the split products are used), P = 12.
 func TestGradientMemoryFlat(t *testing.T) {
 	alloc := func(episodes int) (uint64, int) {
-		nc := network.DefaultConfig()
-		nc.N, nc.Dt, nc.Seed = 40, 10, 5
-		dc := task.DefaultDNMS()
-		dc.Dt = 10
-		tk, err := task.NewDNMS(dc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := rule.Random(2, 2, 0.2, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.TauE, r.TauW = 200, 500
-		lc := learn.DefaultConfig()
-		lc.Episodes, lc.WarmUp, lc.Seed = episodes, 0, 9
-		p := Problem{Net: nc, Task: tk, Rule: r, Learn: lc, Params: Params{LogTauE: true, LogTauW: true},
-			Smooth: Smooth{AbsEps: 1e-4, Clip: true}}
+		p := tiny(t, "dnms")
+		p.Net.N = 40
+		p.Learn.Episodes = episodes
+		p.Smooth = Smooth{AbsEps: 1e-4, Clip: true}
 		var m0, m1 runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&m0)
