@@ -157,7 +157,7 @@ type Engine struct {
 	logTauE       bool
 	ds            []float64 // steps: d|u|/du of the trial error (0 outside the window)
 	// Tangents.
-	dd, dr1      []float64 // n x traced x np: ddx_p and dr_prev,p of each traced step ([i][it][p])
+	dd, dr1      []float64 // traced x n x np: ddx_p and dr_prev,p of each traced step ([it][i][p])
 	deT          []float64 // np x n x n: the V part of de_p, transposed
 	wbuf         []float64 // per half: an ib x tc x n block of W_t or Q_t^T ([i][t][j])
 	tc, ib       int       // traced steps, rows per block of wbuf
@@ -580,11 +580,11 @@ func (e *Engine) tangentRange(a *trialArgs, lo, hi int) {
 			}
 		}
 		if t > ta && !e.frozen {
-			// The trace tangents' per-step factors ddx_p, dr_prev,p ([i][it][p]).
+			// The trace tangents' per-step factors ddx_p, dr_prev,p ([it][i][p]).
 			it := t - ta - 1
 			np := e.np
-			st := e.traced * np
-			dd, dr1 := e.dd[it*np:], e.dr1[it*np:]
+			st := np
+			dd, dr1 := e.dd[it*n*np:], e.dr1[it*n*np:]
 			for q := lo; q < hi; q++ {
 				dxt, rp := e.dxt[q*n:(q+1)*n], prev[q*n:(q+1)*n]
 				for i := range n {
@@ -797,7 +797,7 @@ func (e *Engine) traceRows(lo, hi int) {
 				gemm(blas.Trans, blas.NoTrans, nb, n, nk, 1, e.dpk[it*n+i0:], tr*n, e.pre[it*n:], tr*n, 0, w[(it-t0)*n:], tc*n)
 			}
 			for i := i0; i < i1; i++ {
-				gemm(blas.Trans, blas.NoTrans, np, n, m, 1, e.dd[(i*tr+t0)*np:], np, w[(i-i0)*tc*n:], n, 1, e.de[i*n:], nn)
+				gemm(blas.Trans, blas.NoTrans, np, n, m, 1, e.dd[(t0*n+i)*np:], n*np, w[(i-i0)*tc*n:], n, 1, e.de[i*n:], nn)
 			}
 			if nk == 1 {
 				continue
@@ -806,7 +806,7 @@ func (e *Engine) traceRows(lo, hi int) {
 				gemm(blas.Trans, blas.NoTrans, nb, n, nk-1, 1, e.pre[it*n+i0:], tr*n, e.kpost[it*n:], tr*n, 0, w[(it-t0)*n:], tc*n)
 			}
 			for i := i0; i < i1; i++ {
-				gemm(blas.Trans, blas.NoTrans, np, n, m, 1, e.dr1[(i*tr+t0)*np:], np, w[(i-i0)*tc*n:], n, 1, e.deT[i*n:], nn)
+				gemm(blas.Trans, blas.NoTrans, np, n, m, 1, e.dr1[(t0*n+i)*np:], n*np, w[(i-i0)*tc*n:], n, 1, e.deT[i*n:], nn)
 			}
 		}
 	}
