@@ -293,10 +293,10 @@ func (e *Engine) Problem() Problem { return e.prob }
 // engine's worker, each taking half of the meta-parameters, the tangents
 // through the recorded trial (dJ_p r_prev of all steps as one product,
 // then step by step the state tangents), the primal eligibility beside
-// them; the trace tangents (rows split between the two, then their
-// transposed part added, meta-parameters split); the weight update, and
-// dJ's (meta-parameters split). A trial hands four stages to the worker
-// and allocates nothing.
+// them; the trace tangents (rows split between the two); the weight
+// update, and dJ's with the trace tangents' transposed part
+// (meta-parameters split). A trial hands three stages to the worker and
+// allocates nothing.
 func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 	p := &e.prob
 	r, err := p.Params.Apply(p.Rule, phi)
@@ -396,7 +396,9 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 		e.parallel(np, e.eligFn, e.tangentSpan)
 		if np > 0 {
 			e.parallel(n, nil, e.traceSpan)
-			if !e.frozen && e.nk > 1 {
+			if !e.frozen && e.nk > 1 && ep < p.Learn.WarmUp {
+				// No update: de's transposed part is added on its own (else
+				// by updateRange).
 				e.parallel(np, nil, e.tposeSpan)
 			}
 		}
@@ -898,9 +900,13 @@ type updateArgs struct {
 	jd         []float64
 }
 
-// updateRange applies the update's tangent part to meta-parameters
-// [lo, hi) (e.slope and e.dc set by update, J not yet changed).
+// updateRange completes the trace tangents of meta-parameters [lo, hi)
+// (adds their transposed part) and applies the update's tangent part to
+// their dJ_p (e.slope and e.dc set by update, J not yet changed).
 func (e *Engine) updateRange(lo, hi int) {
+	if !e.frozen && e.nk > 1 {
+		e.addTransposed(lo, hi)
+	}
 	a := &e.upd
 	nn := e.n * e.n
 	c, invTauW := a.c, a.invTauW
