@@ -30,8 +30,18 @@ func TestGradientMemoryFlat(t *testing.T) {
 		runtime.ReadMemStats(&m1)
 		return m1.TotalAlloc - m0.TotalAlloc, len(phi)
 	}
-	a5, np := alloc(5)
-	a60, _ := alloc(60)
+	// The least of three runs: anything else the process allocates
+	// meanwhile (other tests' leftover goroutines) only adds.
+	least := func(episodes int) (uint64, int) {
+		a, np := alloc(episodes)
+		for range 2 {
+			b, _ := alloc(episodes)
+			a = min(a, b)
+		}
+		return a, np
+	}
+	a5, np := least(5)
+	a60, _ := least(60)
 	records := uint64(55 * (np + 1) * 8)
 	t.Logf("allocated %d bytes over 5 episodes, %d over 60 (records of 55 episodes: %d bytes)", a5, a60, records)
 	if a60 > a5+records+4096 {
