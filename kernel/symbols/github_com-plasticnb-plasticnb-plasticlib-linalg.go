@@ -11,6 +11,7 @@ func init() {
 	Symbols["github.com/plasticnb/plasticnb/plasticlib/linalg/linalg"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Backend": reflect.ValueOf(linalg.Backend),
+		"Core":    reflect.ValueOf(linalg.Core),
 		"Threads": reflect.ValueOf(linalg.Threads),
 	}
 }

@@ -6,6 +6,7 @@ package linalg
 #cgo LDFLAGS: -lopenblas
 extern void openblas_set_num_threads(int num_threads);
 extern int openblas_get_num_threads(void);
+extern char *openblas_get_corename(void);
 */
 import "C"
 
@@ -30,3 +31,8 @@ func Backend() string { return "openblas" }
 
 // Threads reports the number of threads OpenBLAS uses (1, set in init).
 func Threads() int { return int(C.openblas_get_num_threads()) }
+
+// Core reports the CPU kernels OpenBLAS runs ("Cooperlake", "SkylakeX",
+// "Haswell", ...): its choice for the CPU, or the environment's
+// OPENBLAS_CORETYPE.
+func Core() string { return C.GoString(C.openblas_get_corename()) }

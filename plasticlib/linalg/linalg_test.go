@@ -19,6 +19,10 @@ func TestBackend(t *testing.T) {
 	if n := linalg.Threads(); n != 1 {
 		t.Errorf("Threads() = %d; want 1", n)
 	}
+	if linalg.Core() == "" {
+		t.Error("Core() is empty")
+	}
+	t.Logf("backend %s, core %s", linalg.Backend(), linalg.Core())
 }
 
 // TestDgemm checks that whichever backend is registered computes a product
