@@ -125,6 +125,16 @@ func TestMiconiReproducesReference(t *testing.T) {
 // compareReference prints the distribution of the runs next to the
 // reference C++ code's (seeds 0-4, where 0 and 1 are the same run: glibc's
 // srand(0) is srand(1)).
+//
+// Caveat (issue 3): the published dnms/net.cpp, built here (g++ 12.2,
+// Eigen 3.4.0, glibc), does not produce these curves. Its trial-0 error for
+// seed 0/1 is 0.0922 where the CSV has 0.14084 (no weight has changed by
+// then, so that run drew other random numbers or ran other code), and it
+// reaches the criterion at 1112, 2425, 1824, 1605, 1636, -, 1069, 1756
+// trials for seeds 1-8 (seed 6 not within 6000): like plasticlib, not like
+// the CSV (exact rank test, CSV slower than that build: p = 0.07).
+// learn's TestMatchesReferenceDump replays that build's trials through a
+// Learner and gets its errors to every printed digit.
 func compareReference(t *testing.T, runs []seedRun) {
 	f, err := os.Open(referenceCSV)
 	if err != nil {
