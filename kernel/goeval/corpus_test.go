@@ -87,6 +87,12 @@ var corpus = []struct {
 		{code: "total := 0\nfor _, s := range []string{\"4\", \"x\"} {\n  switch n, err := strconv.Atoi(s); {\n  case err != nil:\n    fmt.Println(\"not a number:\", s)\n  default:\n    total += n\n  }\n}\ntotal", stdout: "not a number: x\n", value: "text/plain|4"},
 		{code: "{\n  p, q := dims()\n  fmt.Println(p * q)\n}", stdout: "6\n"},
 	}},
+	{"parallel assignments with calls (yaegi assigned only the calls' values)", []step{
+		{code: "import \"github.com/plasticnb/plasticnb/plasticlib/network\"\nf := func() int { return 5 }\nn := network.DefaultConfig()\nn.N, n.NumInputs = 50, f()\n[]int{n.N, n.NumInputs}", value: "text/plain|[50 5]"},
+		{code: "x, y := 0, 0\nx, y = 3, f()\nx, y = y, x\n[]int{x, y}", value: "text/plain|[5 3]"},
+		{code: "a := []int{0, 0}\ni := 0\ni, a[i] = 1, f()\n[]any{i, a}", value: "text/plain|[1 [5 0]]"},
+		{code: "func g() (int, int) {\n  var p, q int\n  p, q = 3, f()\n  return p, q\n}\np, q := g()\np * q", value: "text/plain|15"},
+	}},
 	{"generics", []step{
 		{code: "import \"fmt\"\nfunc Map[T, U any](xs []T, f func(T) U) []U {\n  var out []U\n  for _, x := range xs {\n    out = append(out, f(x))\n  }\n  return out\n}"},
 		// yaegi v0.16.1 cannot infer two type parameters from a function

@@ -124,6 +124,10 @@
 //     arithmetic and integer variables of earlier cells; for other
 //     operands after yaegi fails with "nil type" (yaegi has then logged
 //     "nil type" on standard error, which shows in the cell).
+//   - A parallel assignment whose values include a call, "n.N, n.Dt = 50,
+//     f()", of which yaegi assigns only the calls' values (also inside
+//     functions), assigns through temporaries: the places' indexes first,
+//     then the values in order, as Go specifies.
 //   - A statement outside functions holding, in a nested block, a
 //     declaration of several variables from one call ("n, err :=
 //     strconv.Atoi(s)" in a loop body), which yaegi does not declare

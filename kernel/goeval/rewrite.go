@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/token"
 	"slices"
+	"sync/atomic"
 
 	"golang.org/x/tools/go/ast/astutil"
 )
@@ -27,6 +28,7 @@ import (
 //   - the name main becomes mainName: yaegi runs a function main after
 //     every later compilation once one is declared;
 //   - comma-ok declarations in a cell's statements (see commaOK);
+//   - parallel assignments whose values include a call (see sequential);
 //   - blocks of a cell's statements declaring several variables from one
 //     call (see wrapMultiDefines).
 //
@@ -66,6 +68,9 @@ func rewrite(fset *token.FileSet, n ast.Node, isVar func(pkg, name string) bool,
 				for i, l := range x.Lhs {
 					x.Lhs[i] = viaPointer(l, isVar)
 				}
+			}
+			if b := sequential(x); b != nil {
+				c.Replace(b)
 			}
 		case *ast.IncDecStmt:
 			x.X = viaPointer(x.X, isVar)
@@ -758,4 +763,97 @@ func wrapMultiDefines(body *ast.BlockStmt) {
 		lit := &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{s}, Rbrace: s.End()}}
 		body.List[i] = &ast.ExprStmt{X: &ast.CallExpr{Fun: lit, Lparen: pos, Rparen: pos}}
 	}
+}
+
+// tmpCount numbers the temporaries of sequential.
+var tmpCount atomic.Int64
+
+// sequential returns what replaces a parallel assignment whose values
+// include a call, "a, s.B = 3, f()": yaegi v0.16.1 assigns only the values
+// that are calls, leaving a unchanged. As Go specifies, the indexes of the
+// places are evaluated first, then the values, in order, all into
+// temporaries, and then assigned: "i, a[i] = 1, f()" becomes "{ t1 := i;
+// t2 := 1; t3 := f(); i = t2; a[t1] = t3 }". Not if a place is other than
+// a name, a field, an element or a pointer target of a name that the
+// statement does not assign; nil if the assignment needs no rewrite.
+func sequential(as *ast.AssignStmt) ast.Stmt {
+	if as.Tok != token.ASSIGN || len(as.Lhs) < 2 || len(as.Lhs) != len(as.Rhs) {
+		return nil
+	}
+	calls := false
+	for _, r := range as.Rhs {
+		ast.Inspect(r, func(n ast.Node) bool {
+			switch n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.CallExpr:
+				calls = true
+			}
+			return !calls
+		})
+	}
+	if !calls {
+		return nil
+	}
+	assigned := map[string]bool{}
+	for _, l := range as.Lhs {
+		if id, ok := l.(*ast.Ident); ok {
+			assigned[id.Name] = true
+		}
+	}
+	// root returns the name a place is part of, "" if it is not a place
+	// of the kinds above.
+	var root func(ast.Expr) string
+	root = func(x ast.Expr) string {
+		switch x := x.(type) {
+		case *ast.Ident:
+			return x.Name
+		case *ast.SelectorExpr:
+			return root(x.X)
+		case *ast.ParenExpr:
+			return root(x.X)
+		case *ast.StarExpr:
+			return root(x.X)
+		case *ast.IndexExpr:
+			return root(x.X)
+		}
+		return ""
+	}
+	for _, l := range as.Lhs {
+		r := root(l)
+		if r == "" || assigned[r] && !isIdent(l) {
+			return nil
+		}
+	}
+	pos := as.Pos()
+	var first, defs, sets []ast.Stmt
+	temp := func(x ast.Expr) *ast.Ident {
+		tmp := fmt.Sprintf("__plasticnbTmp%d", tmpCount.Add(1))
+		return &ast.Ident{NamePos: x.Pos(), Name: tmp}
+	}
+	define := func(id *ast.Ident, x ast.Expr) ast.Stmt {
+		return &ast.AssignStmt{Lhs: []ast.Expr{id}, TokPos: x.Pos(), Tok: token.DEFINE, Rhs: []ast.Expr{x}}
+	}
+	for _, l := range as.Lhs {
+		ast.Inspect(l, func(n ast.Node) bool {
+			if ix, ok := n.(*ast.IndexExpr); ok {
+				t := temp(ix.Index)
+				first = append(first, define(t, ix.Index))
+				ix.Index = &ast.Ident{NamePos: t.NamePos, Name: t.Name}
+			}
+			return true
+		})
+	}
+	for i, r := range as.Rhs {
+		t := temp(r)
+		defs = append(defs, define(t, r))
+		sets = append(sets, &ast.AssignStmt{Lhs: []ast.Expr{as.Lhs[i]}, TokPos: as.TokPos, Tok: token.ASSIGN, Rhs: []ast.Expr{&ast.Ident{NamePos: r.Pos(), Name: t.Name}}})
+	}
+	list := append(append(first, defs...), sets...)
+	return &ast.BlockStmt{Lbrace: pos, List: list, Rbrace: as.End()}
+}
+
+func isIdent(x ast.Expr) bool {
+	_, ok := x.(*ast.Ident)
+	return ok
 }
