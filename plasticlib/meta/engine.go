@@ -76,6 +76,15 @@ func (p *Problem) Validate() error {
 		add("Task", "nil")
 	} else if err := task.Validate(p.Task); err != nil {
 		errs = append(errs, err)
+	} else {
+		// As learn.New checks: a network stepped at another dt than the
+		// task's would run its trials on the wrong clock.
+		if d, ok := p.Task.(task.Dter); ok && d.Dt() != p.Net.Dt {
+			add("Net.Dt", "is %g ms, but the task's Dt is %g ms", p.Net.Dt, d.Dt())
+		}
+		if p.Task.NumInputs() != p.Net.NumInputs {
+			add("Net.NumInputs", "is %d, but the task has %d input channels", p.Net.NumInputs, p.Task.NumInputs())
+		}
 	}
 	if p.Rule.Kind != rule.Polynomial {
 		add("Rule.Kind", "must be polynomial, got %s", p.Rule.Kind)
