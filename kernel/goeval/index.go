@@ -86,13 +86,14 @@ func (ip *Interp) genericCall(call *ast.CallExpr) bool {
 		fun = f.X
 	}
 	id, ok := fun.(*ast.Ident)
-	if !ok || ip.isGlobal(id.Name) {
+	if !ok {
 		return false
 	}
 	ip.declMu.Lock()
 	d := ip.decls[id.Name]
 	ip.declMu.Unlock()
-	return d != nil && d.generic && d.results == 1
+	// Last, as it copies yaegi's globals: not a variable shadowing it.
+	return d != nil && d.generic && d.results == 1 && !ip.isGlobal(id.Name)
 }
 
 // typedCall evaluates a call of a generic function into a hidden variable
@@ -126,14 +127,15 @@ func (ip *Interp) typedCall(ctx context.Context, r *run, call *ast.CallExpr) (as
 }
 
 // runApart compiles and runs the statements of body one at a time,
-// typing the index expressions of declarations as described above. It
+// typing the index expressions and generic calls of declarations as
+// described above (typeDecl). It
 // returns the value of the last statement. Statements before a failing one
 // have run.
 func (ip *Interp) runApart(ctx context.Context, r *run, body *ast.BlockStmt) (reflect.Value, *cell.Error) {
 	var rv reflect.Value
 	for _, s := range body.List {
 		if ip.needsTyping(s) {
-			if cerr := ip.typeIndexes(ctx, r, s); cerr != nil {
+			if cerr := ip.typeDecl(ctx, r, s); cerr != nil {
 				return rv, cerr
 			}
 		}
@@ -159,11 +161,11 @@ func (ip *Interp) runStmts(ctx context.Context, r *run, list ...ast.Stmt) (refle
 	return rv, nil
 }
 
-// typeIndexes rewrites the index expressions (with typedIndex) and the
+// typeDecl rewrites the index expressions (with typedIndex) and the
 // calls of generic functions (with typedCall) in the values of the
 // declaration s, innermost first, outside function literals; not an index
 // under &.
-func (ip *Interp) typeIndexes(ctx context.Context, r *run, s ast.Stmt) *cell.Error {
+func (ip *Interp) typeDecl(ctx context.Context, r *run, s ast.Stmt) *cell.Error {
 	var cerr *cell.Error
 	for _, x := range declValues(s) {
 		*x = astutil.Apply(*x, func(c *astutil.Cursor) bool {
@@ -207,8 +209,12 @@ func (ip *Interp) typeIndexes(ctx context.Context, r *run, s ast.Stmt) *cell.Err
 // instantiation) or its element type cannot be named.
 func (ip *Interp) typedIndex(ctx context.Context, r *run, ix *ast.IndexExpr) (ast.Expr, *cell.Error) {
 	pos := ix.X.Pos()
+	var v reflect.Value
 	name, plain := ix.X.(*ast.Ident)
-	if !plain || !ip.isGlobal(name.Name) {
+	if plain {
+		v, plain = ip.global(name.Name)
+	}
+	if !plain {
 		if ip.namesTypeOrFunc(ix.X) {
 			return ix, nil
 		}
@@ -219,10 +225,10 @@ func (ip *Interp) typedIndex(ctx context.Context, r *run, ix *ast.IndexExpr) (as
 			return nil, cerr
 		}
 		ix.X = &ast.Ident{NamePos: pos, Name: name.Name}
-	}
-	v, ok := ip.global(name.Name)
-	if !ok {
-		return ix, nil
+		var ok bool
+		if v, ok = ip.global(name.Name); !ok {
+			return ix, nil
+		}
 	}
 	src, ok := ip.elemSource(v.Type())
 	if !ok {

@@ -676,8 +676,13 @@ func wrapTypeSwitch(ts *ast.TypeSwitchStmt) ast.Stmt {
 	if escapes {
 		return ts
 	}
-	pos := ts.Pos()
-	lit := &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{ts}, Rbrace: ts.End()}}
+	return inLiteral(ts)
+}
+
+// inLiteral returns "func() { s }()", which runs s in a function literal.
+func inLiteral(s ast.Stmt) ast.Stmt {
+	pos := s.Pos()
+	lit := &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{s}, Rbrace: s.End()}}
 	return &ast.ExprStmt{X: &ast.CallExpr{Fun: lit, Lparen: pos, Rparen: pos}}
 }
 
@@ -718,9 +723,8 @@ func expandCommaOK(s ast.Stmt) []ast.Stmt {
 	if okID.Name != "_" {
 		out = append(out, varDecl(okID.Name, ast.NewIdent("bool")))
 	}
-	set := &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(v.Name), ast.NewIdent(okID.Name)}, Tok: token.ASSIGN, TokPos: as.TokPos, Rhs: as.Rhs}
-	lit := &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{set}, Rbrace: pos}}
-	return append(out, &ast.ExprStmt{X: &ast.CallExpr{Fun: lit, Lparen: pos, Rparen: pos}})
+	set := &ast.AssignStmt{Lhs: []ast.Expr{&ast.Ident{NamePos: pos, Name: v.Name}, ast.NewIdent(okID.Name)}, Tok: token.ASSIGN, TokPos: as.TokPos, Rhs: as.Rhs}
+	return append(out, inLiteral(set))
 }
 
 // wrapMultiDefines runs each statement of a cell's top level that holds,
@@ -759,9 +763,7 @@ func wrapMultiDefines(body *ast.BlockStmt) {
 		if !multi || escapes {
 			continue
 		}
-		pos := s.Pos()
-		lit := &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{s}, Rbrace: s.End()}}
-		body.List[i] = &ast.ExprStmt{X: &ast.CallExpr{Fun: lit, Lparen: pos, Rparen: pos}}
+		body.List[i] = inLiteral(s)
 	}
 }
 
