@@ -102,7 +102,7 @@ meta-training differentiates through is flat. The quick scale therefore starts f
 and meta-learns log eta along with the coefficients. Miconi's theta_33 in panels g and h is this
 same starting rule.
 '''),
-    code(imports(["image/color", "math", "runtime", "sync", "time"], ["plasticlib/eval", "plasticlib/learn", "plasticlib/meta",
+    code(imports(["context", "image/color", "math", "time"], ["plasticlib/eval", "plasticlib/learn", "plasticlib/meta",
                                                  "plasticlib/network", "plasticlib/rule", "plasticlib/task", "plots"])),
     code('''
 // "quick": the default (the tests, under a minute here); "paper": the paper's scale (about 45 min here; see the top).
@@ -243,36 +243,19 @@ func runGroup(r rule.Rule, netOf func(seed uint64) network.Config, seeds []uint6
 	lc := learn.DefaultConfig()
 	lc.Episodes = evalEpisodes
 	if stopAtCriterion {
-		lc.Stop = func(h *learn.History) bool {
-			_, ok := crit.Episodes(h.Errors)
-			return ok
-		}
+		lc.Stop = crit.Stop
 	}
-	out := make([]*learn.History, len(seeds))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				c := lc
-				c.Seed = seeds[i]
-				h, err := learn.Run(display.CellContext(), netOf(seeds[i]), ctxTask, r, c)
-				if err != nil {
-					fmt.Printf("%s, seed %d: %v\\n", r.Name, seeds[i], err)
-				}
-				out[i] = h
-				bar.Add(1)
-			}
-		}()
+	hs, err := eval.RunLearning(display.CellContext(), seeds, 0, func(ctx context.Context, seed uint64) (*learn.History, error) {
+		c := lc
+		c.Seed = seed
+		h, err := learn.Run(ctx, netOf(seed), ctxTask, r, c)
+		bar.Add(1)
+		return h, err
+	})
+	if err != nil {
+		panic(fmt.Errorf("%s: %w", r.Name, err))
 	}
-	for i := range seeds {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return out
+	return hs
 }
 
 evalNet := metaNet
@@ -306,13 +289,7 @@ groups := []group{
 }
 evalBar.Done()
 for i := range groups {
-	for _, h := range groups[i].Histories {
-		n, ok := crit.Episodes(h.Errors)
-		if !ok {
-			n = h.Len()
-		}
-		groups[i].Outcomes = append(groups[i].Outcomes, eval.Outcome{Episodes: n, Censored: !ok})
-	}
+	groups[i].Outcomes = crit.Outcomes(groups[i].Histories)
 }
 fmt.Printf("evaluation took %.0f s\\n", time.Since(t1).Seconds())
 ''', expect={"stdout": "evaluation took"}),
@@ -325,22 +302,10 @@ than half the runs are censored. The last column is the mean error over all tria
 (1 is chance: an output near 0; 0 is perfect).
 '''),
     code('''
-// meanError is the mean trial error over every trial of every run.
-func meanError(hs []*learn.History) float64 {
-	sum, n := 0.0, 0
-	for _, h := range hs {
-		for _, e := range h.Errors {
-			sum += e
-			n++
-		}
-	}
-	return sum / float64(n)
-}
-
 fmt.Printf("%-11s %-21s %5s %8s %15s %9s %10s\\n", "rule", "condition", "seeds", "median", "IQR", "censored", "mean error")
 for _, g := range groups {
 	s := eval.SummarizeOutcomes(g.Outcomes)
-	fmt.Printf("%-11s %-21s %5d %8.0f %7.0f-%-7.0f %6d/%-2d %10.3f\\n", g.Rule, g.Condition, s.N, s.Median, s.Q1, s.Q3, s.Censored, s.N, meanError(g.Histories))
+	fmt.Printf("%-11s %-21s %5d %8.0f %7.0f-%-7.0f %6d/%-2d %10.3f\\n", g.Rule, g.Condition, s.N, s.Median, s.Q1, s.Q3, s.Censored, s.N, eval.MeanError(g.Histories))
 }
 fmt.Printf("(%s criterion, runs of %d trials)\\n", scale, evalEpisodes)
 
@@ -350,7 +315,7 @@ fmt.Printf("(%s criterion, runs of %d trials)\\n", scale, evalEpisodes)
 met, worst := 0, 0.0
 for _, g := range groups {
 	met += eval.SummarizeOutcomes(g.Outcomes).N - eval.SummarizeOutcomes(g.Outcomes).Censored
-	worst = math.Max(worst, meanError(g.Histories))
+	worst = math.Max(worst, eval.MeanError(g.Histories))
 }
 fmt.Printf("CHECK runs that met the criterion = %d\\n", met)
 fmt.Printf("CHECK largest mean error of a group = %.4f\\n", worst)

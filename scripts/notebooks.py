@@ -173,49 +173,21 @@ Try changing `N`, `dt`, the rule's `Eta` or `MaxDW`, or `learnCfg.Seed`, and run
 
 
 # RUN_SEEDS is a cell defining runSeeds: learning runs over seeds on all
-# cores (eval.RunSeeds is generic, and yaegi cannot call generic functions of
-# compiled packages, so notebooks carry this small non-generic version).
+# cores, through eval.RunLearning (the non-generic form of eval.RunSeeds,
+# which an interpreted cell cannot instantiate).
 RUN_SEEDS = '''
 // runSeeds runs one learning run per seed (the seed sets both the network's
 // weights and the run's random streams) on all cores, in seed order.
 func runSeeds(netCfg network.Config, tk task.Task, r rule.Rule, cfg learn.Config, seeds []uint64) []*learn.History {
-	out := make([]*learn.History, len(seeds))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				nc, lc := netCfg, cfg
-				nc.Seed, lc.Seed = seeds[i], seeds[i]
-				h, err := learn.Run(display.CellContext(), nc, tk, r, lc)
-				if err != nil {
-					fmt.Printf("%s, seed %d: %v\\n", r.Name, seeds[i], err)
-				}
-				out[i] = h
-			}
-		}()
+	hs, err := eval.RunLearning(display.CellContext(), seeds, 0, func(ctx context.Context, seed uint64) (*learn.History, error) {
+		nc, lc := netCfg, cfg
+		nc.Seed, lc.Seed = seed, seed
+		return learn.Run(ctx, nc, tk, r, lc)
+	})
+	if err != nil {
+		panic(fmt.Errorf("%s: %w", r.Name, err))
 	}
-	for i := range seeds {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return out
-}
-
-// outcomes turns histories into episodes to criterion (censored at the run's length).
-func outcomes(hs []*learn.History, crit eval.Criterion) []eval.Outcome {
-	out := make([]eval.Outcome, len(hs))
-	for i, h := range hs {
-		n, ok := crit.Episodes(h.Errors)
-		if !ok {
-			n = h.Len()
-		}
-		out[i] = eval.Outcome{Episodes: n, Censored: !ok}
-	}
-	return out
+	return hs
 }
 '''
 
@@ -248,7 +220,7 @@ This notebook shows
 comparison. The reference scale (`N = 200`, `dt = 1.0`, `episodes = 10000`, `numSeeds = 10`)
 takes roughly 10 ms per trial per core: about 15 minutes on 2 cores for the comparison.
 '''),
-        code(imports(["runtime", "sync"])),
+        code(imports(["context"])),
         code('''
 // The scale of this notebook: change these and rerun everything.
 N, dt := 100, 5.0
@@ -350,7 +322,7 @@ bar := display.Progress(len(rules), "rules")
 for i, r := range rules {
 	hs := runSeeds(netCfg, dnms, r, cfg, seeds)
 	runs[i] = plots.Runs{Name: r.Name, Histories: hs}
-	groups[i] = plots.Outcomes{Name: r.Name, Runs: outcomes(hs, eval.DefaultCriterion())}
+	groups[i] = plots.Outcomes{Name: r.Name, Runs: eval.DefaultCriterion().Outcomes(hs)}
 	bar.Add(1)
 }
 bar.Done()
@@ -425,7 +397,7 @@ workflow, not a result.
 `paperScale := true`: N = 200, dt = 1 ms, 10 seeds, up to 10000 trials, 9 conditions: several
 hours on 2 cores.
 '''),
-        code(imports(["os", "path/filepath", "runtime", "sync"], LIBRARY + ["plasticlib/store"])),
+        code(imports(["context", "os", "path/filepath"], LIBRARY + ["plasticlib/store"])),
         code('''
 // false: the quick scale (the tests); true: the paper's scale (hours).
 paperScale := false
@@ -558,7 +530,7 @@ for _, r := range rules {
 	row := make([][]eval.Outcome, len(conds))
 	for j, c := range conds {
 		hs := runSeeds(c.Net, c.Task, r, cfg, seeds)
-		row[j] = outcomes(hs, crit)
+		row[j] = crit.Outcomes(hs)
 		if j == 0 {
 			trainRuns = append(trainRuns, plots.Runs{Name: r.Name, Histories: hs})
 		}
@@ -651,7 +623,7 @@ meta-training at a useful scale.
 
 **Total:** about 40 seconds on a 2-core machine.
 '''),
-        code(imports(["math/rand/v2", "runtime", "sync"], LIBRARY + ["plasticlib/meta"])),
+        code(imports(["context", "math/rand/v2"], LIBRARY + ["plasticlib/meta"])),
         md('''
 ## The task as a Go type
 
@@ -750,7 +722,7 @@ bar := display.Progress(len(rules), "rules")
 for _, r := range rules {
 	hs := runSeeds(netCfg, recall, r, cfg, seeds)
 	runs = append(runs, plots.Runs{Name: r.Name, Histories: hs})
-	groups = append(groups, plots.Outcomes{Name: r.Name, Runs: outcomes(hs, eval.DefaultCriterion())})
+	groups = append(groups, plots.Outcomes{Name: r.Name, Runs: eval.DefaultCriterion().Outcomes(hs)})
 	bar.Add(1)
 }
 bar.Done()
@@ -820,7 +792,7 @@ trained on.
 '''),
         code('''
 learnedRuns := runSeeds(netCfg, recall, learned, cfg, seeds)
-learnedOut := outcomes(learnedRuns, eval.DefaultCriterion())
+learnedOut := eval.DefaultCriterion().Outcomes(learnedRuns)
 fmt.Printf("%-26s episodes to criterion: %v\\n", groups[0].Name, eval.SummarizeOutcomes(groups[0].Runs))
 fmt.Printf("%-26s episodes to criterion: %v\\n", learned.Name, eval.SummarizeOutcomes(learnedOut))
 plots.EpisodesToCriterion(groups[0], plots.Outcomes{Name: learned.Name, Runs: learnedOut})

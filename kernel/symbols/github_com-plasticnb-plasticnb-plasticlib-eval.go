@@ -11,6 +11,8 @@ func init() {
 	Symbols["github.com/plasticnb/plasticnb/plasticlib/eval/eval"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"DefaultCriterion":  reflect.ValueOf(eval.DefaultCriterion),
+		"MeanError":         reflect.ValueOf(eval.MeanError),
+		"RunLearning":       reflect.ValueOf(eval.RunLearning),
 		"Seeds":             reflect.ValueOf(eval.Seeds),
 		"Summarize":         reflect.ValueOf(eval.Summarize),
 		"SummarizeOutcomes": reflect.ValueOf(eval.SummarizeOutcomes),

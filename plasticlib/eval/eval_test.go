@@ -127,3 +127,95 @@ func ExampleSummarizeOutcomes() {
 	fmt.Println(s)
 	// Output: median 4276 [IQR 3312-5039, range 1745-6000] over 4, 1 censored
 }
+
+// TestRunLearning: the non-generic runner keeps seed order, stops runs at
+// the criterion, and Outcomes and MeanError read the histories.
+func TestRunLearning(t *testing.T) {
+	dc := task.DefaultDNMS()
+	dc.Dt = 10
+	d, err := task.NewDNMS(dc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A criterion every run meets at episode 30: below 2 on all of the
+	// last 30 (every error is below 2).
+	crit := eval.Criterion{Window: 30, Fraction: 1, Threshold: 2}
+	run := func(ctx context.Context, s uint64) (*learn.History, error) {
+		nc := network.DefaultConfig()
+		nc.N, nc.Dt, nc.Seed = 20, 10, s
+		cfg := learn.DefaultConfig()
+		cfg.Episodes, cfg.WarmUp, cfg.Seed = 60, 2, s
+		if s%2 == 0 {
+			cfg.Stop = crit.Stop
+		}
+		return learn.Run(ctx, nc, d, rule.MiconiCubic(), cfg)
+	}
+	hs, err := eval.RunLearning(context.Background(), eval.Seeds(1, 4), 2, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, h := range hs {
+		want := 60
+		if (k+1)%2 == 0 {
+			want = 30 // stopped at the criterion
+		}
+		if h.Len() != want {
+			t.Errorf("seed %d: %d episodes; want %d", k+1, h.Len(), want)
+		}
+		ser, _ := run(context.Background(), uint64(k+1))
+		if ser.Errors[0] != h.Errors[0] || ser.Errors[h.Len()-1] != h.Errors[h.Len()-1] {
+			t.Errorf("seed %d: parallel run differs from serial", k+1)
+		}
+	}
+	out := crit.Outcomes(append(hs, nil))
+	for k, o := range out[:4] {
+		if o.Censored || o.Episodes != 30 {
+			t.Errorf("outcome %d = %+v; want 30 episodes, met", k, o)
+		}
+	}
+	if !out[4].Censored {
+		t.Errorf("nil history: outcome %+v; want censored", out[4])
+	}
+	strict := eval.Criterion{Window: 30, Fraction: 1, Threshold: 0}
+	for k, o := range strict.Outcomes(hs) {
+		if !o.Censored || o.Episodes != hs[k].Len() {
+			t.Errorf("unmeetable criterion, run %d: %+v; want censored at %d", k, o, hs[k].Len())
+		}
+	}
+	sum, n := 0.0, 0
+	for _, h := range hs {
+		for _, e := range h.Errors {
+			sum += e
+			n++
+		}
+	}
+	if got := eval.MeanError(hs); got != sum/float64(n) {
+		t.Errorf("MeanError = %g; want %g", got, sum/float64(n))
+	}
+	if got := eval.MeanError(nil); !math.IsNaN(got) {
+		t.Errorf("MeanError(nil) = %g; want NaN", got)
+	}
+}
+
+func ExampleRunLearning() {
+	ctx := context.Background()
+	tk, _ := task.NewDNMS(task.DefaultDNMS())
+	crit := eval.DefaultCriterion()
+	hs, err := eval.RunLearning(ctx, eval.Seeds(1, 2), 0, func(ctx context.Context, seed uint64) (*learn.History, error) {
+		nc := network.DefaultConfig()
+		nc.N, nc.Seed = 50, seed
+		cfg := learn.DefaultConfig()
+		cfg.Episodes, cfg.Seed, cfg.Stop = 150, seed, crit.Stop
+		return learn.Run(ctx, nc, tk, rule.MiconiCubic(), cfg)
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, o := range crit.Outcomes(hs) {
+		fmt.Println(o.Episodes, o.Censored)
+	}
+	// Output:
+	// 150 true
+	// 150 true
+}
