@@ -55,6 +55,11 @@ type Problem struct {
 	// end so that its Frobenius norm is at most ClipTangent. Biased.
 	// Default 0 (none).
 	ClipTangent float64 `json:"clip_tangent"`
+	// FreshNet draws a new network for every learning seed: SetSeed sets
+	// Net.Seed as well as Learn.Seed, so that each training and held-out
+	// run learns on its own J and W_in (the paper's "random initial J")
+	// instead of the one network of Net.Seed. Default false.
+	FreshNet bool `json:"fresh_net,omitempty"`
 }
 
 // Validate reports what the engine does not support, naming the field.
@@ -291,8 +296,13 @@ func (e *Engine) Gradient(phi, grad []float64) (float64, error) {
 }
 
 // SetSeed sets the learning run's seed (Learn.Seed: trials, initial
-// states, perturbations).
-func (e *Engine) SetSeed(seed uint64) { e.prob.Learn.Seed = seed }
+// states, perturbations; with FreshNet, also Net.Seed: the network).
+func (e *Engine) SetSeed(seed uint64) {
+	e.prob.Learn.Seed = seed
+	if e.prob.FreshNet {
+		e.prob.Net.Seed = seed
+	}
+}
 
 // Problem returns the engine's problem.
 func (e *Engine) Problem() Problem { return e.prob }

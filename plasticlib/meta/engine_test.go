@@ -79,6 +79,38 @@ func TestPrimalMatchesLearn(t *testing.T) {
 	}
 }
 
+// TestFreshNet: with FreshNet a seed's learning run is the learner's run
+// on the network of that seed; without it, on the network of Net.Seed.
+func TestFreshNet(t *testing.T) {
+	for _, fresh := range []bool{false, true} {
+		p := tiny(t, "dnms")
+		p.FreshNet = fresh
+		e, err := NewEngine(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const seed = 5
+		e.SetSeed(seed)
+		if _, err := e.Objective(e.Phi()); err != nil {
+			t.Fatal(err)
+		}
+		nc, lc := p.Net, p.Learn
+		lc.Seed = seed
+		if fresh {
+			nc.Seed = seed
+		}
+		h, err := learn.Run(context.Background(), nc, p.Task, p.Rule, lc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for ep, want := range h.Errors {
+			if got := e.Errors()[ep]; math.Abs(got-want) > 1e-12*math.Abs(want) {
+				t.Fatalf("FreshNet %v: episode %d error %.17g; learn.Run on network seed %d: %.17g", fresh, ep, got, nc.Seed, want)
+			}
+		}
+	}
+}
+
 // TestGradientCheck is the central correctness test: the exact tangent
 // meta-gradient is non-zero and matches central finite differences of the
 // (smooth) primal objective, meta-parameter by meta-parameter.

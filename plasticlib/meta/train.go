@@ -239,12 +239,11 @@ func Train(ctx context.Context, cfg Config) (*History, error) {
 	}
 	evals := make([]*Engine, len(cfg.EvalSeeds))
 	for k, s := range cfg.EvalSeeds {
-		pe := p
-		pe.Learn.Seed = s
 		var err error
-		if evals[k], err = NewEngine(pe); err != nil {
+		if evals[k], err = NewEngine(p); err != nil {
 			return nil, err
 		}
+		evals[k].SetSeed(s) // with FreshNet, its own network too
 	}
 	sem := make(chan struct{}, 2)
 	for it := len(h.Records); it < cfg.Iterations; it++ {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plasticnb/plasticnb/plasticlib/learn"
 	"github.com/plasticnb/plasticnb/plasticlib/task"
 )
 
@@ -180,6 +181,46 @@ func TestBasisScale(t *testing.T) {
 			if math.Abs(logSum) > 1e-9 || !(maxS > 2*minS) {
 				t.Errorf("theta scales: geometric mean exp(%g), range [%g, %g]; want 1 and a spread", logSum/float64(nTheta), minS, maxS)
 			}
+		}
+	}
+}
+
+// TestTrainFreshNetHeldOut: with FreshNet, the held-out objective is the
+// mean over the held-out seeds of runs on each seed's own network.
+func TestTrainFreshNetHeldOut(t *testing.T) {
+	for _, fresh := range []bool{false, true} {
+		cfg := tinyConfig(t)
+		cfg.Problem.Smooth = Smooth{} // objective = -mean error, the learner's
+		cfg.Problem.FreshNet = fresh
+		cfg.Iterations = 1
+		h, err := Train(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := cfg.Problem
+		tk, err := cfg.Task.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0.0
+		for _, s := range cfg.EvalSeeds {
+			nc, lc := p.Net, p.Learn
+			lc.Seed = s
+			if fresh {
+				nc.Seed = s
+			}
+			run, err := learn.Run(context.Background(), nc, tk, p.Rule, lc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := 0.0
+			for _, e := range run.Errors {
+				m += e
+			}
+			want -= m / float64(run.Len()) / float64(len(cfg.EvalSeeds))
+		}
+		if got := h.Records[0].HeldOut; math.Abs(got-want) > 1e-12 {
+			t.Errorf("FreshNet %v: held-out %.15g; want %.15g (runs on the seeds' networks)", fresh, got, want)
 		}
 	}
 }
