@@ -1,0 +1,37 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/plasticnb/plasticnb/plasticlib/rule"
+	"github.com/plasticnb/plasticnb/plasticlib/store"
+)
+
+func TestRun(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "eh.json")
+	eh := rule.EH()
+	eh.Eta = 1e-3
+	if err := store.SaveRule(path, eh); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, rule string
+		block      int
+		want       string // "" for success
+	}{
+		{"theta33", "", 10, ""},
+		{"saved rule", path, 10, ""},
+		{"block", "", 0, "-block"},
+		{"missing rule", filepath.Join(t.TempDir(), "none.json"), 10, "none.json"},
+	} {
+		err := run(12, 10, 30, 0.01, 2e-4, tc.rule, 20, 1, 2, tc.block)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: err = %v; want one naming %s", tc.name, err, tc.want)
+		}
+	}
+}
