@@ -425,9 +425,8 @@ func Example_figure1() {
 				log.Fatal(err)
 			}
 			set.Histories = append(set.Histories, h)
-			n, ok := eval.DefaultCriterion().Episodes(h.Errors)
-			out.Runs = append(out.Runs, eval.Outcome{Episodes: n, Censored: !ok})
 		}
+		out.Runs = eval.DefaultCriterion().Outcomes(set.Histories)
 		runs, outcomes = append(runs, set), append(outcomes, out)
 	}
 

@@ -32,10 +32,7 @@ func (c Criterion) Outcomes(hs []*learn.History) []Outcome {
 			out[k] = Outcome{Censored: true}
 			continue
 		}
-		n, ok := c.Episodes(h.Errors)
-		if !ok {
-			n = h.Len()
-		}
+		n, ok := c.Episodes(h.Errors) // the run's length when not met
 		out[k] = Outcome{Episodes: n, Censored: !ok}
 	}
 	return out

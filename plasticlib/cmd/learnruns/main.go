@@ -27,41 +27,52 @@ import (
 	"github.com/plasticnb/plasticnb/plasticlib/task"
 )
 
+// options are the command's flags.
+type options struct {
+	N          int
+	Dt, Amp    float64
+	Eta, MaxDW float64 // of theta_33, without Rule
+	Rule       string  // a saved rule's file
+	Episodes   int
+	First      uint64
+	Seeds      int
+	Block      int
+}
+
 func main() {
-	var (
-		n        = flag.Int("n", 200, "network size N")
-		dt       = flag.Float64("dt", 1, "time step (ms), network and task")
-		amp      = flag.Float64("amp", 30, "perturbation amplitude A")
-		eta      = flag.Float64("eta", 0.01, "learning rate of theta_33 (without -rule)")
-		maxdw    = flag.Float64("maxdw", 2e-4, "weight-change clip of theta_33 (0: none; without -rule)")
-		ruleFile = flag.String("rule", "", "a rule saved by metatrain or store.SaveRule")
-		episodes = flag.Int("episodes", 3000, "trials per run (a run stops at the criterion)")
-		first    = flag.Uint64("first", 1, "first seed")
-		seeds    = flag.Int("seeds", 4, "number of seeds")
-		block    = flag.Int("block", 250, "trials per block of the printed error")
-	)
+	var o options
+	flag.IntVar(&o.N, "n", 200, "network size N")
+	flag.Float64Var(&o.Dt, "dt", 1, "time step (ms), network and task")
+	flag.Float64Var(&o.Amp, "amp", 30, "perturbation amplitude A")
+	flag.Float64Var(&o.Eta, "eta", 0.01, "learning rate of theta_33 (without -rule)")
+	flag.Float64Var(&o.MaxDW, "maxdw", 2e-4, "weight-change clip of theta_33 (0: none; without -rule)")
+	flag.StringVar(&o.Rule, "rule", "", "a rule saved by metatrain or store.SaveRule")
+	flag.IntVar(&o.Episodes, "episodes", 3000, "trials per run (a run stops at the criterion)")
+	flag.Uint64Var(&o.First, "first", 1, "first seed")
+	flag.IntVar(&o.Seeds, "seeds", 4, "number of seeds")
+	flag.IntVar(&o.Block, "block", 250, "trials per block of the printed error")
 	flag.Parse()
-	if err := run(*n, *dt, *amp, *eta, *maxdw, *ruleFile, *episodes, *first, *seeds, *block); err != nil {
+	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "learnruns:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, dt, amp, eta, maxdw float64, ruleFile string, episodes int, first uint64, seeds, block int) error {
-	if block < 1 {
-		return fmt.Errorf("-block must be >= 1, got %d", block)
+func run(o options) error {
+	if o.Block < 1 {
+		return fmt.Errorf("-block must be >= 1, got %d", o.Block)
 	}
 	tc := task.DefaultContext()
-	tc.Dt = dt
+	tc.Dt = o.Dt
 	tk, err := task.NewContext(tc)
 	if err != nil {
 		return err
 	}
 	nc := network.DefaultConfig()
-	nc.N, nc.Dt, nc.NumInputs, nc.PerturbAmp = n, dt, tk.NumInputs(), amp
+	nc.N, nc.Dt, nc.NumInputs, nc.PerturbAmp = o.N, o.Dt, tk.NumInputs(), o.Amp
 	var r rule.Rule
-	if ruleFile != "" {
-		if r, err = store.LoadRule(ruleFile); err != nil {
+	if o.Rule != "" {
+		if r, err = store.LoadRule(o.Rule); err != nil {
 			return err
 		}
 	} else {
@@ -70,32 +81,32 @@ func run(n int, dt, amp, eta, maxdw float64, ruleFile string, episodes int, firs
 		}
 		r.Name = "Miconi θ33"
 		r.Theta[3][3] = 1
-		r.Eta, r.MaxDW = eta, maxdw
+		r.Eta, r.MaxDW = o.Eta, o.MaxDW
 	}
 	crit := eval.DefaultCriterion()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	began := time.Now()
-	hs, err := eval.RunLearning(ctx, eval.Seeds(first, seeds), 0, func(ctx context.Context, seed uint64) (*learn.History, error) {
+	hs, err := eval.RunLearning(ctx, eval.Seeds(o.First, o.Seeds), 0, func(ctx context.Context, seed uint64) (*learn.History, error) {
 		c, lc := nc, learn.DefaultConfig()
-		c.Seed, lc.Seed, lc.Episodes, lc.Stop = seed, seed, episodes, crit.Stop
+		c.Seed, lc.Seed, lc.Episodes, lc.Stop = seed, seed, o.Episodes, crit.Stop
 		return learn.Run(ctx, c, tk, r, lc)
 	})
-	fmt.Printf("%s at N = %d, dt = %g ms, A = %g (eta %g, maxdw %g): mean error per %d trials\n", r.Name, n, dt, amp, r.Eta, r.MaxDW, block)
+	fmt.Printf("%s at N = %d, dt = %g ms, A = %g (eta %g, maxdw %g): mean error per %d trials\n", r.Name, o.N, o.Dt, o.Amp, r.Eta, r.MaxDW, o.Block)
 	for k, h := range hs {
 		if h == nil {
 			continue
 		}
 		var b strings.Builder
-		for s := 0; s < h.Len(); s += block {
-			e := h.Errors[s:min(s+block, h.Len())]
+		for s := 0; s < h.Len(); s += o.Block {
+			e := h.Errors[s:min(s+o.Block, h.Len())]
 			sum := 0.0
 			for _, v := range e {
 				sum += v
 			}
 			fmt.Fprintf(&b, " %.2f", sum/float64(len(e)))
 		}
-		fmt.Printf("seed %d:%s\n", first+uint64(k), b.String())
+		fmt.Printf("seed %d:%s\n", o.First+uint64(k), b.String())
 	}
 	s := eval.SummarizeOutcomes(crit.Outcomes(hs))
 	fmt.Printf("episodes to criterion: median %.0f, IQR %.0f-%.0f, censored %d/%d; mean error %.3f (%.0f s)\n",

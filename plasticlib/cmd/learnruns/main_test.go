@@ -26,7 +26,7 @@ func TestRun(t *testing.T) {
 		{"block", "", 0, "-block"},
 		{"missing rule", filepath.Join(t.TempDir(), "none.json"), 10, "none.json"},
 	} {
-		err := run(12, 10, 30, 0.01, 2e-4, tc.rule, 20, 1, 2, tc.block)
+		err := run(options{N: 12, Dt: 10, Amp: 30, Eta: 0.01, MaxDW: 2e-4, Rule: tc.rule, Episodes: 20, First: 1, Seeds: 2, Block: tc.block})
 		switch {
 		case tc.want == "" && err != nil:
 			t.Errorf("%s: %v", tc.name, err)

@@ -14,7 +14,9 @@ func TestRunSavesAndResumes(t *testing.T) {
 	dir := t.TempDir()
 	ck, out := filepath.Join(dir, "ck.json"), filepath.Join(dir, "rule.json")
 	tiny := func(iterations int) error {
-		return run(12, 10, 30, 0, true, 3, 0.01, 2e-4, 20, 0, 0, 0.05, iterations, 2, true, true, ck, out)
+		o := tinyOptions()
+		o.Fresh, o.Iterations, o.Checkpoint, o.Out = true, iterations, ck, out
+		return run(o)
 	}
 	if err := tiny(1); err != nil {
 		t.Fatal(err)
@@ -35,18 +37,26 @@ func TestRunSavesAndResumes(t *testing.T) {
 	}
 }
 
+// tinyOptions is a run of one iteration on a 12-unit network, 20 trials.
+func tinyOptions() options {
+	return options{N: 12, Dt: 10, Amp: 30, K: 3, Eta: 0.01, MaxDW: 2e-4, Episodes: 20, LR: 0.05,
+		Iterations: 1, Seeds: 2, LogEta: true, SmoothClip: true}
+}
+
 func TestRunRejects(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		err  error
-		want string
+		name   string
+		change func(*options)
+		want   string
 	}{
-		{"K", run(12, 10, 30, 0, false, 2, 0.01, 2e-4, 20, 0, 0, 0.05, 1, 2, true, true, "", ""), "-K"},
-		{"dt", run(12, -1, 30, 0, false, 3, 0.01, 2e-4, 20, 0, 0, 0.05, 1, 2, true, true, "", ""), "Dt"},
-		{"lr", run(12, 10, 30, 0, false, 3, 0.01, 2e-4, 20, 0, 0, -1, 1, 2, true, true, "", ""), "LR"},
+		{"K", func(o *options) { o.K = 2 }, "-K"},
+		{"dt", func(o *options) { o.Dt = -1 }, "Dt"},
+		{"lr", func(o *options) { o.LR = -1 }, "LR"},
 	} {
-		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {
-			t.Errorf("%s: err = %v; want one naming %s", tc.name, tc.err, tc.want)
+		o := tinyOptions()
+		tc.change(&o)
+		if err := run(o); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v; want one naming %s", tc.name, err, tc.want)
 		}
 	}
 }
