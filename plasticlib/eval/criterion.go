@@ -7,16 +7,53 @@ import (
 )
 
 // Criterion defines "learned": at least Fraction of the last Window
-// episodes had an error below Threshold.
+// episodes were correct, that is had an error below Threshold.
 type Criterion struct {
 	Window    int     // default 100
 	Fraction  float64 // default 0.95
-	Threshold float64 // default 0.5
+	Threshold float64 // default 1 (Miconi's "correct"; 0.5 is a stricter option)
 }
 
-// DefaultCriterion returns the spec's criterion: 95% of the last 100
-// episodes with error < 0.5.
-func DefaultCriterion() Criterion { return Criterion{Window: 100, Fraction: 0.95, Threshold: 0.5} }
+// DefaultCriterion returns Miconi (2017)'s criterion: 95 of the last 100
+// episodes correct, a trial being correct when its error is below 1 (with
+// targets of +-1: the output ends on the right side).
+func DefaultCriterion() Criterion { return Criterion{Window: 100, Fraction: 0.95, Threshold: 1} }
+
+// Correct reports whether a trial with error e counts as correct.
+func (c Criterion) Correct(e float64) bool { return e < c.Threshold }
+
+// Performance returns the fraction of correct trials among errors (NaN
+// for none): the paper's "performance".
+func (c Criterion) Performance(errors []float64) float64 {
+	if len(errors) == 0 {
+		return math.NaN()
+	}
+	n := 0
+	for _, e := range errors {
+		if e < c.Threshold {
+			n++
+		}
+	}
+	return float64(n) / float64(len(errors))
+}
+
+// PerformanceCurve returns, for each episode k, the fraction of correct
+// trials over the window of up to Window episodes ending at k (the
+// paper's learning-curve panel).
+func (c Criterion) PerformanceCurve(errors []float64) []float64 {
+	out := make([]float64, len(errors))
+	n := 0
+	for k, e := range errors {
+		if e < c.Threshold {
+			n++
+		}
+		if k >= c.Window && errors[k-c.Window] < c.Threshold {
+			n--
+		}
+		out[k] = float64(n) / float64(min(k+1, c.Window))
+	}
+	return out
+}
 
 // Validate reports invalid fields, naming them.
 func (c Criterion) Validate() error {
@@ -25,6 +62,8 @@ func (c Criterion) Validate() error {
 		return fmt.Errorf("eval.Criterion.Window: must be > 0, got %d", c.Window)
 	case !(c.Fraction > 0 && c.Fraction <= 1):
 		return fmt.Errorf("eval.Criterion.Fraction: must be in (0, 1], got %g", c.Fraction)
+	case !(c.Threshold > 0) || math.IsInf(c.Threshold, 0):
+		return fmt.Errorf("eval.Criterion.Threshold: must be finite and > 0, got %g", c.Threshold)
 	}
 	return nil
 }
