@@ -410,3 +410,24 @@ func (r *Rule) UnmarshalJSON(data []byte) error {
 	*r = Rule(p)
 	return r.Validate()
 }
+
+// PresetNames lists the names Preset knows, in a fixed order.
+func PresetNames() []string { return []string{"miconi-cubic", "eh", "node-perturbation", "zero"} }
+
+// Preset returns the named preset rule (see PresetNames), with Miconi's
+// DNMS learning parameters: give it a task's with setting.Setting.Rule.
+func Preset(name string) (Rule, error) {
+	switch name {
+	case "miconi-cubic":
+		return MiconiCubic(), nil
+	case "eh":
+		return EH(), nil
+	case "node-perturbation":
+		return NodePert(), nil
+	case "zero":
+		r, err := Zero(3, 3)
+		r.Eta, r.MaxDW = 0.1, 3e-4
+		return r, err
+	}
+	return Rule{}, fmt.Errorf("rule: unknown preset %q (want one of %s)", name, strings.Join(PresetNames(), ", "))
+}

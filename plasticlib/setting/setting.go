@@ -29,6 +29,7 @@ import (
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
 	"github.com/plasticnb/plasticnb/plasticlib/network"
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
+	"github.com/plasticnb/plasticnb/plasticlib/store"
 	"github.com/plasticnb/plasticnb/plasticlib/task"
 )
 
@@ -189,4 +190,19 @@ func (s Setting) RunSeeds(ctx context.Context, r rule.Rule, seeds []uint64, work
 func (s Setting) String() string {
 	return fmt.Sprintf("%s setting of %s: N = %d, dt = %g ms, A = %g, eta %g, maxdw %g, readout %v",
 		s.Name, s.TaskName, s.Net.N, s.Net.Dt, s.Net.PerturbAmp, s.Eta, s.MaxDW, s.Net.Readout)
+}
+
+// RuleNamed returns the rule that spec names: a preset (rule.PresetNames),
+// which then learns with this setting's eta and clip, or the path of a
+// rule saved as JSON (store.SaveRule, ending in .json), which keeps its
+// own.
+func (s Setting) RuleNamed(spec string) (rule.Rule, error) {
+	if strings.HasSuffix(spec, ".json") {
+		return store.LoadRule(spec)
+	}
+	r, err := rule.Preset(spec)
+	if err != nil {
+		return r, fmt.Errorf("%w (or a rule file ending in .json)", err)
+	}
+	return s.Rule(r), nil
 }

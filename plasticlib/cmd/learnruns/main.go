@@ -1,11 +1,16 @@
-// Command learnruns runs one rule on context-dependent integration over
-// seeds, in parallel, each seed on its own network, and prints each run's
-// mean error per block of trials and the episodes to criterion (the
-// spec's: 95% of the last 100 trials with error below 0.5), with their
-// median and interquartile range. The rule is Miconi's theta_33 with
-// -eta and -maxdw, or a rule saved by metatrain (-rule).
+// Command learnruns runs one rule on a task over seeds, in parallel, each
+// seed on its own network, and prints each run's mean error per block of
+// trials and the episodes to criterion (Miconi's: 95 of the last 100
+// trials with error below 1), with their median and interquartile range.
 //
-//	go run -tags openblas ./plasticlib/cmd/learnruns -n 200 -episodes 3000 -seeds 4
+// The task's named setting (-task, -setting; package plasticlib/setting)
+// gives the network, the task, the rule's learning rate and clip and the
+// criterion; any flag given explicitly overrides the setting's value. The
+// rule is Miconi's theta_33 (miconi-cubic), another preset, or a rule saved
+// by metatrain or evolve (-rule FILE.json), which keeps its own eta and
+// clip unless -eta or -maxdw is given.
+//
+//	go run -tags openblas ./plasticlib/cmd/learnruns -task context -setting paper -seeds 10
 //
 // Main only: flags and wiring; the science is in plasticlib.
 package main
@@ -14,6 +19,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strings"
@@ -21,95 +27,76 @@ import (
 
 	"github.com/plasticnb/plasticnb/plasticlib/eval"
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
-	"github.com/plasticnb/plasticnb/plasticlib/network"
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
-	"github.com/plasticnb/plasticnb/plasticlib/store"
-	"github.com/plasticnb/plasticnb/plasticlib/task"
+	"github.com/plasticnb/plasticnb/plasticlib/setting"
 )
 
-// options are the command's flags.
-type options struct {
-	N          int
-	Dt, Amp    float64
-	Eta, MaxDW float64 // of theta_33, without Rule
-	Rule       string  // a saved rule's file
-	Episodes   int
-	First      uint64
-	Seeds      int
-	Block      int
-}
-
 func main() {
-	var o options
-	flag.IntVar(&o.N, "n", 200, "network size N")
-	flag.Float64Var(&o.Dt, "dt", 1, "time step (ms), network and task")
-	flag.Float64Var(&o.Amp, "amp", 30, "perturbation amplitude A")
-	flag.Float64Var(&o.Eta, "eta", 0.01, "learning rate of theta_33 (without -rule)")
-	flag.Float64Var(&o.MaxDW, "maxdw", 2e-4, "weight-change clip of theta_33 (0: none; without -rule)")
-	flag.StringVar(&o.Rule, "rule", "", "a rule saved by metatrain or store.SaveRule")
-	flag.IntVar(&o.Episodes, "episodes", 3000, "trials per run (a run stops at the criterion)")
-	flag.Uint64Var(&o.First, "first", 1, "first seed")
-	flag.IntVar(&o.Seeds, "seeds", 4, "number of seeds")
-	flag.IntVar(&o.Block, "block", 250, "trials per block of the printed error")
-	flag.Parse()
-	if err := run(o); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "learnruns:", err)
 		os.Exit(1)
 	}
 }
 
-func run(o options) error {
-	if o.Block < 1 {
-		return fmt.Errorf("-block must be >= 1, got %d", o.Block)
+func run(ctx context.Context, w io.Writer, args []string) error {
+	fs := flag.NewFlagSet("learnruns", flag.ContinueOnError)
+	sf := setting.AddFlags(fs, setting.Context, setting.Paper)
+	ruleSpec := fs.String("rule", "miconi-cubic", "a preset ("+strings.Join(rule.PresetNames(), ", ")+") or a rule saved as JSON (FILE.json)")
+	first := fs.Uint64("first", 1, "first seed")
+	seeds := fs.Int("seeds", 10, "number of seeds")
+	workers := fs.Int("workers", 0, "runs in parallel (0: one per CPU)")
+	block := fs.Int("block", 250, "trials per block of the printed error")
+	if err := fs.Parse(args); err != nil {
+		return err
 	}
-	tc := task.DefaultContext()
-	tc.Dt = o.Dt
-	tk, err := task.NewContext(tc)
+	if *block < 1 {
+		return fmt.Errorf("-block must be >= 1, got %d", *block)
+	}
+	if *seeds < 1 {
+		return fmt.Errorf("-seeds must be >= 1, got %d", *seeds)
+	}
+	s, err := sf.Setting()
 	if err != nil {
 		return err
 	}
-	nc := network.DefaultConfig()
-	nc.N, nc.Dt, nc.NumInputs, nc.PerturbAmp = o.N, o.Dt, tk.NumInputs(), o.Amp
-	var r rule.Rule
-	if o.Rule != "" {
-		if r, err = store.LoadRule(o.Rule); err != nil {
-			return err
-		}
-	} else {
-		if r, err = rule.Zero(3, 3); err != nil {
-			return err
-		}
-		r.Name = "Miconi θ33"
-		r.Theta[3][3] = 1
-		r.Eta, r.MaxDW = o.Eta, o.MaxDW
+	r, err := s.RuleNamed(*ruleSpec)
+	if err != nil {
+		return fmt.Errorf("-rule: %w", err)
 	}
-	crit := eval.DefaultCriterion()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	if sf.Given("eta") {
+		r.Eta = s.Eta
+	}
+	if sf.Given("maxdw") {
+		r.MaxDW = s.MaxDW
+	}
 	began := time.Now()
-	hs, err := eval.RunLearning(ctx, eval.Seeds(o.First, o.Seeds), 0, func(ctx context.Context, seed uint64) (*learn.History, error) {
-		c, lc := nc, learn.DefaultConfig()
-		c.Seed, lc.Seed, lc.Episodes, lc.Stop = seed, seed, o.Episodes, crit.Stop
-		return learn.Run(ctx, c, tk, r, lc)
-	})
-	fmt.Printf("%s at N = %d, dt = %g ms, A = %g (eta %g, maxdw %g): mean error per %d trials\n", r.Name, o.N, o.Dt, o.Amp, r.Eta, r.MaxDW, o.Block)
+	hs, err := s.RunSeeds(ctx, r, eval.Seeds(*first, *seeds), *workers, true)
+	fmt.Fprintf(w, "%s on %s\n", r.Name, s)
+	extra := ""
+	if s.TaskName == setting.Context {
+		extra = fmt.Sprintf(", bias %g, noise %g", s.ContextCfg.Bias, s.ContextCfg.Noise)
+	}
+	fmt.Fprintf(w, "rule eta %g, maxdw %g; perturbation p %g%s; initial x within ±%g; correct below %g; mean error per %d trials\n",
+		r.Eta, r.MaxDW, s.Net.PerturbProb, extra, s.Net.InitX, s.Criterion.Threshold, *block)
 	for k, h := range hs {
 		if h == nil {
 			continue
 		}
 		var b strings.Builder
-		for s := 0; s < h.Len(); s += o.Block {
-			e := h.Errors[s:min(s+o.Block, h.Len())]
-			sum := 0.0
-			for _, v := range e {
-				sum += v
-			}
-			fmt.Fprintf(&b, " %.2f", sum/float64(len(e)))
+		for i := 0; i < h.Len(); i += *block {
+			fmt.Fprintf(&b, " %.2f", eval.MeanError([]*learn.History{{Errors: h.Errors[i:min(i+*block, h.Len())]}}))
 		}
-		fmt.Printf("seed %d:%s\n", o.First+uint64(k), b.String())
+		n, ok := s.Criterion.Episodes(h.Errors)
+		censored := ""
+		if !ok {
+			censored = " (censored)"
+		}
+		fmt.Fprintf(w, "seed %d:%s  -> %d%s\n", *first+uint64(k), b.String(), n, censored)
 	}
-	s := eval.SummarizeOutcomes(crit.Outcomes(hs))
-	fmt.Printf("episodes to criterion: median %.0f, IQR %.0f-%.0f, censored %d/%d; mean error %.3f (%.0f s)\n",
-		s.Median, s.Q1, s.Q3, s.Censored, s.N, eval.MeanError(hs), time.Since(began).Seconds())
+	sum := eval.SummarizeOutcomes(s.Criterion.Outcomes(hs))
+	fmt.Fprintf(w, "episodes to criterion: median %.0f, IQR %.0f-%.0f, censored %d/%d; mean error %.3f (%.0f s)\n",
+		sum.Median, sum.Q1, sum.Q3, sum.Censored, sum.N, eval.MeanError(hs), time.Since(began).Seconds())
 	return err
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,22 +18,42 @@ func TestRun(t *testing.T) {
 	if err := store.SaveRule(path, eh); err != nil {
 		t.Fatal(err)
 	}
+	tiny := []string{"-n", "12", "-dt", "10", "-episodes", "20", "-seeds", "2", "-block", "10"}
 	for _, tc := range []struct {
-		name, rule string
-		block      int
-		want       string // "" for success
+		name string
+		args []string
+		want string // in the output on success, else in the error
+		fail bool
 	}{
-		{"theta33", "", 10, ""},
-		{"saved rule", path, 10, ""},
-		{"block", "", 0, "-block"},
-		{"missing rule", filepath.Join(t.TempDir(), "none.json"), 10, "none.json"},
+		{"theta33", nil, "miconi-cubic on paper setting of context", false},
+		{"context eta", nil, "rule eta 0.01, maxdw 0.0002", false},
+		{"node perturbation", []string{"-rule", "node-perturbation"}, "episodes to criterion: median", false},
+		{"saved rule keeps its eta", []string{"-rule", path}, "rule eta 0.001", false},
+		{"eta overrides", []string{"-rule", path, "-eta", "0.02"}, "rule eta 0.02", false},
+		{"dnms", []string{"-task", "dnms", "-setting", "miconi"}, "rule eta 0.1, maxdw 0.0003", false},
+		{"threshold", []string{"-threshold", "0.5"}, "correct below 0.5", false},
+		{"block", []string{"-block", "0"}, "-block", true},
+		{"missing rule", []string{"-rule", filepath.Join(t.TempDir(), "none.json")}, "none.json", true},
+		{"unknown preset", []string{"-rule", "hebb"}, `unknown preset "hebb"`, true},
+		{"unknown task", []string{"-task", "xor"}, `unknown task "xor"`, true},
+		{"unknown setting", []string{"-setting", "fast"}, `unknown setting "fast"`, true},
+		{"readout", []string{"-readout", "softmax"}, "-readout", true},
+		{"bad threshold", []string{"-threshold", "-1"}, "Threshold", true},
+		{"bias on dnms", []string{"-task", "dnms", "-bias", "1"}, "-bias", true},
+		{"N", []string{"-n", "0"}, "network.Config.N", true},
+		{"unknown flag", []string{"-speed", "1"}, "speed", true},
 	} {
-		err := run(options{N: 12, Dt: 10, Amp: 30, Eta: 0.01, MaxDW: 2e-4, Rule: tc.rule, Episodes: 20, First: 1, Seeds: 2, Block: tc.block})
+		var out bytes.Buffer
+		err := run(context.Background(), &out, append(append([]string(nil), tiny...), tc.args...))
 		switch {
-		case tc.want == "" && err != nil:
+		case !tc.fail && err != nil:
 			t.Errorf("%s: %v", tc.name, err)
-		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
-			t.Errorf("%s: err = %v; want one naming %s", tc.name, err, tc.want)
+		case !tc.fail && !strings.Contains(out.String(), tc.want):
+			t.Errorf("%s: output lacks %q:\n%s", tc.name, tc.want, out.String())
+		case !tc.fail && !strings.Contains(out.String(), "episodes to criterion: median"):
+			t.Errorf("%s: output lacks the summary line:\n%s", tc.name, out.String())
+		case tc.fail && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: err = %v; want one containing %q", tc.name, err, tc.want)
 		}
 	}
 }

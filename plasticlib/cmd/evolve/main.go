@@ -1,0 +1,139 @@
+// Command evolve meta-learns a three-factor rule by evolution strategies on
+// whole learning runs (package plasticlib/evolve): each iteration scores
+// antithetic perturbations of the rule's coefficients by the fraction of
+// correct trials over a learning run (its learning speed), on fresh
+// networks and common learning seeds, and takes an Adam step. It prints one
+// line per iteration (training and held-out objective and final
+// performance) and saves the learned rule as JSON for learnruns -rule.
+// With -checkpoint it resumes an interrupted run; Ctrl-C stops it after the
+// runs in flight and keeps the iterations done.
+//
+//	go run -tags openblas ./plasticlib/cmd/evolve -task context -setting paper -n 100 -episodes 1500 -out learned.json
+//
+// Main only: flags and wiring; the science is in plasticlib/evolve.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/plasticnb/plasticnb/plasticlib/eval"
+	"github.com/plasticnb/plasticnb/plasticlib/evolve"
+	"github.com/plasticnb/plasticnb/plasticlib/rule"
+	"github.com/plasticnb/plasticnb/plasticlib/setting"
+	"github.com/plasticnb/plasticnb/plasticlib/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "evolve:", err)
+		os.Exit(1)
+	}
+}
+
+// freeSets are the coefficient sets -free names.
+var freeSets = []string{"all", "odd", "odd-supra"}
+
+// free returns which coefficients of a (k+1) x (l+1) basis evolve.
+func free(name string, k, l int) ([][]bool, error) {
+	out := make([][]bool, k+1)
+	for a := range out {
+		out[a] = make([]bool, l+1)
+		for b := range out[a] {
+			switch name {
+			case "all":
+				out[a][b] = true
+			case "odd": // odd in dx: H(r, -dx) = -H(r, dx)
+				out[a][b] = b%2 == 1
+			case "odd-supra": // odd and at least cubic in dx
+				out[a][b] = b%2 == 1 && b >= 3
+			default:
+				return nil, fmt.Errorf("-free: unknown set %q (want one of %s)", name, strings.Join(freeSets, ", "))
+			}
+		}
+	}
+	return out, nil
+}
+
+func run(ctx context.Context, w io.Writer, args []string) error {
+	fs := flag.NewFlagSet("evolve", flag.ContinueOnError)
+	sf := setting.AddFlags(fs, setting.Context, setting.Paper)
+	k := fs.Int("K", 5, "basis size K = L (the start is theta_33, so >= 3)")
+	freeSet := fs.String("free", "all", "coefficients that evolve: "+strings.Join(freeSets, ", "))
+	objective := fs.String("objective", "mean-correct", "score of a learning run: mean-correct or mean-reward")
+	iterations := fs.Int("iterations", 10, "iterations")
+	pairs := fs.Int("pairs", 8, "antithetic pairs per iteration")
+	seeds := fs.Int("seeds", 2, "learning seeds per iteration, shared by all perturbations")
+	sigma := fs.Float64("sigma", 0.1, "perturbation size in scaled coordinates (theta_33 = 1)")
+	lr := fs.Float64("lr", 0.05, "Adam step in scaled coordinates")
+	seed := fs.Uint64("seed", 0, "seed of the perturbations and the training seeds")
+	evalSeeds := fs.Int("eval-seeds", 4, "held-out learning seeds scored every iteration")
+	workers := fs.Int("workers", 0, "learning runs in parallel (0: one per CPU)")
+	checkpoint := fs.String("checkpoint", "", "JSON checkpoint, written every iteration, resumed from")
+	out := fs.String("out", "", "save the learned rule here (JSON)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, err := sf.Setting()
+	if err != nil {
+		return err
+	}
+	if *k < 3 {
+		return fmt.Errorf("-K must be >= 3 (the start is theta_33), got %d", *k)
+	}
+	start, err := rule.Zero(*k, *k)
+	if err != nil {
+		return err
+	}
+	start.Name, start.Theta[3][3] = "Miconi θ33", 1
+	start = s.Rule(start)
+	fr, err := free(*freeSet, *k, *k)
+	if err != nil {
+		return err
+	}
+	obj := evolve.MeanCorrect
+	switch *objective {
+	case "mean-correct":
+	case "mean-reward":
+		obj = evolve.MeanReward
+	default:
+		return fmt.Errorf("-objective: unknown %q (want mean-correct or mean-reward)", *objective)
+	}
+	// Held-out seeds sit past the small seeds that evaluations use (1..100).
+	cfg := evolve.Config{Setting: s, Start: start, Free: fr, Objective: obj, Iterations: *iterations, Pairs: *pairs,
+		Seeds: *seeds, Sigma: *sigma, LR: *lr, Seed: *seed, EvalSeeds: eval.Seeds(1001, *evalSeeds), Workers: *workers,
+		Checkpoint: *checkpoint}
+	began := time.Now()
+	fmt.Fprintf(w, "evolving %s from θ33 (K = L = %d, %s coefficients free) on %s, %d episodes per run, %s\n",
+		obj, *k, *freeSet, s, s.Learn.Episodes, map[bool]string{true: "resuming " + *checkpoint, false: "new run"}[*checkpoint != "" && exists(*checkpoint)])
+	cfg.Progress = func(r evolve.Record) {
+		fmt.Fprintf(w, "iteration %d: objective %.4f (train), %.4f (held-out); final performance %.3f (train), %.3f (held-out); |g| %.3g  [%.0f s]\n",
+			r.Iteration, r.Objective, r.HeldOut, r.TrainFinal, r.HeldOutFinal, r.GradNorm, time.Since(began).Seconds())
+	}
+	h, trainErr := evolve.Train(ctx, cfg)
+	if h == nil {
+		return trainErr
+	}
+	learned := h.Rule()
+	fmt.Fprint(w, learned)
+	if *out != "" && len(h.Records) > 0 {
+		if err := store.SaveRule(*out, learned); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "saved %s (%d iterations, %.0f s)\n", *out, len(h.Records), time.Since(began).Seconds())
+	}
+	return trainErr
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}

@@ -1,0 +1,451 @@
+package evolve
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/plasticnb/plasticnb/plasticlib/eval"
+	"github.com/plasticnb/plasticnb/plasticlib/learn"
+	"github.com/plasticnb/plasticnb/plasticlib/rule"
+	"github.com/plasticnb/plasticnb/plasticlib/setting"
+)
+
+// Objective says what a learning run scores.
+type Objective int
+
+const (
+	// MeanCorrect is the fraction of correct trials over the whole run:
+	// the area under its performance curve, larger the sooner it learns.
+	MeanCorrect Objective = iota
+	// MeanReward is the mean reward (minus the mean error) over the run.
+	MeanReward
+)
+
+func (o Objective) String() string {
+	switch o {
+	case MeanCorrect:
+		return "mean-correct"
+	case MeanReward:
+		return "mean-reward"
+	}
+	return fmt.Sprintf("Objective(%d)", int(o))
+}
+
+// Config configures Train. Zero fields take the defaults named.
+type Config struct {
+	// Setting gives the learning runs: network (each learning seed draws
+	// its own, seeded by the learning seed), task, learning run and the
+	// criterion whose Threshold defines a correct trial. Its Eta and MaxDW
+	// are not used: Start's are.
+	Setting setting.Setting `json:"setting"`
+	// Start is the starting rule (polynomial family), with its eta and clip.
+	Start rule.Rule `json:"start"`
+	// Free marks the coefficients that evolve, Free[k][l]; nil: all.
+	Free [][]bool `json:"free,omitempty"`
+	// Episodes per learning run; default Setting.Learn.Episodes.
+	Episodes int `json:"episodes"`
+	// Objective of a run; default MeanCorrect.
+	Objective Objective `json:"objective"`
+	// Sigma is the perturbation's standard deviation in scaled
+	// coordinates (the reference term's coefficient is 1 there for
+	// theta_33); default 0.1.
+	Sigma float64 `json:"sigma"`
+	// Pairs of antithetic perturbations per iteration; default 8.
+	Pairs int `json:"pairs"`
+	// Seeds is the number of learning seeds per iteration, the same for
+	// every perturbation (common random numbers); default 2.
+	Seeds int `json:"seeds"`
+	// LR is Adam's step in scaled coordinates; default 0.05.
+	LR float64 `json:"lr"`
+	// Iterations of the outer loop; default 10.
+	Iterations int `json:"iterations"`
+	// Seed seeds the perturbations and the iterations' learning seeds
+	// (drawn far from the small seeds used for evaluation).
+	Seed uint64 `json:"seed"`
+	// EvalSeeds are held-out learning seeds on which the current rule is
+	// scored every iteration (none: no held-out score).
+	EvalSeeds []uint64 `json:"eval_seeds"`
+	// Reference is the basis term that sets the scale (see Scales);
+	// default (3, 3).
+	Reference [2]int `json:"reference"`
+	// Workers run learning runs in parallel; 0: one per CPU.
+	Workers int `json:"-"`
+	// Checkpoint, if not empty, is a JSON file written after every
+	// iteration and resumed from when it exists (the config must match).
+	Checkpoint string `json:"-"`
+	// Progress, if not nil, is called after every iteration.
+	Progress func(Record) `json:"-"`
+	// RunProgress, if not nil, is called after every learning run.
+	RunProgress func() `json:"-"`
+}
+
+// Record is one iteration.
+type Record struct {
+	Iteration int `json:"iteration"`
+	// Theta is the rule at which the iteration was evaluated (before its step).
+	Theta [][]float64 `json:"theta"`
+	// Objective is the mean objective of the perturbed runs; HeldOut the
+	// rule's mean objective on EvalSeeds (NaN without them).
+	Objective float64 `json:"objective"`
+	HeldOut   float64 `json:"held_out"`
+	// TrainFinal and HeldOutFinal are the final performance: the fraction
+	// of correct trials over the last quarter of the runs.
+	TrainFinal   float64 `json:"train_final"`
+	HeldOutFinal float64 `json:"held_out_final"`
+	// GradNorm is the norm of the estimated gradient (scaled coordinates).
+	GradNorm float64 `json:"grad_norm"`
+	// Seconds is the wall time of the iteration.
+	Seconds float64 `json:"seconds"`
+}
+
+// History is a training run, resumable from its JSON.
+type History struct {
+	Config  Config      `json:"config"`
+	Scales  [][]float64 `json:"scales"`
+	U       []float64   `json:"u"` // free coefficients, scaled
+	M       []float64   `json:"adam_m"`
+	V       []float64   `json:"adam_v"`
+	Records []Record    `json:"records"`
+}
+
+// Rule returns the rule of the history's current coefficients, named "learned".
+func (h *History) Rule() rule.Rule {
+	r := h.Config.Start.Clone()
+	r.Name = "learned"
+	q := 0
+	for k, row := range r.Theta {
+		for l := range row {
+			if h.free(k, l) {
+				row[l] = h.U[q] * h.Scales[k][l]
+				q++
+			}
+		}
+	}
+	return r
+}
+
+func (h *History) free(k, l int) bool { return h.Config.Free == nil || h.Config.Free[k][l] }
+
+func (h *History) ruleAt(u []float64) rule.Rule {
+	save := h.U
+	h.U = u
+	r := h.Rule()
+	h.U = save
+	return r
+}
+
+func (c *Config) defaults() {
+	if c.Episodes == 0 {
+		c.Episodes = c.Setting.Learn.Episodes
+	}
+	if c.Sigma == 0 {
+		c.Sigma = 0.1
+	}
+	if c.Pairs == 0 {
+		c.Pairs = 8
+	}
+	if c.Seeds == 0 {
+		c.Seeds = 2
+	}
+	if c.LR == 0 {
+		c.LR = 0.05
+	}
+	if c.Iterations == 0 {
+		c.Iterations = 10
+	}
+	if c.Reference == [2]int{} {
+		c.Reference = [2]int{3, 3}
+	}
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	add := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("evolve.Config.%s: %s", field, fmt.Sprintf(format, args...)))
+	}
+	if err := c.Start.Validate(); err != nil {
+		add("Start", "%v", err)
+	} else if c.Start.Kind != rule.Polynomial {
+		add("Start", "must be a rule of the polynomial family, got %s", c.Start.Kind)
+	}
+	if c.Free != nil && c.Start.Validate() == nil {
+		ok := len(c.Free) == len(c.Start.Theta)
+		for k := range c.Free {
+			ok = ok && len(c.Free[k]) == len(c.Start.Theta[k])
+		}
+		if !ok {
+			add("Free", "must have the shape of Start.Theta")
+		}
+	}
+	if c.Episodes < 1 {
+		add("Episodes", "must be >= 1, got %d", c.Episodes)
+	}
+	if c.Objective != MeanCorrect && c.Objective != MeanReward {
+		add("Objective", "unknown value %d", int(c.Objective))
+	}
+	if !(c.Sigma > 0) || math.IsInf(c.Sigma, 0) {
+		add("Sigma", "must be finite and > 0, got %g", c.Sigma)
+	}
+	if c.Pairs < 1 {
+		add("Pairs", "must be >= 1, got %d", c.Pairs)
+	}
+	if c.Seeds < 1 {
+		add("Seeds", "must be >= 1, got %d", c.Seeds)
+	}
+	if !(c.LR > 0) || math.IsInf(c.LR, 0) {
+		add("LR", "must be finite and > 0, got %g", c.LR)
+	}
+	if err := c.Setting.Criterion.Validate(); err != nil {
+		add("Setting.Criterion", "%v", err)
+	}
+	if err := c.Setting.Net.Validate(); err != nil {
+		add("Setting.Net", "%v", err)
+	}
+	if _, err := c.Setting.Task(); err != nil {
+		add("Setting", "%v", err)
+	}
+	return errors.Join(errs...)
+}
+
+// score returns a run's objective and its final performance.
+func (c *Config) score(h *learn.History) (obj, final float64) {
+	q := max(h.Len()/4, 1)
+	final = c.Setting.Criterion.Performance(h.Errors[max(h.Len()-q, 0):])
+	if c.Objective == MeanReward {
+		return -eval.MeanError([]*learn.History{h}), final
+	}
+	return c.Setting.Criterion.Performance(h.Errors), final
+}
+
+// trainSeed is the b-th learning seed of iteration it: far above the small
+// seeds that evaluations use.
+func (c *Config) trainSeed(it, b int) uint64 {
+	return 1<<40 + c.Seed*1_000_003 + uint64(it*c.Seeds+b)
+}
+
+// Train runs the outer loop: each iteration scores 2 x Pairs perturbed
+// rules on Seeds learning seeds (the same seeds for all of them) and the
+// current rule on EvalSeeds, then takes an Adam step on the antithetic
+// gradient estimate. When ctx is cancelled it returns the history of the
+// iterations finished (saved in the checkpoint) and an error saying so.
+func Train(ctx context.Context, cfg Config) (*History, error) {
+	cfg.defaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	s := cfg.Setting
+	s.Learn.Episodes, s.Learn.Stop = cfg.Episodes, nil
+	h := &History{Config: cfg}
+	resumed := false
+	if cfg.Checkpoint != "" {
+		var err error
+		if resumed, err = h.resume(cfg); err != nil {
+			return nil, err
+		}
+	}
+	if !resumed {
+		if err := h.init(ctx, s); err != nil {
+			return nil, err
+		}
+	}
+	for it := len(h.Records); it < cfg.Iterations; it++ {
+		if err := ctx.Err(); err != nil {
+			return h, fmt.Errorf("evolve: training cancelled after %d of %d iterations: %w", it, cfg.Iterations, err)
+		}
+		began := time.Now()
+		rec, g, err := h.iterate(ctx, s, it)
+		if err != nil {
+			if ctx.Err() != nil {
+				return h, fmt.Errorf("evolve: training cancelled after %d of %d iterations: %w", it, cfg.Iterations, ctx.Err())
+			}
+			return h, fmt.Errorf("evolve: iteration %d: %w", it, err)
+		}
+		h.adam(g, it+1)
+		rec.Seconds = time.Since(began).Seconds()
+		h.Records = append(h.Records, rec)
+		if cfg.Checkpoint != "" {
+			if err := h.save(cfg.Checkpoint); err != nil {
+				return h, fmt.Errorf("evolve: iteration %d: %w", it, err)
+			}
+		}
+		if cfg.Progress != nil {
+			cfg.Progress(rec)
+		}
+	}
+	return h, nil
+}
+
+// init sets the scales and the starting point of a new history.
+func (h *History) init(ctx context.Context, s setting.Setting) error {
+	cfg := &h.Config
+	var err error
+	h.Scales, err = Scales(ctx, s, cfg.Start.K(), cfg.Start.L(), cfg.Reference[0], cfg.Reference[1], cfg.trainSeed(0, 0))
+	if err != nil {
+		return fmt.Errorf("evolve: scales: %w", err)
+	}
+	for k, row := range cfg.Start.Theta {
+		for l, v := range row {
+			if h.free(k, l) {
+				h.U = append(h.U, v/h.Scales[k][l])
+			}
+		}
+	}
+	h.M, h.V = make([]float64, len(h.U)), make([]float64, len(h.U))
+	return nil
+}
+
+// iterate scores iteration it's perturbations and held-out seeds and
+// returns its record (without Seconds) and the gradient estimate.
+func (h *History) iterate(ctx context.Context, s setting.Setting, it int) (Record, []float64, error) {
+	cfg := &h.Config
+	np := len(h.U)
+	rng := rand.New(rand.NewPCG(cfg.Seed, uint64(it)))
+	eps := make([][]float64, cfg.Pairs)
+	for i := range eps {
+		eps[i] = make([]float64, np)
+		for q := range eps[i] {
+			eps[i][q] = rng.NormFloat64()
+		}
+	}
+	// Jobs: (pair, sign, seed) for training, then the held-out seeds.
+	nTrain := 2 * cfg.Pairs * cfg.Seeds
+	jobs := make([]uint64, nTrain+len(cfg.EvalSeeds))
+	for j := range jobs {
+		jobs[j] = uint64(j)
+	}
+	type result struct{ obj, final float64 }
+	res, err := eval.RunSeeds(ctx, jobs, cfg.Workers, func(ctx context.Context, j uint64) (result, error) {
+		var r rule.Rule
+		var seed uint64
+		if int(j) < nTrain {
+			pair, rest := int(j)/(2*cfg.Seeds), int(j)%(2*cfg.Seeds)
+			sign, b := 1.0, rest/2
+			if rest%2 == 1 {
+				sign = -1
+			}
+			u := make([]float64, np)
+			for q := range u {
+				u[q] = h.U[q] + sign*cfg.Sigma*eps[pair][q]
+			}
+			r, seed = h.ruleAt(u), cfg.trainSeed(it, b)
+		} else {
+			r, seed = h.Rule(), cfg.EvalSeeds[int(j)-nTrain]
+		}
+		lh, err := s.Run(ctx, r, seed, false)
+		if cfg.RunProgress != nil {
+			cfg.RunProgress()
+		}
+		if err != nil {
+			var div *learn.DivergenceError
+			if errors.As(err, &div) && ctx.Err() == nil {
+				// A rule that blows the network up scores its episodes so
+				// far, the rest as failed trials (error 2).
+				for lh.Len() < cfg.Episodes {
+					lh.Errors = append(lh.Errors, 2)
+				}
+				err = nil
+			} else {
+				return result{}, err
+			}
+		}
+		o, f := cfg.score(lh)
+		return result{o, f}, nil
+	})
+	if err != nil {
+		return Record{}, nil, err
+	}
+	rec := Record{Iteration: it, Theta: h.Rule().Clone().Theta, HeldOut: math.NaN(), HeldOutFinal: math.NaN()}
+	g := make([]float64, np)
+	for pair := range cfg.Pairs {
+		d := 0.0
+		for b := range cfg.Seeds {
+			plus, minus := res[pair*2*cfg.Seeds+2*b], res[pair*2*cfg.Seeds+2*b+1]
+			d += (plus.obj - minus.obj) / float64(cfg.Seeds)
+			rec.Objective += (plus.obj + minus.obj) / float64(nTrain)
+			rec.TrainFinal += (plus.final + minus.final) / float64(nTrain)
+		}
+		for q := range g {
+			g[q] += d * eps[pair][q] / (2 * cfg.Sigma * float64(cfg.Pairs))
+		}
+	}
+	if n := len(cfg.EvalSeeds); n > 0 {
+		rec.HeldOut, rec.HeldOutFinal = 0, 0
+		for _, r := range res[nTrain:] {
+			rec.HeldOut += r.obj / float64(n)
+			rec.HeldOutFinal += r.final / float64(n)
+		}
+	}
+	for _, v := range g {
+		rec.GradNorm += v * v
+	}
+	rec.GradNorm = math.Sqrt(rec.GradNorm)
+	return rec, g, nil
+}
+
+// adam takes one ascent step of Adam (beta1 0.9, beta2 0.999) on g; t is
+// the 1-based step count.
+func (h *History) adam(g []float64, t int) {
+	const b1, b2, eps = 0.9, 0.999, 1e-8
+	for q, v := range g {
+		h.M[q] = b1*h.M[q] + (1-b1)*v
+		h.V[q] = b2*h.V[q] + (1-b2)*v*v
+		mh := h.M[q] / (1 - math.Pow(b1, float64(t)))
+		vh := h.V[q] / (1 - math.Pow(b2, float64(t)))
+		h.U[q] += h.Config.LR * mh / (math.Sqrt(vh) + eps)
+	}
+}
+
+// save writes h to path atomically (a temporary file renamed into place).
+func (h *History) save(path string) error {
+	b, err := json.Marshal(h)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".evolve-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// resume loads cfg.Checkpoint into h when it exists; its configuration
+// must equal cfg's but for Iterations.
+func (h *History) resume(cfg Config) (bool, error) {
+	b, err := os.ReadFile(cfg.Checkpoint)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	var old History
+	if err := json.Unmarshal(b, &old); err != nil {
+		return false, fmt.Errorf("evolve: checkpoint %s: %w", cfg.Checkpoint, err)
+	}
+	a, c := old.Config, cfg
+	a.Iterations, c.Iterations = 0, 0
+	ja, _ := json.Marshal(a)
+	jc, _ := json.Marshal(c)
+	if string(ja) != string(jc) {
+		return false, fmt.Errorf("evolve: checkpoint %s was written by another configuration (remove it or use the same flags)", cfg.Checkpoint)
+	}
+	old.Config = cfg
+	*h = old
+	return true, nil
+}
