@@ -78,6 +78,12 @@ type Setting struct {
 	Learn learn.Config
 	// Criterion is "learned" (Miconi's: 95 of 100 trials with error < 1).
 	Criterion eval.Criterion
+	// FixedNet makes every run use the network of Net.Seed, the run's
+	// seed then seeding only its trials (initial states, perturbations,
+	// task noise): the paper's "random initial state" condition, with
+	// Net.InitX = 1. Default false: each run draws its own network (J,
+	// W_in) from its seed, the "random initial J" condition.
+	FixedNet bool
 }
 
 // Lookup returns the named setting of the named task. Errors name the
@@ -167,7 +173,10 @@ func (s Setting) Run(ctx context.Context, r rule.Rule, seed uint64, stopAtCriter
 		return nil, err
 	}
 	nc, lc := s.Net, s.Learn
-	nc.Seed, lc.Seed = seed, seed
+	lc.Seed = seed
+	if !s.FixedNet {
+		nc.Seed = seed
+	}
 	if stopAtCriterion {
 		if err := s.Criterion.Validate(); err != nil {
 			return nil, err

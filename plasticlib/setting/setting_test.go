@@ -131,3 +131,27 @@ func ExampleLookup() {
 	// miconi setting of context: N = 200, dt = 1 ms, A = 30, eta 0.01, maxdw 0.0002, readout neuron
 	// eta 0.01, maxdw 0.0002, correct when error < 1
 }
+
+// With FixedNet every run has the same network; without, each its own.
+func TestFixedNet(t *testing.T) {
+	s := setting.MustLookup("dnms", "miconi")
+	s.Net.N = 20
+	s.SetDt(10)
+	s.Learn.Episodes, s.Learn.WarmUp = 1, 10
+	s.Learn.Record.Activity = []int{0}
+	z0 := func(s setting.Setting, seed uint64) float64 {
+		h, err := s.Run(context.Background(), rule.MiconiCubic(), seed, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h.Activity[0].Output[50]
+	}
+	if a, b := z0(s, 1), z0(s, 2); a == b {
+		t.Errorf("two seeds gave the same output %v: the network did not change", a)
+	}
+	s.FixedNet, s.Net.InitX = true, 0
+	s.Net.PerturbProb = 0
+	if a, b := z0(s, 1), z0(s, 2); a != b {
+		t.Errorf("FixedNet, no noise: outputs %v and %v; want one network, the same trial", a, b)
+	}
+}
