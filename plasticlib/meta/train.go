@@ -97,6 +97,9 @@ type Config struct {
 	// Seed*1000003 + it*Seeds + b (common random numbers within an
 	// iteration, fresh ones across). Default 0.
 	Seed uint64 `json:"seed"`
+	// Threshold: a trial is correct when its error is below it (Record.Final).
+	// Default (0) 1, Miconi's.
+	Threshold float64 `json:"threshold,omitempty"`
 	// EvalSeeds are the held-out learning seeds, evaluated at every
 	// iteration. Default {1000000001, ..., 1000000004}.
 	EvalSeeds []uint64 `json:"eval_seeds"`
@@ -118,6 +121,13 @@ func DefaultConfig(p Problem, ts TaskSpec) Config {
 		ClipNorm: 1, Precondition: BasisScale, Seeds: 2, EvalSeeds: []uint64{1000000001, 1000000002, 1000000003, 1000000004}}
 }
 
+func (c *Config) threshold() float64 {
+	if c.Threshold > 0 {
+		return c.Threshold
+	}
+	return 1
+}
+
 // Record is one meta-iteration.
 type Record struct {
 	Iteration int `json:"iteration"`
@@ -126,8 +136,9 @@ type Record struct {
 	Phi  []float64 `json:"phi"`
 	Grad []float64 `json:"grad"`
 	// Objective is the mean training objective; HeldOut the mean objective
-	// over EvalSeeds; Final the mean reward over the last quarter of the
-	// held-out runs' episodes.
+	// over EvalSeeds; Final the held-out runs' final performance: the
+	// fraction of correct trials (error below Config.Threshold) over the
+	// last quarter of their episodes.
 	Objective float64 `json:"objective"`
 	HeldOut   float64 `json:"held_out"`
 	Final     float64 `json:"final"`
@@ -277,7 +288,9 @@ func Train(ctx context.Context, cfg Config) (*History, error) {
 				er := e.Errors()
 				q := max(len(er)/4, 1)
 				for _, v := range er[len(er)-q:] {
-					final[k] -= v / float64(q)
+					if v < cfg.threshold() {
+						final[k] += 1 / float64(q)
+					}
 				}
 			}()
 		}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -8,24 +10,29 @@ import (
 	"github.com/plasticnb/plasticnb/plasticlib/store"
 )
 
+// tiny is a run of one iteration on a 12-unit network, 20 trials.
+var tiny = []string{"-n", "12", "-dt", "10", "-K", "3", "-episodes", "20", "-iterations", "1", "-seeds", "2",
+	"-setting", "miconi", "-readout", "neuron", "-warmup", "0"}
+
+func runArgs(extra ...string) (string, error) {
+	var b bytes.Buffer
+	err := run(context.Background(), &b, append(append([]string(nil), tiny...), extra...))
+	return b.String(), err
+}
+
 // TestRunSavesAndResumes: a tiny run saves a loadable rule, and a second
 // call with more iterations resumes from the checkpoint.
 func TestRunSavesAndResumes(t *testing.T) {
 	dir := t.TempDir()
 	ck, out := filepath.Join(dir, "ck.json"), filepath.Join(dir, "rule.json")
-	tiny := func(iterations int) error {
-		o := tinyOptions()
-		o.Fresh, o.Iterations, o.Checkpoint, o.Out = true, iterations, ck, out
-		return run(o)
-	}
-	if err := tiny(1); err != nil {
+	if _, err := runArgs("-fresh", "-checkpoint", ck, "-out", out); err != nil {
 		t.Fatal(err)
 	}
 	r1, err := store.LoadRule(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tiny(2); err != nil {
+	if _, err := runArgs("-fresh", "-checkpoint", ck, "-out", out, "-iterations", "2"); err != nil {
 		t.Fatal(err)
 	}
 	r2, err := store.LoadRule(out)
@@ -37,25 +44,32 @@ func TestRunSavesAndResumes(t *testing.T) {
 	}
 }
 
-// tinyOptions is a run of one iteration on a 12-unit network, 20 trials.
-func tinyOptions() options {
-	return options{N: 12, Dt: 10, Amp: 30, K: 3, Eta: 0.01, MaxDW: 2e-4, Episodes: 20, LR: 0.05,
-		Iterations: 1, Seeds: 2, LogEta: true, SmoothClip: true}
+func TestRunMethods(t *testing.T) {
+	for _, m := range []string{"exact", "truncated", "es"} {
+		out, err := runArgs("-method", m)
+		if err != nil {
+			t.Errorf("-method %s: %v", m, err)
+			continue
+		}
+		if !strings.Contains(out, "meta-training ("+m) || !strings.Contains(out, "iteration 0: objective") {
+			t.Errorf("-method %s: output\n%s", m, out)
+		}
+	}
 }
 
 func TestRunRejects(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		change func(*options)
-		want   string
+		name string
+		args []string
+		want string
 	}{
-		{"K", func(o *options) { o.K = 2 }, "-K"},
-		{"dt", func(o *options) { o.Dt = -1 }, "Dt"},
-		{"lr", func(o *options) { o.LR = -1 }, "LR"},
+		{"K", []string{"-K", "2"}, "-K"},
+		{"dt", []string{"-dt", "-1"}, "Dt"},
+		{"lr", []string{"-lr", "-1"}, "LR"},
+		{"method", []string{"-method", "guess"}, "-method"},
+		{"task", []string{"-task", "xor"}, `unknown task "xor"`},
 	} {
-		o := tinyOptions()
-		tc.change(&o)
-		if err := run(o); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := runArgs(tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v; want one naming %s", tc.name, err, tc.want)
 		}
 	}
