@@ -18,6 +18,8 @@ func init() {
 		"NodePerturbation": reflect.ValueOf(rule.NodePerturbation),
 		"Polynomial":       reflect.ValueOf(rule.Polynomial),
 		"PreTo":            reflect.ValueOf(rule.PreTo),
+		"Preset":           reflect.ValueOf(rule.Preset),
+		"PresetNames":      reflect.ValueOf(rule.PresetNames),
 		"Random":           reflect.ValueOf(rule.Random),
 		"Unit":             reflect.ValueOf(rule.Unit),
 		"Zero":             reflect.ValueOf(rule.Zero),
