@@ -215,3 +215,11 @@ func (s Setting) RuleNamed(spec string) (rule.Rule, error) {
 	}
 	return s.Rule(r), nil
 }
+
+// RandomInitialState returns s in the paper's "random initial state"
+// condition: one network (that of Net.Seed) for every run, each trial
+// starting from x ~ Uniform(-1, 1) instead of Uniform(-0.1, 0.1).
+func (s Setting) RandomInitialState() Setting {
+	s.FixedNet, s.Net.InitX = true, 1
+	return s
+}

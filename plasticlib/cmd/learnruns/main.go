@@ -48,6 +48,8 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	seeds := fs.Int("seeds", 10, "number of seeds")
 	workers := fs.Int("workers", 0, "runs in parallel (0: one per CPU)")
 	block := fs.Int("block", 250, "trials per block of the printed error")
+	condition := fs.String("condition", "random-j", "random-j: a network per seed; random-state: one network (-netseed), trials from x ~ U(-1, 1)")
+	netSeed := fs.Uint64("netseed", 0, "the network of -condition random-state")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -61,6 +63,14 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
+	switch *condition {
+	case "random-j":
+	case "random-state":
+		s = s.RandomInitialState()
+		s.Net.Seed = *netSeed
+	default:
+		return fmt.Errorf("-condition: unknown %q (want random-j or random-state)", *condition)
+	}
 	r, err := s.RuleNamed(*ruleSpec)
 	if err != nil {
 		return fmt.Errorf("-rule: %w", err)
@@ -73,7 +83,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	}
 	began := time.Now()
 	hs, err := s.RunSeeds(ctx, r, eval.Seeds(*first, *seeds), *workers, true)
-	fmt.Fprintf(w, "%s on %s\n", r.Name, s)
+	fmt.Fprintf(w, "%s on %s, condition %s\n", r.Name, s, *condition)
 	extra := ""
 	if s.TaskName == setting.Context {
 		extra = fmt.Sprintf(", bias %g, noise %g", s.ContextCfg.Bias, s.ContextCfg.Noise)

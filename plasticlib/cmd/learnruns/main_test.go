@@ -32,6 +32,8 @@ func TestRun(t *testing.T) {
 		{"eta overrides", []string{"-rule", path, "-eta", "0.02"}, "rule eta 0.02", false},
 		{"dnms", []string{"-task", "dnms", "-setting", "miconi"}, "rule eta 0.1, maxdw 0.0003", false},
 		{"threshold", []string{"-threshold", "0.5"}, "correct below 0.5", false},
+		{"random state", []string{"-condition", "random-state"}, "condition random-state", false},
+		{"condition", []string{"-condition", "sparse"}, "-condition", true},
 		{"block", []string{"-block", "0"}, "-block", true},
 		{"missing rule", []string{"-rule", filepath.Join(t.TempDir(), "none.json")}, "none.json", true},
 		{"unknown preset", []string{"-rule", "hebb"}, `unknown preset "hebb"`, true},
