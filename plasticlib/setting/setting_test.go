@@ -20,6 +20,7 @@ func TestLookup(t *testing.T) {
 	}{
 		{"dnms", "miconi", 0.1, 3e-4, 16, 2, 1000, network.NeuronReadout},
 		{"context", "miconi", 0.01, 2e-4, 30, 4, 700, network.NeuronReadout},
+		{"context", "paper", 0.003, 0, 30, 4, 700, network.NeuronReadout},
 		{"long-delay", "miconi", 0.1, 3e-4, 16, 2, 2000, network.NeuronReadout},
 		{"variable-delay", "paper", 0.1, 3e-4, 16, 2, 0, network.NeuronReadout},
 		{"evidence", "miconi", 0.1, 3e-4, 16, 3, 2250, network.NeuronReadout},

@@ -26,7 +26,8 @@ func TestRun(t *testing.T) {
 		fail bool
 	}{
 		{"theta33", nil, "miconi-cubic on paper setting of context", false},
-		{"context eta", nil, "rule eta 0.01, maxdw 0.0002", false},
+		{"context eta", nil, "rule eta 0.003, maxdw 0;", false},
+		{"miconi context eta", []string{"-setting", "miconi"}, "rule eta 0.01, maxdw 0.0002", false},
 		{"node perturbation", []string{"-rule", "node-perturbation"}, "episodes to criterion: median", false},
 		{"saved rule keeps its eta", []string{"-rule", path}, "rule eta 0.001", false},
 		{"eta overrides", []string{"-rule", path, "-eta", "0.02"}, "rule eta 0.02", false},
