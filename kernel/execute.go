@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/plasticnb/plasticnb/kernel/cell"
-	"github.com/plasticnb/plasticnb/kernel/display"
 	"github.com/plasticnb/plasticnb/kernel/wire"
 )
 
@@ -78,9 +77,9 @@ func userExpressions(asked map[string]string, got map[string]any) map[string]any
 	out := make(map[string]any, len(asked))
 	for name := range asked {
 		switch v := got[name].(type) {
-		case display.Bundle:
+		case cell.Bundle:
 			out[name] = userExpressionOK{Status: "ok", Data: nonNil(v.Data), Metadata: nonNil(v.Metadata)}
-		case *display.Bundle:
+		case *cell.Bundle:
 			out[name] = userExpressionOK{Status: "ok", Data: nonNil(v.Data), Metadata: nonNil(v.Metadata)}
 		case *cell.Error:
 			out[name] = errorReply{Status: "error", EName: v.Name, EValue: v.Value, Traceback: nonNilStrings(v.Traceback)}
@@ -118,7 +117,7 @@ func (p *publisher) Stream(name, text string) {
 	p.k.publish(p.parent, wire.Stream, streamContent{Name: name, Text: text})
 }
 
-func (p *publisher) Publish(b display.Bundle, displayID string, update bool) {
+func (p *publisher) Publish(b cell.Bundle, displayID string, update bool) {
 	c := displayData{Data: nonNil(b.Data), Metadata: nonNil(b.Metadata)}
 	if displayID != "" {
 		c.Transient = &transient{DisplayID: displayID}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/plasticnb/plasticnb/kernel"
 	"github.com/plasticnb/plasticnb/kernel/cell"
-	"github.com/plasticnb/plasticnb/kernel/display"
 	"github.com/plasticnb/plasticnb/kernel/wire"
 )
 
@@ -105,7 +104,7 @@ func (m *mockInterp) Execute(ctx context.Context, req cell.Request, out cell.Out
 			if expr == "bad" {
 				res.UserExpressions[name] = &cell.Error{Name: "CompileError", Value: "bad"}
 			} else {
-				res.UserExpressions[name] = display.Bundle{Data: map[display.MIME]any{display.MIMEPlain: expr}}
+				res.UserExpressions[name] = cell.Bundle{Data: map[cell.MIME]any{cell.MIMEPlain: expr}}
 			}
 		}
 	}
@@ -114,7 +113,7 @@ func (m *mockInterp) Execute(ctx context.Context, req cell.Request, out cell.Out
 		out.Stream("stdout", "hello\n")
 		out.Stream("stderr", "oops\n")
 	case "1+1":
-		res.Value = &display.Bundle{Data: map[display.MIME]any{display.MIMEPlain: "2"}}
+		res.Value = &cell.Bundle{Data: map[cell.MIME]any{cell.MIMEPlain: "2"}}
 	case "fail":
 		res.Err = &cell.Error{Name: "panic", Value: "boom", Traceback: []string{"panic: boom", "cell:1:1"}}
 	case "loop":
@@ -133,7 +132,7 @@ func (m *mockInterp) Execute(ctx context.Context, req cell.Request, out cell.Out
 			out.Stream("stdout", "hi "+v)
 		}
 	case "display":
-		b := display.Bundle{Data: map[display.MIME]any{display.MIMEMarkdown: "*a*"}}
+		b := cell.Bundle{Data: map[cell.MIME]any{cell.MIMEMarkdown: "*a*"}}
 		out.Publish(b, "", false)
 		out.Publish(b, "d1", false)
 		out.Publish(b, "d1", true)
@@ -150,7 +149,7 @@ func (m *mockInterp) Complete(code string, cursor int) cell.Completion {
 }
 
 func (m *mockInterp) Inspect(code string, cursor, detail int) cell.Inspection {
-	return cell.Inspection{Found: true, Data: display.Bundle{Data: map[display.MIME]any{display.MIMEPlain: code[:cursor]}}}
+	return cell.Inspection{Found: true, Data: cell.Bundle{Data: map[cell.MIME]any{cell.MIMEPlain: code[:cursor]}}}
 }
 
 func (m *mockInterp) IsComplete(code string) (cell.Completeness, string) {

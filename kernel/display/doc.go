@@ -3,9 +3,13 @@
 // gonum plots rendered to PNG, live updates of a shown value, and progress
 // bars.
 //
-// It is the display layer of the kernel: it knows MIME bundles and how to
-// render values into them, and it publishes through a Sink. It never sees a
-// socket or a wire message and imports nothing of the kernel's other layers.
+// It is the display layer of the kernel: it renders values into MIME
+// bundles and publishes them through a Sink. The contract itself (MIME,
+// Bundle, Sink) lives in package kernel/cell, a leaf that imports only the
+// standard library, so that the dispatcher shares it without reaching
+// gonum/plot; display re-exports those names as aliases, and is the only
+// kernel package that imports gonum/plot. It never sees a socket or a wire
+// message.
 //
 // # Rendering
 //

@@ -3,6 +3,7 @@
 package symbols
 
 import (
+	"github.com/plasticnb/plasticnb/kernel/cell"
 	"github.com/plasticnb/plasticnb/kernel/display"
 	"reflect"
 )
@@ -65,14 +66,14 @@ func (W _github_com_plasticnb_plasticnb_kernel_display_MIMEBundler) MIMEBundle()
 type _github_com_plasticnb_plasticnb_kernel_display_Sink struct {
 	IValue   interface{}
 	WClear   func(wait bool)
-	WPublish func(b display.Bundle, displayID string, update bool)
+	WPublish func(b cell.Bundle, displayID string, update bool)
 	WStream  func(name string, text string)
 }
 
 func (W _github_com_plasticnb_plasticnb_kernel_display_Sink) Clear(wait bool) {
 	W.WClear(wait)
 }
-func (W _github_com_plasticnb_plasticnb_kernel_display_Sink) Publish(b display.Bundle, displayID string, update bool) {
+func (W _github_com_plasticnb_plasticnb_kernel_display_Sink) Publish(b cell.Bundle, displayID string, update bool) {
 	W.WPublish(b, displayID, update)
 }
 func (W _github_com_plasticnb_plasticnb_kernel_display_Sink) Stream(name string, text string) {
