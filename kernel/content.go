@@ -170,19 +170,17 @@ type historyReply struct {
 	History [][]any `json:"history"`
 }
 
-type commInfoReply struct {
-	Status string         `json:"status"`
-	Comms  map[string]any `json:"comms"`
-}
-
-type commOpen struct {
-	CommID     string `json:"comm_id"`
+type commInfoRequest struct {
 	TargetName string `json:"target_name"`
 }
 
-type commClose struct {
-	CommID string         `json:"comm_id"`
-	Data   map[string]any `json:"data"`
+type commInfoReply struct {
+	Status string              `json:"status"`
+	Comms  map[string]commInfo `json:"comms"`
+}
+
+type commInfo struct {
+	TargetName string `json:"target_name"`
 }
 
 type shutdownContent struct {

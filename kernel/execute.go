@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/plasticnb/plasticnb/kernel/cell"
+	"github.com/plasticnb/plasticnb/kernel/comm"
 	"github.com/plasticnb/plasticnb/kernel/wire"
 )
 
@@ -29,7 +31,7 @@ func (k *Kernel) execute(ctx context.Context, m *wire.Message) {
 		k.publish(&m.Header, wire.ExecuteInput, executeInput{Code: c.Code, ExecutionCount: count})
 	}
 
-	cellCtx, cancel := context.WithCancel(ctx)
+	cellCtx, cancel := context.WithCancel(comm.NewContext(ctx, k.comms))
 	k.mu.Lock()
 	k.cancelCell = cancel
 	k.mu.Unlock()
@@ -46,6 +48,7 @@ func (k *Kernel) execute(ctx context.Context, m *wire.Message) {
 	k.cancelCell = nil
 	k.mu.Unlock()
 	cancel()
+	out.ended.Store(true)
 
 	if e := res.Err; e != nil {
 		tb := e.Traceback
@@ -106,6 +109,21 @@ type publisher struct {
 	parent     *wire.Header
 	ids        [][]byte // the requester's identity, for input_request
 	allowStdin bool
+	ended      atomic.Bool // the execution has returned
+}
+
+// header is the parent of what p publishes: the execute_request; but once
+// the cell has ended, while a comm message is being delivered, that
+// message, so that what a widget's callback shows reaches the cell of the
+// widget it came from (the interpreter keeps sending a finished cell's
+// output to its last publisher).
+func (p *publisher) header() *wire.Header {
+	if p.ended.Load() {
+		if h := p.k.commParent.Load(); h != nil {
+			return h
+		}
+	}
+	return p.parent
 }
 
 var _ cell.Output = (*publisher)(nil)
@@ -114,7 +132,7 @@ func (p *publisher) Stream(name, text string) {
 	if text == "" {
 		return
 	}
-	p.k.publish(p.parent, wire.Stream, streamContent{Name: name, Text: text})
+	p.k.publish(p.header(), wire.Stream, streamContent{Name: name, Text: text})
 }
 
 func (p *publisher) Publish(b cell.Bundle, displayID string, update bool) {
@@ -126,11 +144,11 @@ func (p *publisher) Publish(b cell.Bundle, displayID string, update bool) {
 	if update && displayID != "" {
 		t = wire.UpdateDisplayData
 	}
-	p.k.publish(p.parent, t, c)
+	p.k.publish(p.header(), t, c)
 }
 
 func (p *publisher) Clear(wait bool) {
-	p.k.publish(p.parent, wire.ClearOutput, clearOutput{Wait: wait})
+	p.k.publish(p.header(), wire.ClearOutput, clearOutput{Wait: wait})
 }
 
 // ErrStdinNotAllowed is returned by a cell's Input when the frontend does

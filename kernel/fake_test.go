@@ -167,6 +167,7 @@ func (m *mockInterp) Language() cell.LanguageInfo { return cell.LanguageInfo{Ban
 // client plays the frontend.
 type client struct {
 	t     testing.TB
+	k     *kernel.Kernel
 	f     *fakeTransport
 	codec *wire.Codec
 	sess  *wire.Session
@@ -182,7 +183,15 @@ const testKey = "test-key"
 // start runs a kernel on ip with a fake transport.
 func start(t testing.TB, ip cell.Interpreter) *client {
 	t.Helper()
-	k, err := kernel.New(kernel.Config{Interpreter: ip, Key: []byte(testKey), Version: "test"})
+	return startWith(t, kernel.Config{Interpreter: ip})
+}
+
+// startWith runs a kernel configured by cfg (its key and version set here)
+// with a fake transport.
+func startWith(t testing.TB, cfg kernel.Config) *client {
+	t.Helper()
+	cfg.Key, cfg.Version = []byte(testKey), "test"
+	k, err := kernel.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +199,7 @@ func start(t testing.TB, ip cell.Interpreter) *client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &client{t: t, f: newFake(), codec: codec, sess: wire.NewSession("user"), seen: map[string]bool{}, done: make(chan struct{})}
+	c := &client{t: t, k: k, f: newFake(), codec: codec, sess: wire.NewSession("user"), seen: map[string]bool{}, done: make(chan struct{})}
 	go func() {
 		c.restart, c.err = k.Serve(context.Background(), c.f)
 		close(c.done)

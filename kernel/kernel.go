@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/plasticnb/plasticnb/kernel/cell"
+	"github.com/plasticnb/plasticnb/kernel/comm"
 	"github.com/plasticnb/plasticnb/kernel/wire"
 )
 
@@ -101,6 +102,10 @@ type Config struct {
 	// QueueSize is how many shell requests may wait while one runs;
 	// 0 means DefaultQueueSize.
 	QueueSize int
+	// CommTargets accept the comms the frontend opens, by target name
+	// (widget.Targets() for ipywidgets); nil means none: a comm_open is
+	// then answered by a comm_close.
+	CommTargets map[string]comm.Target
 }
 
 // Kernel dispatches the messages of one kernel session.
@@ -126,6 +131,15 @@ type Kernel struct {
 	served     bool
 
 	stop chan bool // receives the restart flag of a shutdown request
+
+	comms *comm.Manager
+	// handling is the header of the shell request being handled, the
+	// parent of the comm messages the kernel sends; nil before the first.
+	handling atomic.Pointer[wire.Header]
+	// commParent is the comm message being delivered, or nil: the parent
+	// of what a comm handler publishes through a cell's output after the
+	// cell has ended (see publisher.header).
+	commParent atomic.Pointer[wire.Header]
 
 	started    time.Time   // when Serve started
 	iopubReady atomic.Bool // no need to wait for an iopub subscriber
@@ -165,6 +179,10 @@ func New(cfg Config) (*Kernel, error) {
 		cfg.QueueSize = DefaultQueueSize
 	}
 	k.queue = make(chan *wire.Message, cfg.QueueSize)
+	k.comms = comm.NewManager(commSender{k})
+	for name, t := range cfg.CommTargets {
+		k.comms.Register(name, t)
+	}
 	return k, nil
 }
 
@@ -256,6 +274,7 @@ func (k *Kernel) shellWorker(ctx context.Context) {
 
 // handleShell answers one shell request between busy and idle.
 func (k *Kernel) handleShell(ctx context.Context, m *wire.Message) {
+	k.handling.Store(&m.Header)
 	k.status(m, "busy")
 	restart, shutdown := k.dispatchShell(ctx, m)
 	k.status(m, "idle")
@@ -287,11 +306,9 @@ func (k *Kernel) dispatchShell(ctx context.Context, m *wire.Message) (restart, s
 	case wire.HistoryRequest:
 		k.history(m)
 	case wire.CommInfoRequest:
-		k.reply(wire.Shell, m, wire.CommInfoReply, commInfoReply{Status: "ok", Comms: map[string]any{}})
-	case wire.CommOpen:
-		k.commOpen(m)
-	case wire.CommMsg, wire.CommClose:
-		// No comm is ever open: nothing to deliver.
+		k.commInfo(m)
+	case wire.CommOpen, wire.CommMsg, wire.CommClose:
+		k.deliverComm(m)
 	case wire.ShutdownRequest:
 		return k.shutdown(wire.Shell, m), true
 	default:

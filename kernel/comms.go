@@ -1,0 +1,89 @@
+package kernel
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/plasticnb/plasticnb/kernel/comm"
+	"github.com/plasticnb/plasticnb/kernel/wire"
+)
+
+// Comms: the dispatcher's side of package comm. Comm messages from the
+// frontend are shell messages: they wait in the shell queue like any other
+// request, so a comm handler never runs while a cell runs, and a cell never
+// sees a handler change its state between two of its statements (as with
+// ipykernel, whose shell handles one message at a time).
+
+// Comms returns the session's comm manager; cells reach it through
+// comm.FromContext(display.CellContext()).
+func (k *Kernel) Comms() *comm.Manager { return k.comms }
+
+// commSender publishes what the comm manager sends on iopub, with the shell
+// request being handled as parent: the execute_request of the running cell,
+// or the comm_msg whose handler sends.
+type commSender struct{ k *Kernel }
+
+func (s commSender) SendComm(kind comm.Kind, content any) error {
+	k := s.k
+	if k.t == nil {
+		return errors.New("kernel: comm message before Serve")
+	}
+	k.publish(k.handling.Load(), wire.MsgType(kind), content)
+	return nil
+}
+
+func (k *Kernel) commInfo(m *wire.Message) {
+	var c commInfoRequest
+	if !k.decode(m, wire.CommInfoReply, &c) {
+		return
+	}
+	comms := map[string]commInfo{}
+	for id, target := range k.comms.Info(c.TargetName) {
+		comms[id] = commInfo{TargetName: target}
+	}
+	k.reply(wire.Shell, m, wire.CommInfoReply, commInfoReply{Status: "ok", Comms: comms})
+}
+
+// deliverComm hands a comm_open, comm_msg or comm_close to the comm
+// manager. What goes wrong is logged and answered, never fatal: a message
+// for an unknown comm or target is answered by a comm_close of that id, a
+// handler's panic by an error output, bad data (a handler's error) by a
+// line on stderr, all with the message as parent.
+func (k *Kernel) deliverComm(m *wire.Message) {
+	k.commParent.Store(&m.Header)
+	defer k.commParent.Store(nil)
+	kind := comm.Kind(m.Header.MsgType)
+	err := k.comms.Deliver(kind, m.Content)
+	if err == nil {
+		return
+	}
+	k.log.Printf("shell: %v", err)
+	var de *comm.DeliveryError
+	id := ""
+	if errors.As(err, &de) {
+		id = de.CommID
+	}
+	var pe *comm.PanicError
+	switch {
+	case errors.As(err, &pe):
+		tb := []string{fmt.Sprintf("panic in the handler of %s %s: %v", kind, id, pe.Value)}
+		tb = append(tb, strings.Split(strings.TrimRight(string(pe.Stack), "\n"), "\n")...)
+		k.publish(&m.Header, wire.Error, errorBroadcast{EName: "panic", EValue: fmt.Sprint(pe.Value), Traceback: tb})
+		if kind == comm.Open && id != "" {
+			k.closeComm(m, id)
+		}
+	case id == "" || kind == comm.Close:
+		// Nothing to answer: no comm to close, or it is closing.
+	case kind == comm.Open || errors.Is(err, comm.ErrUnknownComm):
+		k.closeComm(m, id)
+	default:
+		k.publish(&m.Header, wire.Stream, streamContent{Name: "stderr", Text: "plasticnb: " + err.Error() + "\n"})
+	}
+}
+
+// closeComm tells the frontend that the comm id does not exist (any more).
+func (k *Kernel) closeComm(m *wire.Message, id string) {
+	k.publish(&m.Header, wire.CommClose, comm.Content{CommID: id, Data: json.RawMessage("{}")})
+}
