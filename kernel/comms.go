@@ -34,6 +34,13 @@ func (s commSender) SendComm(kind comm.Kind, content any) error {
 	return nil
 }
 
+func (s commSender) ParentID() string {
+	if h := s.k.handling.Load(); h != nil {
+		return h.MsgID
+	}
+	return ""
+}
+
 func (k *Kernel) commInfo(m *wire.Message) {
 	var c commInfoRequest
 	if !k.decode(m, wire.CommInfoReply, &c) {
@@ -56,6 +63,9 @@ func (k *Kernel) deliverComm(m *wire.Message) {
 	defer k.commParent.Store(nil)
 	kind := comm.Kind(m.Header.MsgType)
 	err := k.comms.Deliver(kind, m.Content)
+	if k.flushOutput != nil {
+		k.flushOutput()
+	}
 	if err == nil {
 		return
 	}

@@ -106,6 +106,11 @@ type Config struct {
 	// (widget.Targets() for ipywidgets); nil means none: a comm_open is
 	// then answered by a comm_close.
 	CommTargets map[string]comm.Target
+	// FlushOutput, if not nil, waits until the output written so far has
+	// been published (capture.Stdio.Flush): the kernel calls it after a
+	// comm message's handler, so that what the handler printed has the
+	// message as parent and comes before its idle.
+	FlushOutput func()
 }
 
 // Kernel dispatches the messages of one kernel session.
@@ -132,7 +137,8 @@ type Kernel struct {
 
 	stop chan bool // receives the restart flag of a shutdown request
 
-	comms *comm.Manager
+	comms       *comm.Manager
+	flushOutput func()
 	// handling is the header of the shell request being handled, the
 	// parent of the comm messages the kernel sends; nil before the first.
 	handling atomic.Pointer[wire.Header]
@@ -180,6 +186,7 @@ func New(cfg Config) (*Kernel, error) {
 	}
 	k.queue = make(chan *wire.Message, cfg.QueueSize)
 	k.comms = comm.NewManager(commSender{k})
+	k.flushOutput = cfg.FlushOutput
 	for name, t := range cfg.CommTargets {
 		k.comms.Register(name, t)
 	}

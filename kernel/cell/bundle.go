@@ -39,3 +39,10 @@ type Sink interface {
 	// when the next output arrives (clear_output's wait flag).
 	Clear(wait bool)
 }
+
+// BundleRenderer is implemented by values that render themselves to a
+// complete Bundle, used as it is (package display adds no text/plain to
+// it): widgets, whose bundle depends on what the frontend can show.
+type BundleRenderer interface {
+	RenderBundle() Bundle
+}

@@ -58,6 +58,11 @@ type Content struct {
 // (content is an OpenContent or a Content).
 type Sender interface {
 	SendComm(kind Kind, content any) error
+	// ParentID returns the msg_id of the request being handled (the
+	// running cell's execute_request, or the comm message whose handler
+	// runs): the parent of what is published now, which an output widget
+	// captures.
+	ParentID() string
 }
 
 // Handler receives what the frontend sends on one comm.
@@ -202,6 +207,9 @@ func (m *Manager) drop(id string) {
 	defer m.mu.Unlock()
 	delete(m.comms, id)
 }
+
+// ParentID returns the msg_id of the request being handled (see Sender).
+func (m *Manager) ParentID() string { return m.send.ParentID() }
 
 // Lookup returns the open comm with the id, or nil.
 func (m *Manager) Lookup(id string) *Comm {

@@ -26,3 +26,7 @@ type Bundle = cell.Bundle
 
 // Sink receives what a running cell publishes (see cell.Sink).
 type Sink = cell.Sink
+
+// BundleRenderer is a value that renders itself to a complete Bundle (see
+// cell.BundleRenderer).
+type BundleRenderer = cell.BundleRenderer

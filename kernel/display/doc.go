@@ -24,6 +24,8 @@
 //   - a value with a method MIMEBundle() map[string]any (MIMEBundler): its
 //     bundle ([]byte values of image types are base64-encoded);
 //   - a Bundle or *Bundle: itself;
+//   - a value with a method RenderBundle() Bundle (BundleRenderer, e.g. a
+//     widget): that bundle, as it is;
 //   - anything else: text/plain, formatted as Text describes.
 //
 // # Display, the package-level functions, and the interpreter
