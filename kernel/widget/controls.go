@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // The widgets. Each keeps its value in its model's state (the key "value")
@@ -163,7 +164,7 @@ func (ui *UI) Dropdown(description string, options []string, value string) *Drop
 		return nil
 	}
 	d.text = func() string {
-		return textForm("Dropdown", "description="+quote(description), "value="+quote(d.Value()), fmt.Sprintf("options=%q", d.options))
+		return textForm("Dropdown", "description="+quote(description), "value="+quote(d.Value()), "options=["+quoteAll(d.options)+"]")
 	}
 	ui.open(&d.base, "Dropdown", map[string]any{
 		"description": description, "_options_labels": d.options, "value": value,
@@ -345,6 +346,15 @@ func intValue(raw json.RawMessage) (int, error) {
 		return 0, fmt.Errorf("value %s is not an integer", raw)
 	}
 	return int(f), nil
+}
+
+// quoteAll quotes each string and joins them with commas.
+func quoteAll(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = quote(s)
+	}
+	return strings.Join(q, ", ")
 }
 
 func indexOf(options []string, v string) int {

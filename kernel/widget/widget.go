@@ -167,7 +167,19 @@ func (ui *UI) open(w *base, name string, state map[string]any) {
 		w.id = comm.NewID()
 		return
 	}
-	c, err := ui.m.Open(Target, full, (*handler)(w))
+	data := full
+	if !ui.fe.live() {
+		// nbclient 0.7 (nbconvert's executor) reads a comm_open's state
+		// where ipywidgets 7 puts it, under "state", and fails without
+		// it: until a frontend with the ipywidgets 6 JavaScript has shaken
+		// hands, send both forms.
+		data = make(map[string]any, len(full)+2)
+		for k, v := range full {
+			data[k] = v
+		}
+		data["state"], data["buffer_paths"] = full, []string{}
+	}
+	c, err := ui.m.Open(Target, data, (*handler)(w))
 	if err != nil {
 		// Only a failing transport gets here: the widget stays offline.
 		w.id = comm.NewID()
