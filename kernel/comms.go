@@ -12,9 +12,13 @@ import (
 
 // Comms: the dispatcher's side of package comm. Comm messages from the
 // frontend are shell messages: they wait in the shell queue like any other
-// request, so a comm handler never runs while a cell runs, and a cell never
-// sees a handler change its state between two of its statements (as with
-// ipykernel, whose shell handles one message at a time).
+// request, so a comm handler never runs behind a cell's back, and a cell
+// never sees a handler change its state between two of its statements (as
+// with ipykernel, whose shell handles one message at a time). A running cell
+// may let them in between its statements by calling Poll (comm.Manager.Poll,
+// widget.UI.Poll), as jupyter-ui-poll does for ipykernel: the comm messages
+// then run on the cell's goroutine, ahead of the other requests queued,
+// which keep their order.
 
 // Comms returns the session's comm manager; cells reach it through
 // comm.FromContext(display.CellContext()).
@@ -39,6 +43,45 @@ func (s commSender) ParentID() string {
 		return h.MsgID
 	}
 	return ""
+}
+
+// Poll handles, on the calling goroutine, the comm messages that have
+// arrived while a cell runs, and returns how many. Other shell requests it
+// finds are held, in order, for the shell worker. It does nothing when no
+// cell runs (the shell worker handles everything then) or when a Poll is
+// already under way (a handler that polls).
+func (s commSender) Poll() int {
+	k := s.k
+	if !k.pollMu.TryLock() {
+		return 0
+	}
+	defer k.pollMu.Unlock()
+	k.mu.Lock()
+	running := k.cancelCell != nil
+	k.mu.Unlock()
+	if !running {
+		return 0
+	}
+	cellHeader := k.handling.Load()
+	defer k.handling.Store(cellHeader)
+	n := 0
+	for {
+		select {
+		case m := <-k.queue:
+			switch m.Header.MsgType {
+			case wire.CommOpen, wire.CommMsg, wire.CommClose:
+				k.handling.Store(&m.Header)
+				k.status(m, "busy")
+				k.deliverComm(m)
+				k.status(m, "idle")
+				n++
+			default:
+				k.held = append(k.held, m)
+			}
+		default:
+			return n
+		}
+	}
 }
 
 func (k *Kernel) commInfo(m *wire.Message) {

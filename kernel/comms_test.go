@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -40,6 +41,14 @@ func (ip *commInterp) Execute(ctx context.Context, req cell.Request, out cell.Ou
 		if _, err := m.Open("test", map[string]int{"x": 1}, &testHandler{ip: ip}); err != nil {
 			return cell.Result{Err: &cell.Error{Name: "OpenError", Value: err.Error()}}
 		}
+		return cell.Result{}
+	case "poll":
+		// Waits until the test has queued its requests, then lets the
+		// comm messages in.
+		ip.started <- req.Code
+		<-ip.release
+		n := comm.FromContext(ctx).Poll()
+		out.Stream("stdout", fmt.Sprintf("polled %d\n", n))
 		return cell.Result{}
 	case "block":
 		ip.started <- req.Code
@@ -239,6 +248,52 @@ func TestCommWaitsForCell(t *testing.T) {
 		order = append(order, g.String())
 	}
 	want := "iopub:status:busy iopub:execute_input iopub:stream shell:execute_reply iopub:status:idle iopub:status:busy iopub:comm_msg iopub:status:idle"
+	if got := strings.Join(order, " "); got != want {
+		t.Errorf("messages\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestPollBetweenStatements: a running cell that polls has the comm
+// messages that arrived meanwhile handled then, before its reply, while an
+// execute_request queued between them keeps its place after the cell.
+func TestPollBetweenStatements(t *testing.T) {
+	c, ip, k := startComms(t)
+	ip.comms = k.Comms()
+	id := commID(t, c.until(c.send(wire.Shell, wire.ExecuteRequest, obj{"code": "open"})))
+	if n := k.Comms().Poll(); n != 0 {
+		t.Errorf("Poll with no cell running handled %d messages; want 0", n)
+	}
+
+	run := c.send(wire.Shell, wire.ExecuteRequest, obj{"code": "poll"})
+	<-ip.started
+	first := c.send(wire.Shell, wire.CommMsg, obj{"comm_id": id, "data": obj{"op": "echo"}})
+	next := c.send(wire.Shell, wire.ExecuteRequest, obj{"code": "1+1"})
+	second := c.send(wire.Shell, wire.CommMsg, obj{"comm_id": id, "data": obj{"op": "echo"}})
+	c.f.waitRecv(wire.Shell, 6) // all three are queued
+	close(ip.release)
+
+	var order []string
+	names := map[string]string{run.MsgID: "cell", first.MsgID: "comm1", next.MsgID: "next", second.MsgID: "comm2"}
+	idle := 0
+	for idle < 4 {
+		g := c.next()
+		order = append(order, names[g.Parent.MsgID]+":"+g.String())
+		if g.String() == "iopub:status:idle" {
+			idle++
+		}
+		if g.Header.MsgType == wire.Stream && names[g.Parent.MsgID] == "cell" {
+			var s struct{ Text string }
+			json.Unmarshal(g.Content, &s)
+			if s.Text != "polled 2\n" {
+				t.Errorf("the cell printed %q; want polled 2", s.Text)
+			}
+		}
+	}
+	want := "cell:iopub:status:busy cell:iopub:execute_input " +
+		"comm1:iopub:status:busy comm1:iopub:comm_msg comm1:iopub:status:idle " +
+		"comm2:iopub:status:busy comm2:iopub:comm_msg comm2:iopub:status:idle " +
+		"cell:iopub:stream cell:shell:execute_reply cell:iopub:status:idle " +
+		"next:iopub:status:busy next:iopub:execute_input next:iopub:execute_result next:shell:execute_reply next:iopub:status:idle"
 	if got := strings.Join(order, " "); got != want {
 		t.Errorf("messages\n%s\nwant\n%s", got, want)
 	}

@@ -44,9 +44,13 @@ func (k *Kernel) execute(ctx context.Context, m *wire.Message) {
 		AllowStdin:      out.allowStdin,
 		ExecutionCount:  count,
 	}, out)
+	// A Poll by one of the cell's goroutines finishes before the cell
+	// counts as ended; later ones do nothing.
+	k.pollMu.Lock()
 	k.mu.Lock()
 	k.cancelCell = nil
 	k.mu.Unlock()
+	k.pollMu.Unlock()
 	cancel()
 	out.ended.Store(true)
 
@@ -61,7 +65,7 @@ func (k *Kernel) execute(ctx context.Context, m *wire.Message) {
 		k.reply(wire.Shell, m, wire.ExecuteReply, executeErrorReply{Status: "error", ExecutionCount: count,
 			EName: e.Name, EValue: e.Value, Traceback: tb})
 		if orTrue(c.StopOnError) {
-			k.aborting = len(k.queue)
+			k.aborting = k.queued()
 		}
 		return
 	}

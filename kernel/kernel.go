@@ -139,6 +139,10 @@ type Kernel struct {
 
 	comms       *comm.Manager
 	flushOutput func()
+	// pollMu guards held: the shell requests a running cell's Poll took
+	// out of the queue to reach the comm messages behind them, in order.
+	pollMu sync.Mutex
+	held   []*wire.Message
 	// handling is the header of the shell request being handled, the
 	// parent of the comm messages the kernel sends; nil before the first.
 	handling atomic.Pointer[wire.Header]
@@ -270,6 +274,10 @@ func (k *Kernel) receive(ctx context.Context, ch wire.Channel, handle func(*wire
 // shellWorker handles the shell requests one at a time, in order.
 func (k *Kernel) shellWorker(ctx context.Context) {
 	for {
+		if m := k.nextHeld(); m != nil {
+			k.handleShell(ctx, m)
+			continue
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -277,6 +285,25 @@ func (k *Kernel) shellWorker(ctx context.Context) {
 			k.handleShell(ctx, m)
 		}
 	}
+}
+
+// nextHeld returns the oldest request a Poll held back, or nil.
+func (k *Kernel) nextHeld() *wire.Message {
+	k.pollMu.Lock()
+	defer k.pollMu.Unlock()
+	if len(k.held) == 0 {
+		return nil
+	}
+	m := k.held[0]
+	k.held = k.held[1:]
+	return m
+}
+
+// queued returns how many shell requests wait.
+func (k *Kernel) queued() int {
+	k.pollMu.Lock()
+	defer k.pollMu.Unlock()
+	return len(k.held) + len(k.queue)
 }
 
 // handleShell answers one shell request between busy and idle.

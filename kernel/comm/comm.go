@@ -13,7 +13,9 @@
 //
 // A Manager is safe for concurrent use. The dispatcher calls Deliver on its
 // shell worker, one message at a time and never while a cell runs, so
-// handlers run in order with the cells and need no locking against them.
+// handlers run in order with the cells and need no locking against them;
+// a running cell may call Poll between its statements to have the comm
+// messages that arrived meanwhile handled there, on its own goroutine.
 // A handler that panics is recovered: Deliver returns a *PanicError, the
 // comm stays open and the kernel keeps its state.
 package comm
@@ -206,6 +208,26 @@ func (m *Manager) drop(id string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.comms, id)
+}
+
+// Poller is implemented by a Sender that can deliver, while a cell runs,
+// the comm messages that have arrived (the kernel does).
+type Poller interface {
+	// Poll delivers the comm messages that have arrived and returns how
+	// many; it does nothing when no cell runs.
+	Poll() int
+}
+
+// Poll lets the comm messages that arrived while the running cell runs be
+// handled now, on the caller's goroutine, between two of the cell's
+// statements; it returns how many were. Without a cell running, or with a
+// Sender that cannot poll, it does nothing: the messages are handled after
+// the cell, in order.
+func (m *Manager) Poll() int {
+	if p, ok := m.send.(Poller); ok {
+		return p.Poll()
+	}
+	return 0
 }
 
 // ParentID returns the msg_id of the request being handled (see Sender).

@@ -25,8 +25,10 @@
 // # Callbacks
 //
 // The frontend's changes arrive as comm messages, which the kernel handles
-// between cells, one at a time: a callback never runs while a cell runs,
-// and the widget's value is updated before its callbacks are called. A
+// between cells, one at a time: a callback never runs behind a cell's
+// back, and the widget's value is updated before its callbacks are called.
+// A running cell lets the changes sent meanwhile in between its statements
+// by calling UI.Poll (their callbacks then run inside Poll). A
 // callback that panics is reported in the notebook and the kernel keeps its
 // state. What a callback prints or shows goes to the cell of the widget
 // that changed; Handle.Update of a display handle replaces a figure in

@@ -103,6 +103,22 @@ func New(ctx context.Context) *UI {
 	return ui
 }
 
+// Poll, called by a running cell between its statements, handles the
+// changes the frontend has sent since the cell started (their callbacks
+// run now, on the cell's goroutine) and returns how many messages it
+// handled; without it they wait for the cell to end. Offline it returns 0.
+//
+//	for !stop.Value() { // stop := ui.Checkbox("stop", false)
+//		step()
+//		ui.Poll()
+//	}
+func (ui *UI) Poll() int {
+	if ui.m == nil {
+		return 0
+	}
+	return ui.m.Poll()
+}
+
 // Widget is what boxes hold: any widget of this package.
 type Widget interface {
 	// ModelID returns the widget's model id (its comm id).

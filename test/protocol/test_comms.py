@@ -163,6 +163,31 @@ class CommTests(unittest.TestCase):
         self.send("comm_msg", click)
         self.assertEqual(self.value("clicks"), "2")
 
+    def test_poll_between_statements(self):
+        """A running cell that calls ui.Poll() sees a change sent while it runs."""
+        reply, iopub = self.execute('ui := widget.New(display.CellContext())\nstop := ui.Checkbox("stop", false)\nstop')
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        cid = [m["content"]["comm_id"] for m in iopub if m["msg_type"] == "comm_open"][0]
+        msg_id = self.kc.execute('import (\n\t"fmt"\n\t"time"\n)\n'
+                                 'i := 0\n'
+                                 'for ; i < 3000 && !stop.Value(); i++ {\n'
+                                 '\ttime.Sleep(10 * time.Millisecond)\n'
+                                 '\tui.Poll()\n'
+                                 '}\n'
+                                 'fmt.Println("stopped:", stop.Value(), i < 3000)')
+        while True:  # the cell runs once its execute_input is out
+            m = self.kc.get_iopub_msg(timeout=TIMEOUT)
+            if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_input":
+                break
+        change = self.kc.session.msg("comm_msg", {"comm_id": cid, "data": {
+            "method": "backbone", "sync_data": {"value": True}}})
+        self.kc.shell_channel.send(change)
+        out = self.drain(msg_id)
+        text = "".join(m["content"]["text"] for m in out if m["msg_type"] == "stream")
+        self.assertEqual(text, "stopped: true true\n")
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+
     def test_version_handshake(self):
         """A widget frontend opens jupyter.widget.version; widgets then display as views."""
         cid = uuid.uuid4().hex
