@@ -27,7 +27,8 @@
 // comm_open, comm_msg and comm_close go to a comm.Manager (package
 // kernel/comm) in both directions; comm_info_request lists its open comms.
 // Comm messages from the frontend are shell messages, handled in order with
-// the cells and never while one runs, as ipykernel does; their parent is
+// the cells, as ipykernel does, unless a running cell calls Poll between
+// its statements to have them handled there (comms.go); their parent is
 // the parent of what their handlers publish. Each cell's context carries
 // the Manager (comm.FromContext), which is how widgets reach it. Bad input
 // is logged and answered, never fatal: an unknown comm id or target by a
