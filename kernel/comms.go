@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,6 +39,19 @@ func (s commSender) SendComm(kind comm.Kind, content any) error {
 	return nil
 }
 
+// Context returns the context of what runs now: the running cell's, or
+// that of the comm message whose handler runs (cancelled by an interrupt),
+// or context.Background().
+func (s commSender) Context() context.Context {
+	k := s.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.runCtx != nil {
+		return k.runCtx
+	}
+	return context.Background()
+}
+
 func (s commSender) ParentID() string {
 	if h := s.k.handling.Load(); h != nil {
 		return h.MsgID
@@ -57,7 +71,7 @@ func (s commSender) Poll() int {
 	}
 	defer k.pollMu.Unlock()
 	k.mu.Lock()
-	running := k.cancelCell != nil
+	running := k.cellRuns
 	k.mu.Unlock()
 	if !running {
 		return 0
@@ -104,6 +118,21 @@ func (k *Kernel) commInfo(m *wire.Message) {
 func (k *Kernel) deliverComm(m *wire.Message) {
 	k.commParent.Store(&m.Header)
 	defer k.commParent.Store(nil)
+	// Outside a cell the handler gets a context of its own, which an
+	// interrupt cancels (in a cell's Poll it has the cell's).
+	k.mu.Lock()
+	own := k.runCtx == nil
+	if own {
+		ctx, cancel := context.WithCancel(context.Background())
+		k.cancelCell, k.runCtx = cancel, ctx
+		defer func() {
+			k.mu.Lock()
+			k.cancelCell, k.runCtx = nil, nil
+			k.mu.Unlock()
+			cancel()
+		}()
+	}
+	k.mu.Unlock()
 	kind := comm.Kind(m.Header.MsgType)
 	err := k.comms.Deliver(kind, m.Content)
 	if k.flushOutput != nil {

@@ -89,6 +89,12 @@ func (h *testHandler) Message(data json.RawMessage) error {
 		out := h.ip.out
 		h.ip.mu.Unlock()
 		out.Stream("stdout", "from the handler\n")
+	case "wait":
+		// A long handler: runs until interrupted.
+		ctx := h.ip.comms.Context()
+		h.ip.started <- "wait"
+		<-ctx.Done()
+		return fmt.Errorf("handler stopped: %v", ctx.Err())
 	case "panic":
 		panic("handler boom")
 	case "bad":
@@ -297,4 +303,29 @@ func TestPollBetweenStatements(t *testing.T) {
 	if got := strings.Join(order, " "); got != want {
 		t.Errorf("messages\n%s\nwant\n%s", got, want)
 	}
+}
+
+// TestInterruptHandler: an interrupt cancels the context of the comm
+// handler that runs, as it does a cell's.
+func TestInterruptHandler(t *testing.T) {
+	c, ip, k := startComms(t)
+	ip.comms = k.Comms()
+	id := commID(t, c.until(c.send(wire.Shell, wire.ExecuteRequest, obj{"code": "open"})))
+	if err := k.Comms().Context().Err(); err != nil {
+		t.Fatalf("Context() between requests is done: %v", err)
+	}
+	msg := c.send(wire.Shell, wire.CommMsg, obj{"comm_id": id, "data": obj{"op": "wait"}})
+	<-ip.started
+	intr := c.send(wire.Control, wire.InterruptRequest, obj{})
+	byParent := c.untilAll(msg, intr)
+	if got, want := kinds(byParent[msg.MsgID]), "iopub:status:busy iopub:stream iopub:status:idle"; got != want {
+		t.Errorf("the interrupted handler's messages\n%s\nwant\n%s", got, want)
+	}
+	if s := content(t, byParent[msg.MsgID], wire.Stream); !strings.Contains(fmt.Sprint(s["text"]), "context canceled") {
+		t.Errorf("stream %v; want the handler's error naming the cancelled context", s["text"])
+	}
+	if got := jsonString(content(t, byParent[intr.MsgID], wire.InterruptReply)); got != `{"status":"ok"}` {
+		t.Errorf("interrupt_reply %s", got)
+	}
+	c.until(c.send(wire.Shell, wire.ExecuteRequest, obj{"code": "1+1"}))
 }

@@ -33,7 +33,7 @@ func (k *Kernel) execute(ctx context.Context, m *wire.Message) {
 
 	cellCtx, cancel := context.WithCancel(comm.NewContext(ctx, k.comms))
 	k.mu.Lock()
-	k.cancelCell = cancel
+	k.cancelCell, k.runCtx, k.cellRuns = cancel, cellCtx, true
 	k.mu.Unlock()
 	out := &publisher{k: k, parent: &m.Header, ids: m.Identities, allowStdin: orTrue(c.AllowStdin)}
 	res := k.interp.Execute(cellCtx, cell.Request{
@@ -48,7 +48,7 @@ func (k *Kernel) execute(ctx context.Context, m *wire.Message) {
 	// counts as ended; later ones do nothing.
 	k.pollMu.Lock()
 	k.mu.Lock()
-	k.cancelCell = nil
+	k.cancelCell, k.runCtx, k.cellRuns = nil, nil, false
 	k.mu.Unlock()
 	k.pollMu.Unlock()
 	cancel()

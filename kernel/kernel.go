@@ -131,7 +131,9 @@ type Kernel struct {
 	hist     history // the session's cells
 
 	mu         sync.Mutex
-	cancelCell context.CancelFunc // cancels the running cell, or nil
+	cancelCell context.CancelFunc // cancels the running cell or comm handler, or nil
+	runCtx     context.Context    // the context of the running cell or comm handler, or nil
+	cellRuns   bool               // a cell runs (Poll may deliver comm messages)
 	input      chan string        // awaits an input_reply, or nil
 	served     bool
 

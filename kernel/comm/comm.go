@@ -65,6 +65,10 @@ type Sender interface {
 	// runs): the parent of what is published now, which an output widget
 	// captures.
 	ParentID() string
+	// Context returns the context of what runs now (the running cell, or
+	// the comm message whose handler runs), cancelled when the user
+	// interrupts it.
+	Context() context.Context
 }
 
 // Handler receives what the frontend sends on one comm.
@@ -229,6 +233,11 @@ func (m *Manager) Poll() int {
 	}
 	return 0
 }
+
+// Context returns the context of what runs now: pass it to long
+// computations in a handler so that the notebook's interrupt stops them
+// (see Sender).
+func (m *Manager) Context() context.Context { return m.send.Context() }
 
 // ParentID returns the msg_id of the request being handled (see Sender).
 func (m *Manager) ParentID() string { return m.send.ParentID() }

@@ -1,6 +1,7 @@
 package comm_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,6 +28,8 @@ func (p printer) SendComm(kind comm.Kind, content any) error {
 }
 
 func (p printer) ParentID() string { return "parent" }
+
+func (p printer) Context() context.Context { return context.Background() }
 
 // counter counts clicks and refuses bad data.
 type counter struct{ n int }

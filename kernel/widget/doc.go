@@ -33,7 +33,9 @@
 // state. What a callback prints or shows goes to the cell of the widget
 // that changed; Handle.Update of a display handle replaces a figure in
 // place. Setting a value from Go (Set) updates the frontend and calls the
-// callbacks too.
+// callbacks too. In a callback, display.CellContext() is no cell's: pass
+// UI.Context() to long calls instead, which the notebook's interrupt
+// cancels.
 //
 // Values from the frontend are checked: a slider value out of its range, a
 // dropdown label that is not an option, or a value of the wrong JSON type

@@ -119,6 +119,18 @@ func (ui *UI) Poll() int {
 	return ui.m.Poll()
 }
 
+// Context returns the context of what runs now: the running cell's, or,
+// in a callback, the context of the change being handled, which the
+// notebook's interrupt (the stop button) cancels. Pass it to long calls in
+// callbacks, where display.CellContext() is not cancelled by anything.
+// Offline it returns context.Background().
+func (ui *UI) Context() context.Context {
+	if ui.m == nil {
+		return context.Background()
+	}
+	return ui.m.Context()
+}
+
 // Widget is what boxes hold: any widget of this package.
 type Widget interface {
 	// ModelID returns the widget's model id (its comm id).

@@ -31,6 +31,8 @@ func (r *recorder) SendComm(kind comm.Kind, content any) error {
 
 func (r *recorder) ParentID() string { return "parent-1" }
 
+func (r *recorder) Context() context.Context { return context.Background() }
+
 func (r *recorder) take() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
