@@ -32,6 +32,7 @@ func TestLayers(t *testing.T) {
 		{pkgs: "kernel/wire", forbidden: []string{"gonum.org/", module + "/kernel/cell"}},
 		{pkgs: "kernel/cell", stdOnly: true},
 		{pkgs: "kernel/comm", stdOnly: true},
+		{pkgs: "kernel/widget", forbidden: []string{"gonum.org/", module + "/kernel/display", module + "/kernel/wire", module + "/plasticlib"}},
 		{pkgs: "kernel/capture", forbidden: []string{"gonum.org/v1/plot", module + "/kernel/display"}},
 		{pkgs: "plasticlib/...", forbidden: []string{module + "/kernel", module + "/plots", "gonum.org/v1/plot"}},
 		{pkgs: "plots/...", forbidden: []string{module + "/kernel"}},
