@@ -3,7 +3,8 @@
 Plays the frontend of ipywidgets 6 (the widget JavaScript Debian ships,
 jupyter-js-widgets 2.1.4): reads a widget's state from its comm_open, sends
 value changes and clicks as the JavaScript does, and checks the callbacks'
-effects, the comm_info reply, the version handshake, and that bad input and
+effects (a display handle updated in place from a callback), the comm_info
+reply, the version handshake, Poll between a cell's statements, and that bad input and
 a panicking callback leave the kernel alive with its state.
 
 Run: /usr/bin/python3 -m unittest discover -s test/protocol -p test_comms.py -v
@@ -110,6 +111,25 @@ class CommTests(unittest.TestCase):
         self.assertEqual(text, "changed to 7\n")
         self.assertEqual(self.value("seen"), "7")
         self.assertEqual(self.value("n.Value()"), "7")
+
+    def test_callback_updates_display_in_place(self):
+        reply, iopub = self.execute('ui := widget.New(display.CellContext())\n'
+                                    'pick := ui.Dropdown("task", []string{"dnms", "context"}, "dnms")\n'
+                                    'shown := display.Show(display.Markdown("task: dnms"))\n'
+                                    'pick.OnChange(func(v string) { shown.Update(display.Markdown("task: " + v)) })\n'
+                                    'pick')
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        cid = [m["content"]["comm_id"] for m in iopub if m["msg_type"] == "comm_open"][0]
+        shown = [m["content"] for m in iopub if m["msg_type"] == "display_data"
+                 and "text/markdown" in m["content"]["data"]][0]
+        iopub = self.send("comm_msg", {"comm_id": cid, "data": {"method": "backbone", "sync_data": {"value": "context"}}})
+        updates = [m["content"] for m in iopub if m["msg_type"] == "update_display_data"]
+        self.assertEqual(len(updates), 1, [m["msg_type"] for m in iopub])
+        self.assertEqual(updates[0]["transient"]["display_id"], shown["transient"]["display_id"])
+        self.assertEqual(updates[0]["data"]["text/markdown"], "task: context")
+        iopub = self.send("comm_msg", {"comm_id": cid, "data": {"method": "backbone", "sync_data": {"value": "xor"}}})
+        self.assertEqual([m["msg_type"] for m in iopub if m["msg_type"] == "update_display_data"], [])
+        self.assertEqual(self.value("pick.Value()"), "context")
 
     def test_request_state(self):
         o, _ = self.open_slider()
