@@ -139,7 +139,7 @@ type Widget interface {
 	String() string
 }
 
-// model is the part every widget shares: its comm, its synchronised state
+// base is the part every widget shares: its comm, its synchronised state
 // and what to do with a change from the frontend.
 type base struct {
 	ui   *UI
