@@ -57,10 +57,12 @@ echo "go $gover at $(command -v go)"
 # matrix products fast (without it the library falls back to gonum's Go BLAS);
 # Chromium, its chromedriver and Selenium run test/browser (a notebook run from
 # Jupyter Notebook's page in a headless browser; no browser download at test time).
+# jupyter-nbextension-jupyter-js-widgets is the widget JavaScript (ipywidgets 6,
+# jupyter-js-widgets 2.1.4) that the kernel's widgets speak to (notebook 07).
 step "Checking Debian packages"
 packages=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client
 	jupyter-console python3-jupyter-kernel-test python3-ipykernel libopenblas-dev
-	chromium chromium-driver python3-selenium)
+	chromium chromium-driver python3-selenium jupyter-nbextension-jupyter-js-widgets)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
 	for p in "${packages[@]}"; do
@@ -95,6 +97,19 @@ command -v jupyter >/dev/null 2>&1 || die "the jupyter command is still not on P
 	"Check that /usr/bin is on PATH."
 /usr/bin/python3 -c 'import nbclient, jupyter_client' 2>/dev/null || die "/usr/bin/python3 cannot import nbclient and jupyter_client." \
 	"Install them: sudo apt-get install python3-nbclient jupyter-client"
+# Debian enables the widget extension system-wide (/etc/jupyter/nbconfig);
+# enable it for the user where that is not so (idempotent).
+widgets_js=/usr/share/jupyter/nbextensions/jupyter-js-widgets/extension.js
+if [ -f "$widgets_js" ]; then
+	if ! jupyter nbextension list 2>&1 | grep -q 'jupyter-js-widgets/extension.*enabled'; then
+		jupyter nbextension enable --user jupyter-js-widgets/extension >/dev/null 2>&1 ||
+			die "could not enable the widget extension jupyter-js-widgets/extension." \
+				"Try it by hand: jupyter nbextension enable --user jupyter-js-widgets/extension"
+	fi
+	echo "widget extension: jupyter-js-widgets/extension enabled"
+else
+	echo "no widget JavaScript at $widgets_js: widgets (notebook 07) show as text in Jupyter Notebook."
+fi
 
 # --- Build ------------------------------------------------------------------
 step "Downloading Go modules"

@@ -3,7 +3,7 @@ package kernel
 import (
 	"encoding/json"
 
-	"github.com/plasticnb/plasticnb/kernel/display"
+	"github.com/plasticnb/plasticnb/kernel/cell"
 )
 
 // The contents of the requests the kernel reads and of the replies and
@@ -54,15 +54,15 @@ type executeInput struct {
 }
 
 type executeResult struct {
-	ExecutionCount int                  `json:"execution_count"`
-	Data           map[display.MIME]any `json:"data"`
-	Metadata       map[display.MIME]any `json:"metadata"`
+	ExecutionCount int               `json:"execution_count"`
+	Data           map[cell.MIME]any `json:"data"`
+	Metadata       map[cell.MIME]any `json:"metadata"`
 }
 
 type displayData struct {
-	Data      map[display.MIME]any `json:"data"`
-	Metadata  map[display.MIME]any `json:"metadata"`
-	Transient *transient           `json:"transient,omitempty"`
+	Data      map[cell.MIME]any `json:"data"`
+	Metadata  map[cell.MIME]any `json:"metadata"`
+	Transient *transient        `json:"transient,omitempty"`
 }
 
 type transient struct {
@@ -70,9 +70,9 @@ type transient struct {
 }
 
 type userExpressionOK struct {
-	Status   string               `json:"status"`
-	Data     map[display.MIME]any `json:"data"`
-	Metadata map[display.MIME]any `json:"metadata"`
+	Status   string            `json:"status"`
+	Data     map[cell.MIME]any `json:"data"`
+	Metadata map[cell.MIME]any `json:"metadata"`
 }
 
 type streamContent struct {
@@ -138,10 +138,10 @@ type inspectRequest struct {
 }
 
 type inspectReply struct {
-	Status   string               `json:"status"`
-	Found    bool                 `json:"found"`
-	Data     map[display.MIME]any `json:"data"`
-	Metadata map[display.MIME]any `json:"metadata"`
+	Status   string            `json:"status"`
+	Found    bool              `json:"found"`
+	Data     map[cell.MIME]any `json:"data"`
+	Metadata map[cell.MIME]any `json:"metadata"`
 }
 
 type isCompleteRequest struct {
@@ -170,19 +170,17 @@ type historyReply struct {
 	History [][]any `json:"history"`
 }
 
-type commInfoReply struct {
-	Status string         `json:"status"`
-	Comms  map[string]any `json:"comms"`
-}
-
-type commOpen struct {
-	CommID     string `json:"comm_id"`
+type commInfoRequest struct {
 	TargetName string `json:"target_name"`
 }
 
-type commClose struct {
-	CommID string         `json:"comm_id"`
-	Data   map[string]any `json:"data"`
+type commInfoReply struct {
+	Status string              `json:"status"`
+	Comms  map[string]commInfo `json:"comms"`
+}
+
+type commInfo struct {
+	TargetName string `json:"target_name"`
 }
 
 type shutdownContent struct {
@@ -198,9 +196,9 @@ type okReply struct {
 func orTrue(b *bool) bool { return b == nil || *b }
 
 // nonNil returns m, or an empty map if m is nil, so that it encodes as {}.
-func nonNil(m map[display.MIME]any) map[display.MIME]any {
+func nonNil(m map[cell.MIME]any) map[cell.MIME]any {
 	if m == nil {
-		return map[display.MIME]any{}
+		return map[cell.MIME]any{}
 	}
 	return m
 }

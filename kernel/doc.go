@@ -22,6 +22,19 @@
 // stop_on_error set, the execute requests already queued behind it are
 // answered with status "aborted" without running.
 //
+// # Comms
+//
+// comm_open, comm_msg and comm_close go to a comm.Manager (package
+// kernel/comm) in both directions; comm_info_request lists its open comms.
+// Comm messages from the frontend are shell messages, handled in order with
+// the cells, as ipykernel does, unless a running cell calls Poll between
+// its statements to have them handled there (comms.go); their parent is
+// the parent of what their handlers publish. Each cell's context carries
+// the Manager (comm.FromContext), which is how widgets reach it. Bad input
+// is logged and answered, never fatal: an unknown comm id or target by a
+// comm_close, a handler's error by a line on stderr, a handler's panic by an
+// error output; the kernel keeps its state.
+//
 // # Offsets
 //
 // The protocol counts cursor positions in Unicode code points, JupyterLab in

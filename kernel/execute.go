@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/plasticnb/plasticnb/kernel/cell"
-	"github.com/plasticnb/plasticnb/kernel/display"
+	"github.com/plasticnb/plasticnb/kernel/comm"
 	"github.com/plasticnb/plasticnb/kernel/wire"
 )
 
@@ -30,9 +31,9 @@ func (k *Kernel) execute(ctx context.Context, m *wire.Message) {
 		k.publish(&m.Header, wire.ExecuteInput, executeInput{Code: c.Code, ExecutionCount: count})
 	}
 
-	cellCtx, cancel := context.WithCancel(ctx)
+	cellCtx, cancel := context.WithCancel(comm.NewContext(ctx, k.comms))
 	k.mu.Lock()
-	k.cancelCell = cancel
+	k.cancelCell, k.runCtx, k.cellRuns = cancel, cellCtx, true
 	k.mu.Unlock()
 	out := &publisher{k: k, parent: &m.Header, ids: m.Identities, allowStdin: orTrue(c.AllowStdin)}
 	res := k.interp.Execute(cellCtx, cell.Request{
@@ -43,10 +44,15 @@ func (k *Kernel) execute(ctx context.Context, m *wire.Message) {
 		AllowStdin:      out.allowStdin,
 		ExecutionCount:  count,
 	}, out)
+	// A Poll by one of the cell's goroutines finishes before the cell
+	// counts as ended; later ones do nothing.
+	k.pollMu.Lock()
 	k.mu.Lock()
-	k.cancelCell = nil
+	k.cancelCell, k.runCtx, k.cellRuns = nil, nil, false
 	k.mu.Unlock()
+	k.pollMu.Unlock()
 	cancel()
+	out.ended.Store(true)
 
 	if e := res.Err; e != nil {
 		tb := e.Traceback
@@ -59,7 +65,7 @@ func (k *Kernel) execute(ctx context.Context, m *wire.Message) {
 		k.reply(wire.Shell, m, wire.ExecuteReply, executeErrorReply{Status: "error", ExecutionCount: count,
 			EName: e.Name, EValue: e.Value, Traceback: tb})
 		if orTrue(c.StopOnError) {
-			k.aborting = len(k.queue)
+			k.aborting = k.queued()
 		}
 		return
 	}
@@ -78,9 +84,9 @@ func userExpressions(asked map[string]string, got map[string]any) map[string]any
 	out := make(map[string]any, len(asked))
 	for name := range asked {
 		switch v := got[name].(type) {
-		case display.Bundle:
+		case cell.Bundle:
 			out[name] = userExpressionOK{Status: "ok", Data: nonNil(v.Data), Metadata: nonNil(v.Metadata)}
-		case *display.Bundle:
+		case *cell.Bundle:
 			out[name] = userExpressionOK{Status: "ok", Data: nonNil(v.Data), Metadata: nonNil(v.Metadata)}
 		case *cell.Error:
 			out[name] = errorReply{Status: "error", EName: v.Name, EValue: v.Value, Traceback: nonNilStrings(v.Traceback)}
@@ -107,6 +113,21 @@ type publisher struct {
 	parent     *wire.Header
 	ids        [][]byte // the requester's identity, for input_request
 	allowStdin bool
+	ended      atomic.Bool // the execution has returned
+}
+
+// header is the parent of what p publishes: the execute_request; but once
+// the cell has ended, while a comm message is being delivered, that
+// message, so that what a widget's callback shows reaches the cell of the
+// widget it came from (the interpreter keeps sending a finished cell's
+// output to its last publisher).
+func (p *publisher) header() *wire.Header {
+	if p.ended.Load() {
+		if h := p.k.commParent.Load(); h != nil {
+			return h
+		}
+	}
+	return p.parent
 }
 
 var _ cell.Output = (*publisher)(nil)
@@ -115,10 +136,10 @@ func (p *publisher) Stream(name, text string) {
 	if text == "" {
 		return
 	}
-	p.k.publish(p.parent, wire.Stream, streamContent{Name: name, Text: text})
+	p.k.publish(p.header(), wire.Stream, streamContent{Name: name, Text: text})
 }
 
-func (p *publisher) Publish(b display.Bundle, displayID string, update bool) {
+func (p *publisher) Publish(b cell.Bundle, displayID string, update bool) {
 	c := displayData{Data: nonNil(b.Data), Metadata: nonNil(b.Metadata)}
 	if displayID != "" {
 		c.Transient = &transient{DisplayID: displayID}
@@ -127,11 +148,11 @@ func (p *publisher) Publish(b display.Bundle, displayID string, update bool) {
 	if update && displayID != "" {
 		t = wire.UpdateDisplayData
 	}
-	p.k.publish(p.parent, t, c)
+	p.k.publish(p.header(), t, c)
 }
 
 func (p *publisher) Clear(wait bool) {
-	p.k.publish(p.parent, wire.ClearOutput, clearOutput{Wait: wait})
+	p.k.publish(p.header(), wire.ClearOutput, clearOutput{Wait: wait})
 }
 
 // ErrStdinNotAllowed is returned by a cell's Input when the frontend does

@@ -12,7 +12,6 @@ import (
 
 	"github.com/plasticnb/plasticnb/kernel"
 	"github.com/plasticnb/plasticnb/kernel/cell"
-	"github.com/plasticnb/plasticnb/kernel/display"
 	"github.com/plasticnb/plasticnb/kernel/wire"
 )
 
@@ -105,7 +104,7 @@ func (m *mockInterp) Execute(ctx context.Context, req cell.Request, out cell.Out
 			if expr == "bad" {
 				res.UserExpressions[name] = &cell.Error{Name: "CompileError", Value: "bad"}
 			} else {
-				res.UserExpressions[name] = display.Bundle{Data: map[display.MIME]any{display.MIMEPlain: expr}}
+				res.UserExpressions[name] = cell.Bundle{Data: map[cell.MIME]any{cell.MIMEPlain: expr}}
 			}
 		}
 	}
@@ -114,7 +113,7 @@ func (m *mockInterp) Execute(ctx context.Context, req cell.Request, out cell.Out
 		out.Stream("stdout", "hello\n")
 		out.Stream("stderr", "oops\n")
 	case "1+1":
-		res.Value = &display.Bundle{Data: map[display.MIME]any{display.MIMEPlain: "2"}}
+		res.Value = &cell.Bundle{Data: map[cell.MIME]any{cell.MIMEPlain: "2"}}
 	case "fail":
 		res.Err = &cell.Error{Name: "panic", Value: "boom", Traceback: []string{"panic: boom", "cell:1:1"}}
 	case "loop":
@@ -133,7 +132,7 @@ func (m *mockInterp) Execute(ctx context.Context, req cell.Request, out cell.Out
 			out.Stream("stdout", "hi "+v)
 		}
 	case "display":
-		b := display.Bundle{Data: map[display.MIME]any{display.MIMEMarkdown: "*a*"}}
+		b := cell.Bundle{Data: map[cell.MIME]any{cell.MIMEMarkdown: "*a*"}}
 		out.Publish(b, "", false)
 		out.Publish(b, "d1", false)
 		out.Publish(b, "d1", true)
@@ -150,7 +149,7 @@ func (m *mockInterp) Complete(code string, cursor int) cell.Completion {
 }
 
 func (m *mockInterp) Inspect(code string, cursor, detail int) cell.Inspection {
-	return cell.Inspection{Found: true, Data: display.Bundle{Data: map[display.MIME]any{display.MIMEPlain: code[:cursor]}}}
+	return cell.Inspection{Found: true, Data: cell.Bundle{Data: map[cell.MIME]any{cell.MIMEPlain: code[:cursor]}}}
 }
 
 func (m *mockInterp) IsComplete(code string) (cell.Completeness, string) {
@@ -168,6 +167,7 @@ func (m *mockInterp) Language() cell.LanguageInfo { return cell.LanguageInfo{Ban
 // client plays the frontend.
 type client struct {
 	t     testing.TB
+	k     *kernel.Kernel
 	f     *fakeTransport
 	codec *wire.Codec
 	sess  *wire.Session
@@ -183,7 +183,15 @@ const testKey = "test-key"
 // start runs a kernel on ip with a fake transport.
 func start(t testing.TB, ip cell.Interpreter) *client {
 	t.Helper()
-	k, err := kernel.New(kernel.Config{Interpreter: ip, Key: []byte(testKey), Version: "test"})
+	return startWith(t, kernel.Config{Interpreter: ip})
+}
+
+// startWith runs a kernel configured by cfg (its key and version set here)
+// with a fake transport.
+func startWith(t testing.TB, cfg kernel.Config) *client {
+	t.Helper()
+	cfg.Key, cfg.Version = []byte(testKey), "test"
+	k, err := kernel.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +199,7 @@ func start(t testing.TB, ip cell.Interpreter) *client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &client{t: t, f: newFake(), codec: codec, sess: wire.NewSession("user"), seen: map[string]bool{}, done: make(chan struct{})}
+	c := &client{t: t, k: k, f: newFake(), codec: codec, sess: wire.NewSession("user"), seen: map[string]bool{}, done: make(chan struct{})}
 	go func() {
 		c.restart, c.err = k.Serve(context.Background(), c.f)
 		close(c.done)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/plasticnb/plasticnb/kernel/cell"
+	"github.com/plasticnb/plasticnb/kernel/comm"
 	"github.com/plasticnb/plasticnb/kernel/wire"
 )
 
@@ -101,6 +102,15 @@ type Config struct {
 	// QueueSize is how many shell requests may wait while one runs;
 	// 0 means DefaultQueueSize.
 	QueueSize int
+	// CommTargets accept the comms the frontend opens, by target name
+	// (widget.Targets() for ipywidgets); nil means none: a comm_open is
+	// then answered by a comm_close.
+	CommTargets map[string]comm.Target
+	// FlushOutput, if not nil, waits until the output written so far has
+	// been published (capture.Stdio.Flush): the kernel calls it after a
+	// comm message's handler, so that what the handler printed has the
+	// message as parent and comes before its idle.
+	FlushOutput func()
 }
 
 // Kernel dispatches the messages of one kernel session.
@@ -121,11 +131,27 @@ type Kernel struct {
 	hist     history // the session's cells
 
 	mu         sync.Mutex
-	cancelCell context.CancelFunc // cancels the running cell, or nil
+	cancelCell context.CancelFunc // cancels the running cell or comm handler, or nil
+	runCtx     context.Context    // the context of the running cell or comm handler, or nil
+	cellRuns   bool               // a cell runs (Poll may deliver comm messages)
 	input      chan string        // awaits an input_reply, or nil
 	served     bool
 
 	stop chan bool // receives the restart flag of a shutdown request
+
+	comms       *comm.Manager
+	flushOutput func()
+	// pollMu guards held: the shell requests a running cell's Poll took
+	// out of the queue to reach the comm messages behind them, in order.
+	pollMu sync.Mutex
+	held   []*wire.Message
+	// handling is the header of the shell request being handled, the
+	// parent of the comm messages the kernel sends; nil before the first.
+	handling atomic.Pointer[wire.Header]
+	// commParent is the comm message being delivered, or nil: the parent
+	// of what a comm handler publishes through a cell's output after the
+	// cell has ended (see publisher.header).
+	commParent atomic.Pointer[wire.Header]
 
 	started    time.Time   // when Serve started
 	iopubReady atomic.Bool // no need to wait for an iopub subscriber
@@ -165,6 +191,11 @@ func New(cfg Config) (*Kernel, error) {
 		cfg.QueueSize = DefaultQueueSize
 	}
 	k.queue = make(chan *wire.Message, cfg.QueueSize)
+	k.comms = comm.NewManager(commSender{k})
+	k.flushOutput = cfg.FlushOutput
+	for name, t := range cfg.CommTargets {
+		k.comms.Register(name, t)
+	}
 	return k, nil
 }
 
@@ -245,6 +276,10 @@ func (k *Kernel) receive(ctx context.Context, ch wire.Channel, handle func(*wire
 // shellWorker handles the shell requests one at a time, in order.
 func (k *Kernel) shellWorker(ctx context.Context) {
 	for {
+		if m := k.nextHeld(); m != nil {
+			k.handleShell(ctx, m)
+			continue
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -254,8 +289,28 @@ func (k *Kernel) shellWorker(ctx context.Context) {
 	}
 }
 
+// nextHeld returns the oldest request a Poll held back, or nil.
+func (k *Kernel) nextHeld() *wire.Message {
+	k.pollMu.Lock()
+	defer k.pollMu.Unlock()
+	if len(k.held) == 0 {
+		return nil
+	}
+	m := k.held[0]
+	k.held = k.held[1:]
+	return m
+}
+
+// queued returns how many shell requests wait.
+func (k *Kernel) queued() int {
+	k.pollMu.Lock()
+	defer k.pollMu.Unlock()
+	return len(k.held) + len(k.queue)
+}
+
 // handleShell answers one shell request between busy and idle.
 func (k *Kernel) handleShell(ctx context.Context, m *wire.Message) {
+	k.handling.Store(&m.Header)
 	k.status(m, "busy")
 	restart, shutdown := k.dispatchShell(ctx, m)
 	k.status(m, "idle")
@@ -287,11 +342,9 @@ func (k *Kernel) dispatchShell(ctx context.Context, m *wire.Message) (restart, s
 	case wire.HistoryRequest:
 		k.history(m)
 	case wire.CommInfoRequest:
-		k.reply(wire.Shell, m, wire.CommInfoReply, commInfoReply{Status: "ok", Comms: map[string]any{}})
-	case wire.CommOpen:
-		k.commOpen(m)
-	case wire.CommMsg, wire.CommClose:
-		// No comm is ever open: nothing to deliver.
+		k.commInfo(m)
+	case wire.CommOpen, wire.CommMsg, wire.CommClose:
+		k.deliverComm(m)
 	case wire.ShutdownRequest:
 		return k.shutdown(wire.Shell, m), true
 	default:

@@ -2,7 +2,6 @@ package kernel
 
 import (
 	"encoding/json"
-	"unicode/utf8"
 
 	"github.com/plasticnb/plasticnb/kernel/cell"
 	"github.com/plasticnb/plasticnb/kernel/wire"
@@ -131,16 +130,4 @@ func (k *Kernel) history(m *wire.Message) {
 		}
 	}
 	k.reply(wire.Shell, m, wire.HistoryReply, historyReply{Status: "ok", History: out})
-}
-
-// commOpen answers a comm_open: no comm target exists, so the comm is
-// closed at once, as the protocol asks.
-func (k *Kernel) commOpen(m *wire.Message) {
-	var c commOpen
-	if err := m.DecodeContent(&c); err != nil || !utf8.ValidString(c.CommID) || c.CommID == "" {
-		k.log.Printf("shell: a comm_open without a comm_id")
-		return
-	}
-	k.log.Printf("shell: no comm target %q; closing comm %s", c.TargetName, c.CommID)
-	k.publish(&m.Header, wire.CommClose, commClose{CommID: c.CommID, Data: map[string]any{}})
 }

@@ -1,11 +1,11 @@
 // Package capture redirects the process's standard output and standard
 // error (file descriptors 1 and 2) into pipes and forwards what arrives to
-// the running cell's display.Sink as stream output, so that output of
+// the running cell's cell.Sink as stream output, so that output of
 // compiled code (plasticlib, gonum, fmt in compiled packages, the Go
 // runtime) reaches the notebook and not the terminal that started the
 // kernel.
 //
-// It belongs to the interpreter layer: it knows display.Sink and nothing of
+// It belongs to the interpreter layer: it knows cell.Sink and nothing of
 // the transport. Output that arrives while no cell runs goes to the sink of
 // the last cell that ran, or, before the first cell, to the original
 // standard error. The kernel's own logs must go to Stdio.Stderr, the
@@ -23,7 +23,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/plasticnb/plasticnb/kernel/display"
+	"github.com/plasticnb/plasticnb/kernel/cell"
 )
 
 // Stdio is a running redirection of file descriptors 1 and 2. Its methods
@@ -34,9 +34,9 @@ type Stdio struct {
 	streams          [2]*stream
 
 	mu      sync.Mutex
-	sink    display.Sink // the running cell's sink, or nil
-	last    display.Sink // the last cell's sink, or nil
-	flushes int          // counter for flush markers
+	sink    cell.Sink // the running cell's sink, or nil
+	last    cell.Sink // the last cell's sink, or nil
+	flushes int       // counter for flush markers
 	closed  bool
 }
 
@@ -114,7 +114,7 @@ func (s *Stdio) Stdout() io.Writer { return s.origOut }
 // function is called; that function flushes what was written before it
 // (see Flush) and detaches the sink, which stays the destination of output
 // that arrives while no cell runs.
-func (s *Stdio) Attach(sink display.Sink) (detach func()) {
+func (s *Stdio) Attach(sink cell.Sink) (detach func()) {
 	s.mu.Lock()
 	s.sink, s.last = sink, sink
 	s.mu.Unlock()

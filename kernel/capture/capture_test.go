@@ -8,7 +8,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/plasticnb/plasticnb/kernel/display"
+	"github.com/plasticnb/plasticnb/kernel/cell"
 )
 
 type streamSink struct {
@@ -25,8 +25,8 @@ func (s *streamSink) Stream(name, text string) {
 	defer s.mu.Unlock()
 	s.out[name].WriteString(text)
 }
-func (s *streamSink) Publish(display.Bundle, string, bool) {}
-func (s *streamSink) Clear(bool)                           {}
+func (s *streamSink) Publish(cell.Bundle, string, bool) {}
+func (s *streamSink) Clear(bool)                        {}
 
 func (s *streamSink) get(name string) string {
 	s.mu.Lock()

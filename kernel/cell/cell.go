@@ -8,13 +8,15 @@
 // Offsets (cursor positions, completion ranges) are byte offsets into the
 // cell's code, which is valid UTF-8; the dispatcher converts them to and
 // from the protocol's Unicode code points.
+//
+// It is a leaf: it imports only the standard library, so that the
+// dispatcher, the output capture and the display layer (kernel/display,
+// which renders plots on top of these types) can all share it without the
+// dispatcher reaching gonum/plot. A test (layers_test.go in package kernel)
+// keeps it so.
 package cell
 
-import (
-	"context"
-
-	"github.com/plasticnb/plasticnb/kernel/display"
-)
+import "context"
 
 // Request is one execute_request as the interpreter sees it.
 type Request struct {
@@ -44,7 +46,7 @@ func (e *Error) Error() string { return e.Name + ": " + e.Value }
 type Result struct {
 	// Value is the rendering of the cell's trailing expression, nil if the
 	// cell had none (or its value was discarded).
-	Value *display.Bundle
+	Value *Bundle
 	// Err is non-nil if the cell failed (compile error, panic, interrupt).
 	Err *Error
 	// UserExpressions maps each requested name to its result: a Bundle on
@@ -52,10 +54,10 @@ type Result struct {
 	UserExpressions map[string]any
 }
 
-// Output is how a running cell reaches the frontend: display.Sink for
+// Output is how a running cell reaches the frontend: Sink for
 // streams and rich output, and Input for reading from stdin.
 type Output interface {
-	display.Sink
+	Sink
 	// Input asks the frontend for a line (input_request on the stdin
 	// channel) and blocks until the reply; it returns an error if the
 	// frontend does not allow stdin or the request is interrupted.
@@ -71,7 +73,7 @@ type Completion struct {
 // Inspection answers inspect_request.
 type Inspection struct {
 	Found bool
-	Data  display.Bundle
+	Data  Bundle
 }
 
 // Completeness is the status of is_complete_reply.

@@ -54,6 +54,13 @@ func (s *recordSink) Clear(wait bool) {
 
 type card struct{ name string }
 
+// selfRendered renders itself to a complete bundle, as widgets do.
+type selfRendered struct{}
+
+func (selfRendered) RenderBundle() display.Bundle {
+	return display.Bundle{Data: map[display.MIME]any{display.MIMEHTML: "<i>w</i>"}}
+}
+
 func (c card) MIMEBundle() map[string]any {
 	return map[string]any{"text/html": "<b>" + c.name + "</b>", "image/png": []byte{1, 2}}
 }
@@ -77,7 +84,7 @@ func TestRender(t *testing.T) {
 		name  string
 		v     any
 		mimes string
-		plain string
+		plain any
 	}{
 		{"markdown", display.Markdown("# T"), "text/markdown,text/plain", "# T"},
 		{"html", display.HTML("<i>x</i>"), "text/html,text/plain", "<i>x</i>"},
@@ -88,6 +95,7 @@ func TestRender(t *testing.T) {
 		{"plot", p, "image/png,text/plain", "<parabola, 800x600 PNG>"},
 		{"nil plot", nilPlot, "text/plain", "<nil>"},
 		{"bundler", card{"ace"}, "text/html,image/png,text/plain", "<display_test.card>"},
+		{"renderer, used as it is", selfRendered{}, "text/html", nil},
 		{"bundle", display.Bundle{Data: map[display.MIME]any{display.MIMEPlain: "b"}}, "text/plain", "b"},
 		{"string", "no quotes", "text/plain", "no quotes"},
 		{"int", 42, "text/plain", "42"},

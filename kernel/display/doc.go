@@ -3,9 +3,13 @@
 // gonum plots rendered to PNG, live updates of a shown value, and progress
 // bars.
 //
-// It is the display layer of the kernel: it knows MIME bundles and how to
-// render values into them, and it publishes through a Sink. It never sees a
-// socket or a wire message and imports nothing of the kernel's other layers.
+// It is the display layer of the kernel: it renders values into MIME
+// bundles and publishes them through a Sink. The contract itself (MIME,
+// Bundle, Sink) lives in package kernel/cell, a leaf that imports only the
+// standard library, so that the dispatcher shares it without reaching
+// gonum/plot; display re-exports those names as aliases, and is the only
+// kernel package that imports gonum/plot. It never sees a socket or a wire
+// message.
 //
 // # Rendering
 //
@@ -20,6 +24,8 @@
 //   - a value with a method MIMEBundle() map[string]any (MIMEBundler): its
 //     bundle ([]byte values of image types are base64-encoded);
 //   - a Bundle or *Bundle: itself;
+//   - a value with a method RenderBundle() Bundle (BundleRenderer, e.g. a
+//     widget): that bundle, as it is;
 //   - anything else: text/plain, formatted as Text describes.
 //
 // # Display, the package-level functions, and the interpreter

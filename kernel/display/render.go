@@ -96,6 +96,10 @@ func (c Config) Render(v any) Bundle {
 			}
 			return pngBundle(buf, fmt.Sprintf("<image %dx%d>", b.Dx(), b.Dy()))
 		}
+	case BundleRenderer:
+		if !isNilPointer(v) {
+			return rendererBundle(v)
+		}
 	case MIMEBundler:
 		if !isNilPointer(v) {
 			return bundlerBundle(v)
@@ -130,6 +134,15 @@ func pngBundle(data []byte, alt string) Bundle {
 		MIMEPNG:   base64.StdEncoding.EncodeToString(data),
 		MIMEPlain: alt,
 	}}
+}
+
+func rendererBundle(v BundleRenderer) (b Bundle) {
+	defer func() {
+		if r := recover(); r != nil {
+			b = plain(fmt.Sprintf("<RenderBundle of %T panicked: %v>", v, r))
+		}
+	}()
+	return v.RenderBundle()
 }
 
 func bundlerBundle(v MIMEBundler) (b Bundle) {

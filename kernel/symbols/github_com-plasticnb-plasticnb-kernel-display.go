@@ -3,6 +3,7 @@
 package symbols
 
 import (
+	"github.com/plasticnb/plasticnb/kernel/cell"
 	"github.com/plasticnb/plasticnb/kernel/display"
 	"reflect"
 )
@@ -30,25 +31,37 @@ func init() {
 		"Text":          reflect.ValueOf(display.Text),
 
 		// type definitions
-		"Bundle":      reflect.ValueOf((*display.Bundle)(nil)),
-		"Config":      reflect.ValueOf((*display.Config)(nil)),
-		"Display":     reflect.ValueOf((*display.Display)(nil)),
-		"HTML":        reflect.ValueOf((*display.HTML)(nil)),
-		"Handle":      reflect.ValueOf((*display.Handle)(nil)),
-		"LaTeX":       reflect.ValueOf((*display.LaTeX)(nil)),
-		"MIME":        reflect.ValueOf((*display.MIME)(nil)),
-		"MIMEBundler": reflect.ValueOf((*display.MIMEBundler)(nil)),
-		"Markdown":    reflect.ValueOf((*display.Markdown)(nil)),
-		"PNG":         reflect.ValueOf((*display.PNG)(nil)),
-		"ProgressBar": reflect.ValueOf((*display.ProgressBar)(nil)),
-		"SVG":         reflect.ValueOf((*display.SVG)(nil)),
-		"Sink":        reflect.ValueOf((*display.Sink)(nil)),
-		"TextSink":    reflect.ValueOf((*display.TextSink)(nil)),
+		"Bundle":         reflect.ValueOf((*display.Bundle)(nil)),
+		"BundleRenderer": reflect.ValueOf((*display.BundleRenderer)(nil)),
+		"Config":         reflect.ValueOf((*display.Config)(nil)),
+		"Display":        reflect.ValueOf((*display.Display)(nil)),
+		"HTML":           reflect.ValueOf((*display.HTML)(nil)),
+		"Handle":         reflect.ValueOf((*display.Handle)(nil)),
+		"LaTeX":          reflect.ValueOf((*display.LaTeX)(nil)),
+		"MIME":           reflect.ValueOf((*display.MIME)(nil)),
+		"MIMEBundler":    reflect.ValueOf((*display.MIMEBundler)(nil)),
+		"Markdown":       reflect.ValueOf((*display.Markdown)(nil)),
+		"PNG":            reflect.ValueOf((*display.PNG)(nil)),
+		"ProgressBar":    reflect.ValueOf((*display.ProgressBar)(nil)),
+		"SVG":            reflect.ValueOf((*display.SVG)(nil)),
+		"Sink":           reflect.ValueOf((*display.Sink)(nil)),
+		"TextSink":       reflect.ValueOf((*display.TextSink)(nil)),
 
 		// interface wrapper definitions
-		"_MIMEBundler": reflect.ValueOf((*_github_com_plasticnb_plasticnb_kernel_display_MIMEBundler)(nil)),
-		"_Sink":        reflect.ValueOf((*_github_com_plasticnb_plasticnb_kernel_display_Sink)(nil)),
+		"_BundleRenderer": reflect.ValueOf((*_github_com_plasticnb_plasticnb_kernel_display_BundleRenderer)(nil)),
+		"_MIMEBundler":    reflect.ValueOf((*_github_com_plasticnb_plasticnb_kernel_display_MIMEBundler)(nil)),
+		"_Sink":           reflect.ValueOf((*_github_com_plasticnb_plasticnb_kernel_display_Sink)(nil)),
 	}
+}
+
+// _github_com_plasticnb_plasticnb_kernel_display_BundleRenderer is an interface wrapper for BundleRenderer type
+type _github_com_plasticnb_plasticnb_kernel_display_BundleRenderer struct {
+	IValue        interface{}
+	WRenderBundle func() cell.Bundle
+}
+
+func (W _github_com_plasticnb_plasticnb_kernel_display_BundleRenderer) RenderBundle() cell.Bundle {
+	return W.WRenderBundle()
 }
 
 // _github_com_plasticnb_plasticnb_kernel_display_MIMEBundler is an interface wrapper for MIMEBundler type
@@ -65,14 +78,14 @@ func (W _github_com_plasticnb_plasticnb_kernel_display_MIMEBundler) MIMEBundle()
 type _github_com_plasticnb_plasticnb_kernel_display_Sink struct {
 	IValue   interface{}
 	WClear   func(wait bool)
-	WPublish func(b display.Bundle, displayID string, update bool)
+	WPublish func(b cell.Bundle, displayID string, update bool)
 	WStream  func(name string, text string)
 }
 
 func (W _github_com_plasticnb_plasticnb_kernel_display_Sink) Clear(wait bool) {
 	W.WClear(wait)
 }
-func (W _github_com_plasticnb_plasticnb_kernel_display_Sink) Publish(b display.Bundle, displayID string, update bool) {
+func (W _github_com_plasticnb_plasticnb_kernel_display_Sink) Publish(b cell.Bundle, displayID string, update bool) {
 	W.WPublish(b, displayID, update)
 }
 func (W _github_com_plasticnb_plasticnb_kernel_display_Sink) Stream(name string, text string) {

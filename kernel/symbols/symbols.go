@@ -37,6 +37,7 @@ var Symbols = map[string]map[string]reflect.Value{}
 // project: one line per package (symbols_test.go checks that every
 // exported package of the project is listed and its table is current).
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/kernel/display
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/kernel/widget
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/eval
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/evolve

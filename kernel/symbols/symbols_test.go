@@ -21,7 +21,7 @@ const module = "github.com/plasticnb/plasticnb"
 
 // projectRoots are the directories (from the module root) whose packages
 // cells import.
-var projectRoots = []string{"plasticlib", "plots", "kernel/display"}
+var projectRoots = []string{"plasticlib", "plots", "kernel/display", "kernel/widget"}
 
 // listed returns the project packages named in symbols.go's go:generate
 // directives.

@@ -17,6 +17,7 @@ import (
 	"github.com/plasticnb/plasticnb/kernel/cell"
 	"github.com/plasticnb/plasticnb/kernel/goeval"
 	"github.com/plasticnb/plasticnb/kernel/transport"
+	"github.com/plasticnb/plasticnb/kernel/widget"
 )
 
 // runKernel runs the kernel on a connection file until it is shut down.
@@ -68,7 +69,11 @@ func runKernel(args []string, stderr io.Writer) int {
 		}
 		return ip, nil
 	})
-	k, err := kernel.New(kernel.Config{Interpreter: ip, Key: []byte(info.Key), Log: lg, Version: version()})
+	cfg := kernel.Config{Interpreter: ip, Key: []byte(info.Key), Log: lg, Version: version(), CommTargets: widget.Targets()}
+	if stdio != nil {
+		cfg.FlushOutput = stdio.Flush
+	}
+	k, err := kernel.New(cfg)
 	if err != nil {
 		lg.Print(err)
 		return 1
