@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # test.sh: every test of plasticnb.
 #
-#   1. gofmt and go vet
+#   1. gofmt and go vet; the notebooks are source: saved without outputs,
+#      execution counts or unknown metadata, every Go cell gofmt-clean
+#      (go run ./scripts/nbcheck; -strip and -fix repair a notebook)
 #   2. Go unit tests, examples and the long reproduction tests (go test ./...),
 #      with OpenBLAS when install.sh found it; plasticlib's short tests again
 #      on gonum's pure-Go BLAS, the fallback
@@ -66,6 +68,10 @@ check_format() {
 	go vet -tags "$tags" ./...
 }
 
+notebooks_are_source() {
+	go run ./scripts/nbcheck notebooks/*.ipynb test/notebooks/*.ipynb
+}
+
 go_tests() {
 	echo "build tags: ${tags:-(none: pure-Go BLAS)}"
 	go test -tags "$tags" $short -timeout 40m ./...
@@ -101,6 +107,7 @@ browser_tests() {
 }
 
 stage "gofmt and go vet" check_format
+stage "notebooks are source" notebooks_are_source
 stage "Go tests" go_tests
 stage "Go tests on the pure-Go BLAS fallback" go_tests_fallback
 stage "build and register the kernel" build_kernel
