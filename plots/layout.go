@@ -97,6 +97,16 @@ func (s stack) layout(c draw.Canvas) []draw.Canvas {
 	return canvases
 }
 
+// axisWidth is the widest room the stack's plots take left of their data
+// areas in c.
+func (s stack) axisWidth(c draw.Canvas) vg.Length {
+	w := vg.Length(0)
+	for _, p := range s.plots {
+		w = max(w, p.DataCanvas(c).Min.X-c.Min.X)
+	}
+	return w
+}
+
 func (s stack) height(i int) float64 {
 	if s.heights == nil {
 		return 1
@@ -109,4 +119,10 @@ func (s stack) plotsOf() []*plot.Plot {
 		return append(append([]*plot.Plot(nil), s.plots...), s.bar)
 	}
 	return s.plots
+}
+
+// within is c restricted to the rectangle [x0, x1] x [y0, y1].
+func within(c draw.Canvas, x0, y0, x1, y1 vg.Length) draw.Canvas {
+	c.Rectangle = vg.Rectangle{Min: vg.Point{X: x0, Y: y0}, Max: vg.Point{X: x1, Y: y1}}
+	return c
 }
