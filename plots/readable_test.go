@@ -175,3 +175,34 @@ func checkReadable(t *testing.T, ts []placedText, w, h vg.Length) {
 func fmtBox(r vg.Rectangle) string {
 	return fmt.Sprintf("(%.0f,%.0f)-(%.0f,%.0f)", r.Min.X, r.Min.Y, r.Max.X, r.Max.Y)
 }
+
+// TestGridMinScale checks that a Grid scales a panel too large for its cell
+// by no less than GridConfig.MinScale: the smallest text of a 40 cm wide
+// panel in a 10 cm grid.
+func TestGridMinScale(t *testing.T) {
+	for _, tc := range []struct {
+		minScale float64
+		want     vg.Length // smallest text on the page, pt
+	}{
+		{0, 0.8 * 9.5},   // the default floor, on 9.5 pt tick labels
+		{0.5, 0.5 * 9.5}, // a lower floor
+		{-1, 0.25 * 9.5}, // no floor: scaled as a whole, 10/40
+	} {
+		f, err := plots.GradientCheck([]float64{1, 2, 3}, []float64{1, 2.1, 2.9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Width, f.Height = 40*vg.Centimeter, 30*vg.Centimeter
+		g, err := plots.Grid(plots.GridConfig{MinScale: tc.minScale, NoLetters: true, Width: 10 * vg.Centimeter, Height: 7.5 * vg.Centimeter}, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		smallest := vg.Length(math.Inf(1))
+		for _, x := range texts(t, g, g.Width, g.Height) {
+			smallest = min(smallest, x.size)
+		}
+		if math.Abs(float64(smallest-tc.want)) > 0.1 {
+			t.Errorf("Grid(MinScale %g): smallest text %.2f pt; want %.2f", tc.minScale, smallest, tc.want)
+		}
+	}
+}
