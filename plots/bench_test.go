@@ -73,9 +73,14 @@ func reportCPU(b *testing.B, start time.Duration) {
 }
 
 // figure1Panels builds the eight panels of the paper's figure 1 from test
-// data: a, c, d, e, f (theta and H), g, h. gTitle is panel g's title
-// ("" for the default).
+// data: a, c, d, e, f (theta and H), g, h, with K = L = 3 in panels c and
+// d. gTitle is panel g's title ("" for the default).
 func figure1Panels(gTitle string) (a, c, d, e, f1, f2, g, h *plots.Figure) {
+	return figure1PanelsK(gTitle, 3)
+}
+
+// figure1PanelsK is figure1Panels with K = L = k in panels c and d.
+func figure1PanelsK(gTitle string, k int) (a, c, d, e, f1, f2, g, h *plots.Figure) {
 	learned := testRule(5, 5, 2)
 	must := func(f *plots.Figure, err error) *plots.Figure {
 		if err != nil {
@@ -84,8 +89,8 @@ func figure1Panels(gTitle string) (a, c, d, e, f1, f2, g, h *plots.Figure) {
 		return f
 	}
 	a = must(plots.TaskSchematic(testContext(), 1))
-	c = must(plots.BasisGrid(3, 3))
-	d = must(plots.Theta(testRule(3, 3, 1)))
+	c = must(plots.BasisGrid(k, k))
+	d = must(plots.Theta(testRule(k, k, 1)))
 	e = must(plots.MetaTraining(testMeta()))
 	f1 = must(plots.Theta(learned))
 	f2 = must(plots.HSurface(learned))

@@ -227,7 +227,8 @@ func BasisGrid(K, L int) (*Figure, error) {
 }
 
 // basisLayout draws the maps of BasisGrid, maps[k][l], row k upwards,
-// under a title and with the powers labelled along the left and bottom.
+// under a title and with the powers labelled along the left and bottom;
+// each map has its own title (r²Δx) when all fit.
 // Its margins are lengths, not fractions, so its text keeps its room at
 // any size.
 type basisLayout struct {
@@ -258,11 +259,25 @@ func (b basisLayout) Draw(c draw.Canvas) {
 		return
 	}
 	at := func(x0, y0, x1, y1 vg.Length) draw.Canvas { return within(c, x0, y0, x1, y1) }
+	// Maps too small for their titles (r⁵Δx⁵ over a thumbnail) go without:
+	// the powers along the axes still name them.
+	titled := true
+	for _, row := range b.maps {
+		for _, p := range row {
+			ts := p.Title.TextStyle
+			titled = titled && ts.Width(p.Title.Text) < cw && 3*ts.Height(p.Title.Text) < ch
+		}
+	}
 	for k, row := range b.maps {
 		y0 := inner.Min.Y + vg.Length(k)*(ch+gap)
 		for l, p := range row {
 			x0 := inner.Min.X + vg.Length(l)*(cw+gap)
+			t := p.Title.Text
+			if !titled {
+				p.Title.Text = ""
+			}
 			p.Draw(at(x0, y0, x0+cw, y0+ch))
+			p.Title.Text = t
 		}
 		label{itoa(k), tick, 0}.Draw(at(c.Min.X+band-pad-tick.Width("0"), y0, c.Min.X+band-pad, y0+ch))
 	}
