@@ -265,7 +265,7 @@ func (b basisLayout) Draw(c draw.Canvas) {
 	for _, row := range b.maps {
 		for _, p := range row {
 			ts := p.Title.TextStyle
-			titled = titled && ts.Width(p.Title.Text) < cw && 3*ts.Height(p.Title.Text) < ch
+			titled = titled && ts.Width(p.Title.Text) < 0.8*cw && 2*ts.Height(p.Title.Text) < ch
 		}
 	}
 	for k, row := range b.maps {
