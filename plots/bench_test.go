@@ -72,8 +72,15 @@ func reportCPU(b *testing.B, start time.Duration) {
 	}
 }
 
-// testFigure1 rebuilds the layout of the paper's figure 1 from test data.
-func testFigure1() (*plots.Figure, error) {
+// figure1Panels builds the eight panels of the paper's figure 1 from test
+// data: a, c, d, e, f (theta and H), g, h, with K = L = 3 in panels c and
+// d. gTitle is panel g's title ("" for the default).
+func figure1Panels(gTitle string) (a, c, d, e, f1, f2, g, h *plots.Figure) {
+	return figure1PanelsK(gTitle, 3)
+}
+
+// figure1PanelsK is figure1Panels with K = L = k in panels c and d.
+func figure1PanelsK(gTitle string, k int) (a, c, d, e, f1, f2, g, h *plots.Figure) {
 	learned := testRule(5, 5, 2)
 	must := func(f *plots.Figure, err error) *plots.Figure {
 		if err != nil {
@@ -81,14 +88,20 @@ func testFigure1() (*plots.Figure, error) {
 		}
 		return f
 	}
-	a := must(plots.TaskSchematic(testContext(), 1))
-	c := must(plots.BasisGrid(3, 3))
-	d := must(plots.Theta(testRule(3, 3, 1)))
-	e := must(plots.MetaTraining(testMeta()))
-	f := must(plots.Theta(learned))
-	f2 := must(plots.HSurface(learned))
-	g := must(plots.LearningCurves(plots.CurveConfig{}, testRuns("miconi-cubic", 800, 5, 1), testRuns("learned", 450, 5, 2)))
-	h := must(plots.EpisodesToCriterion(testOutcomes()...))
+	a = must(plots.TaskSchematic(testContext(), 1))
+	c = must(plots.BasisGrid(k, k))
+	d = must(plots.Theta(testRule(k, k, 1)))
+	e = must(plots.MetaTraining(testMeta()))
+	f1 = must(plots.Theta(learned))
+	f2 = must(plots.HSurface(learned))
+	g = must(plots.LearningCurves(plots.CurveConfig{Title: gTitle}, testRuns("miconi-cubic", 800, 5, 1), testRuns("learned", 450, 5, 2)))
+	h = must(plots.EpisodesToCriterion(testOutcomes()...))
+	return a, c, d, e, f1, f2, g, h
+}
+
+// testFigure1 rebuilds the layout of the paper's figure 1 from test data.
+func testFigure1() (*plots.Figure, error) {
+	a, c, d, e, f, f2, g, h := figure1Panels("")
 	row1, err := plots.Grid(plots.GridConfig{Cols: 3, Widths: []float64{1, 1, 1}, Letters: []string{"a", "c", "d"}}, a, c, d)
 	if err != nil {
 		return nil, err

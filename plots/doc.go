@@ -27,8 +27,11 @@
 //	BasisGrid                c   the basis functions r^k dx^l
 //	Theta                    d,f coefficient matrix of a rule (rule.Rule), cells labelled
 //	HSurface                 f   H(r, dx) of a rule with a colour bar
-//	MetaTraining             e   objective and final performance vs meta-iteration
-//	CoefficientTrajectories  e   each coefficient vs meta-iteration
+//	MetaTraining             e   objective and final performance (fraction correct) vs meta-iteration
+//	MetaHistory              e   the same from a plasticlib/meta run (held-out performance)
+//	EvolveHistory            e   the same from a plasticlib/evolve run (train and held-out)
+//	CoefficientTrajectories  e   each coefficient vs meta-iteration (MetaCoefficients,
+//	                             EvolveCoefficients: from a run's history)
 //	LearningCurves           g   median and IQR over seeds, several rules ([]*learn.History)
 //	EpisodesToCriterion      h   strip plot per rule/condition, censored runs marked (eval.Outcome)
 //	Generalisation               rules x conditions table of episodes to criterion
@@ -37,7 +40,10 @@
 //	Spectrum, SingularValues     eigenvalues of J before/after, singular values of dJ
 //	GradientCheck, Cost          tangent vs finite differences, cost vs N and P
 //
-// Grid composes them; the package example "figure1" rebuilds figure 1.
+// Grid composes them; the package example "figure1" rebuilds figure 1. A
+// Grid of default size is at most 20 cm wide, the width at which a notebook
+// shows it, and keeps every panel's text at least 0.8 of the house size
+// (GridConfig.MinScale), so that figure 1's labels stay readable there.
 //
 // # Validation
 //

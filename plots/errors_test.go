@@ -108,6 +108,12 @@ func errorCases() []errorCase {
 		{"MetaTraining NaN", func() (*plots.Figure, error) {
 			return plots.MetaTraining(plots.MetaCurves{TrainObjective: []float64{1, 2}, EvalObjective: []float64{1, nan}})
 		}, "MetaCurves.EvalObjective[1] is NaN"},
+		{"MetaTraining performance above 1", func() (*plots.Figure, error) {
+			return plots.MetaTraining(plots.MetaCurves{TrainObjective: []float64{1, 2}, TrainPerformance: []float64{0.5, 1.2}})
+		}, "MetaCurves.TrainPerformance[1] = 1.2"},
+		{"MetaTraining performance negative", func() (*plots.Figure, error) {
+			return plots.MetaTraining(plots.MetaCurves{TrainObjective: []float64{1, 2}, EvalPerformance: []float64{-0.9, 0.5}})
+		}, "MetaCurves.EvalPerformance[0] = -0.9"},
 		{"CoefficientTrajectories empty", func() (*plots.Figure, error) { return plots.CoefficientTrajectories(nil) }, "thetas is empty"},
 		{"CoefficientTrajectories shape", func() (*plots.Figure, error) {
 			return plots.CoefficientTrajectories([][][]float64{{{1, 2}}, {{1}}})
@@ -132,6 +138,7 @@ func errorCases() []errorCase {
 		{"Grid cols", func() (*plots.Figure, error) { return plots.Grid(plots.GridConfig{Cols: -1}, fig) }, "GridConfig.Cols"},
 		{"Grid widths", func() (*plots.Figure, error) { return plots.Grid(plots.GridConfig{Widths: []float64{1, 2}}, fig) }, "GridConfig.Widths"},
 		{"Grid heights NaN", func() (*plots.Figure, error) { return plots.Grid(plots.GridConfig{Heights: []float64{nan}}, fig) }, "GridConfig.Heights[0]"},
+		{"Grid min scale NaN", func() (*plots.Figure, error) { return plots.Grid(plots.GridConfig{MinScale: nan}, fig) }, "GridConfig.MinScale"},
 		{"Grid letters", func() (*plots.Figure, error) { return plots.Grid(plots.GridConfig{Letters: []string{"a", "b"}}, fig) }, "GridConfig.Letters"},
 	}
 }

@@ -43,6 +43,13 @@ type drawer interface {
 type panel struct {
 	d              drawer
 	x0, y0, x1, y1 float64
+	// minScale is the smallest factor by which a Figure panel is scaled
+	// to fit its rectangle (zero: no floor; see drawScaled).
+	minScale float64
+	// left, top are insets of a Figure panel from the rectangle's left
+	// and top edges, in the page's lengths (room for a panel letter and
+	// a gap to the row above).
+	left, top vg.Length
 }
 
 // Figure is a finished figure: one or more gonum/plot plots laid out on a
@@ -64,6 +71,9 @@ type Figure struct {
 	title  string
 	plots  []*plot.Plot // every plot drawn directly by this figure, main first
 	panels []panel
+	// grid marks a Figure made by Grid: drawn as a panel, it fills its
+	// rectangle unscaled and lets each of its own panels find its scale.
+	grid bool
 }
 
 // newFigure returns a figure of default size showing p over the whole page.
@@ -77,13 +87,19 @@ func newFigure(title string, p *plot.Plot) *Figure {
 
 // add places d in the given fraction of the page.
 func (f *Figure) add(d drawer, x0, y0, x1, y1 float64) {
+	f.addPanel(panel{d: d, x0: x0, y0: y0, x1: x1, y1: y1})
+}
+
+// addPanel adds p to the page.
+func (f *Figure) addPanel(p panel) {
+	d := p.d
 	switch d := d.(type) {
 	case *plot.Plot:
 		f.plots = append(f.plots, d)
 	case interface{ plotsOf() []*plot.Plot }:
 		f.plots = append(f.plots, d.plotsOf()...)
 	}
-	f.panels = append(f.panels, panel{d: d, x0: x0, y0: y0, x1: x1, y1: y1})
+	f.panels = append(f.panels, p)
 }
 
 // Title returns the figure's title (also its text/plain representation).
@@ -121,7 +137,13 @@ func (f *Figure) drawPanels(c draw.Canvas) {
 		sub.Min = vg.Point{X: c.Min.X + vg.Length(p.x0)*w, Y: c.Min.Y + vg.Length(p.y0)*h}
 		sub.Max = vg.Point{X: c.Min.X + vg.Length(p.x1)*w, Y: c.Min.Y + vg.Length(p.y1)*h}
 		if fig, ok := p.d.(*Figure); ok {
-			fig.drawScaled(sub)
+			sub.Min.X += p.left
+			sub.Max.Y -= p.top
+			if fig.grid {
+				fig.drawPanels(sub)
+				continue
+			}
+			fig.drawScaled(sub, p.minScale)
 			continue
 		}
 		p.d.Draw(sub)
@@ -131,14 +153,16 @@ func (f *Figure) drawPanels(c draw.Canvas) {
 // drawScaled draws f as a panel of a larger figure: scaled as a whole, text
 // included, by the factor that fits its own Width x Height into c, and
 // filling c (the panel keeps its proportions of text to data and grows in
-// the direction where c has room).
-func (f *Figure) drawScaled(c draw.Canvas) {
+// the direction where c has room). The factor is at least minScale: a
+// panel that would shrink further keeps its text at minScale and is laid
+// out anew in the room it has (its plots get smaller, its text does not).
+func (f *Figure) drawScaled(c draw.Canvas, minScale float64) {
 	w, h := c.Max.X-c.Min.X, c.Max.Y-c.Min.Y
 	fw, fh, err := f.size(0, 0)
 	if err != nil || w <= 0 || h <= 0 {
 		return
 	}
-	s := min(w/fw, h/fh)
+	s := max(min(w/fw, h/fh), vg.Length(minScale))
 	c.Push()
 	defer c.Pop()
 	c.Translate(c.Min)

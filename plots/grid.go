@@ -33,18 +33,30 @@ type GridConfig struct {
 	Title string
 	// Width and Height are the figure's size. Zero means the panels'
 	// own sizes added up (the widest panel of each column, the tallest of
-	// each row), shrunk if need be to at most 32 cm wide. Panels
-	// are scaled to their cells, so this sets how large their text is
-	// relative to the whole.
+	// each row), shrunk if need be to at most 20 cm wide, about the width
+	// at which a notebook shows an image. Panels are scaled to their
+	// cells, so this sets how large their text is relative to the whole.
 	Width, Height vg.Length
+	// MinScale is the smallest factor by which a panel's text is scaled
+	// to fit its cell, so that text stays readable however many panels
+	// share the figure: a panel that would need to shrink more is laid
+	// out anew in its cell at this factor (its plots get smaller, its
+	// text does not). Zero means 0.8; a negative value, no floor (every
+	// panel scaled as a whole, as a journal would).
+	MinScale float64
 }
 
 // Grid lays the panels out in a grid, each in its cell, with a panel letter
 // in the cell's top-left corner, and returns them as one figure. Each panel
 // is drawn at its own Width and Height and scaled as a whole (text
-// included) to fit its cell, as a journal scales a figure's panels. A nil
-// panel leaves its cell empty and takes no letter. The panels are drawn
-// when the grid is: editing a panel's plots afterwards changes the grid.
+// included) to fit its cell, as a journal scales a figure's panels, but
+// never by less than GridConfig.MinScale: a panel too large for its cell
+// is laid out anew at that scale, so that its text stays readable. Cells
+// leave a small gap above and left of their panels, and room for the
+// letter. A Grid inside a Grid (a row of a larger figure) fills its cell
+// unscaled and scales its own panels. A nil panel leaves its cell empty
+// and takes no letter. The panels are drawn when the grid is: editing a
+// panel's plots afterwards changes the grid.
 func Grid(cfg GridConfig, panels ...*Figure) (*Figure, error) {
 	n := len(panels)
 	if n == 0 {
@@ -72,7 +84,16 @@ func Grid(cfg GridConfig, panels ...*Figure) (*Figure, error) {
 	if cfg.Width < 0 || cfg.Height < 0 {
 		return nil, fmt.Errorf("plots: Grid: GridConfig.Width, Height = %v, %v; want >= 0", cfg.Width, cfg.Height)
 	}
-	f := &Figure{Width: cfg.Width, Height: cfg.Height, title: cfg.Title}
+	minScale := cfg.MinScale
+	switch {
+	case minScale == 0:
+		minScale = defaultMinScale
+	case minScale < 0:
+		minScale = 0
+	case math.IsInf(minScale, 0) || math.IsNaN(minScale):
+		return nil, fmt.Errorf("plots: Grid: GridConfig.MinScale = %v; want a finite number", cfg.MinScale)
+	}
+	f := &Figure{Width: cfg.Width, Height: cfg.Height, title: cfg.Title, grid: true}
 	if f.Width == 0 || f.Height == 0 {
 		w, h := naturalSize(panels, cols, rows)
 		if s := maxGridWidth / w; s < 1 {
@@ -94,7 +115,6 @@ func Grid(cfg GridConfig, panels ...*Figure) (*Figure, error) {
 			x1 := x0 + widths[c]
 			i := r*cols + c
 			if i < n && panels[i] != nil {
-				f.add(panels[i], x0, y0, x1, y1)
 				letter := ""
 				switch {
 				case cfg.NoLetters:
@@ -104,6 +124,16 @@ func Grid(cfg GridConfig, panels ...*Figure) (*Figure, error) {
 					letter = string(rune('a' + next%26))
 					next++
 				}
+				p := panel{d: panels[i], x0: x0, y0: y0, x1: x1, y1: y1, minScale: minScale}
+				if !panels[i].grid {
+					// A gap below the row above and at the left, room
+					// for the letter of a lettered panel.
+					p.top, p.left = cellGap, cellGap
+					if letter != "" {
+						p.left = letterRoom
+					}
+				}
+				f.addPanel(p)
 				if letter != "" {
 					f.add(panelLetter(letter), x0, y0, x1, y1)
 				}
@@ -115,8 +145,17 @@ func Grid(cfg GridConfig, panels ...*Figure) (*Figure, error) {
 	return f, nil
 }
 
-// maxGridWidth is the widest a Grid of default size gets (32 cm).
-const maxGridWidth = 32 * vg.Centimeter
+// maxGridWidth is the widest a Grid of default size gets (20 cm, about
+// the width at which a notebook shows an image).
+const maxGridWidth = 20 * vg.Centimeter
+
+// defaultMinScale is GridConfig.MinScale's default: at 0.8, tick labels
+// are 7.6 pt, 10 pixels high at 96 dpi.
+const defaultMinScale = 0.8
+
+// The room a Grid leaves in a cell above its panel (a gap to the row
+// above) and, for a lettered panel, at its left (for the letter).
+const cellGap, letterRoom = vg.Length(7), vg.Length(12)
 
 // naturalSize is the size of a grid whose panels all show at their own
 // size: the widest panel of each column and the tallest of each row.
@@ -181,5 +220,5 @@ func (l panelLetter) Draw(c draw.Canvas) {
 	s := headStyle(letterSize)
 	s.XAlign = text.XLeft
 	s.YAlign = text.YTop
-	c.FillText(s, vg.Point{X: c.Min.X + 2, Y: c.Max.Y - 2}, string(l))
+	c.FillText(s, vg.Point{X: c.Min.X + 1, Y: c.Max.Y - 1}, string(l))
 }

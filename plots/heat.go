@@ -165,6 +165,51 @@ func cellLabels(m mat.Matrix, cm palette.ColorMap, size vg.Length, label func(r,
 	return lab, nil
 }
 
+// fitLabels draws cell labels only as large as fits a cell: when the
+// widest label is wider than a cell, the labels take their short form
+// (short, if set), then shrink, down to minShrink of their size, and below
+// that they are left out (the colours and the colour bar still tell the
+// values) rather than written over each other.
+type fitLabels struct {
+	*plotter.Labels
+	short []string // the labels' short forms, or nil
+}
+
+// minShrink is the least factor by which fitLabels shrinks its text.
+const minShrink = 0.85
+
+// Plot implements plot.Plotter.
+func (l fitLabels) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, _ := p.Transforms(&c)
+	cell := (trX(1) - trX(0)) * 0.9
+	widest := func(labels []string) vg.Length {
+		w := vg.Length(0)
+		for i, txt := range labels {
+			w = max(w, l.TextStyle[i].Width(txt))
+		}
+		return w
+	}
+	w := widest(l.Labels.Labels)
+	if w <= cell {
+		l.Labels.Plot(c, p)
+		return
+	}
+	shrunk := *l.Labels
+	if l.short != nil {
+		shrunk.Labels = l.short
+		w = widest(l.short)
+	}
+	f := min(1, cell/w)
+	if f < minShrink {
+		return
+	}
+	shrunk.TextStyle = append([]text.Style(nil), l.TextStyle...)
+	for i := range shrunk.TextStyle {
+		shrunk.TextStyle[i].Font.Size *= f
+	}
+	shrunk.Plot(c, p)
+}
+
 // luminance is the relative luminance of c in [0, 1].
 func luminance(c color.Color) float64 {
 	r, g, b, _ := c.RGBA()

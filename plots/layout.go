@@ -73,8 +73,9 @@ func (s stack) Draw(c draw.Canvas) {
 	}
 }
 
-// layout returns the canvas of each plot in c, left edges of the data
-// areas aligned.
+// layout returns the canvas of each plot in c, left and right edges of
+// the data areas aligned (a tick label at the end of one plot's x axis
+// takes room at the right that the others must leave too).
 func (s stack) layout(c draw.Canvas) []draw.Canvas {
 	total := 0.0
 	for i := range s.plots {
@@ -82,19 +83,33 @@ func (s stack) layout(c draw.Canvas) []draw.Canvas {
 	}
 	canvases := make([]draw.Canvas, len(s.plots))
 	y := c.Max.Y
-	left := vg.Length(0)
+	left, right := vg.Length(0), vg.Length(0)
 	for i, p := range s.plots {
 		h := vg.Length(s.height(i)/total) * (c.Max.Y - c.Min.Y)
 		ci := c
 		ci.Max.Y, ci.Min.Y = y, y-h
 		y -= h
 		canvases[i] = ci
-		left = max(left, p.DataCanvas(ci).Min.X-ci.Min.X)
+		dc := p.DataCanvas(ci)
+		left = max(left, dc.Min.X-ci.Min.X)
+		right = max(right, ci.Max.X-dc.Max.X)
 	}
 	for i, p := range s.plots {
-		canvases[i].Min.X += left - (p.DataCanvas(canvases[i]).Min.X - canvases[i].Min.X)
+		dc := p.DataCanvas(canvases[i])
+		canvases[i].Min.X += left - (dc.Min.X - canvases[i].Min.X)
+		canvases[i].Max.X -= right - (canvases[i].Max.X - dc.Max.X)
 	}
 	return canvases
+}
+
+// axisWidth is the widest room the stack's plots take left of their data
+// areas in c.
+func (s stack) axisWidth(c draw.Canvas) vg.Length {
+	w := vg.Length(0)
+	for _, p := range s.plots {
+		w = max(w, p.DataCanvas(c).Min.X-c.Min.X)
+	}
+	return w
 }
 
 func (s stack) height(i int) float64 {
@@ -109,4 +124,10 @@ func (s stack) plotsOf() []*plot.Plot {
 		return append(append([]*plot.Plot(nil), s.plots...), s.bar)
 	}
 	return s.plots
+}
+
+// within is c restricted to the rectangle [x0, x1] x [y0, y1].
+func within(c draw.Canvas, x0, y0, x1, y1 vg.Length) draw.Canvas {
+	c.Rectangle = vg.Rectangle{Min: vg.Point{X: x0, Y: y0}, Max: vg.Point{X: x1, Y: y1}}
+	return c
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -212,8 +213,9 @@ type Outcomes struct {
 // a strip plot (the paper's figure 1h): one dot per run, spread sideways by
 // a fixed jitter, a black bar at each group's median, and runs that never
 // met the criterion (censored at the episode count they ran) drawn as
-// hollow triangles (draw.TriangleGlyph is an outline). Each group needs a name and at least one run, with
-// Episodes >= 0.
+// hollow triangles (draw.TriangleGlyph is an outline), named "not reached"
+// in the legend. A long name is written on two lines. Each group needs a
+// name and at least one run, with Episodes >= 0.
 func EpisodesToCriterion(groups ...Outcomes) (*Figure, error) {
 	const fn = "EpisodesToCriterion"
 	if len(groups) == 0 {
@@ -222,7 +224,7 @@ func EpisodesToCriterion(groups ...Outcomes) (*Figure, error) {
 	p := newPlot("episodes to criterion", "", "episodes")
 	names := make([]string, len(groups))
 	anyCensored := false
-	var reachedThumb, censoredThumb plot.Thumbnailer
+	var censoredThumb plot.Thumbnailer
 	for g, grp := range groups {
 		if grp.Name == "" {
 			return nil, fmt.Errorf("plots: %s: groups[%d].Name is empty", fn, g)
@@ -230,7 +232,7 @@ func EpisodesToCriterion(groups ...Outcomes) (*Figure, error) {
 		if len(grp.Runs) == 0 {
 			return nil, fmt.Errorf("plots: %s: groups[%d] (%s): Runs is empty", fn, g, grp.Name)
 		}
-		names[g] = grp.Name
+		names[g] = wrapName(grp.Name)
 		var reached, censored plotter.XYs
 		for k, o := range grp.Runs {
 			if o.Episodes < 0 {
@@ -250,7 +252,6 @@ func EpisodesToCriterion(groups ...Outcomes) (*Figure, error) {
 				return nil, fmt.Errorf("plots: %s: %w", fn, err)
 			}
 			p.Add(s)
-			reachedThumb = s
 		}
 		if len(censored) > 0 {
 			s, err := scatter(censored, draw.GlyphStyle{Color: c, Radius: dotRadius * 1.3, Shape: draw.TriangleGlyph{}})
@@ -272,11 +273,8 @@ func EpisodesToCriterion(groups ...Outcomes) (*Figure, error) {
 			p.Legend.Add("median", bar)
 		}
 	}
-	if reachedThumb != nil {
-		p.Legend.Add("reached", reachedThumb)
-	}
 	if anyCensored {
-		p.Legend.Add("censored (not reached)", censoredThumb)
+		p.Legend.Add("not reached", censoredThumb)
 	}
 	p.NominalX(names...)
 	top := 0
@@ -285,13 +283,40 @@ func EpisodesToCriterion(groups ...Outcomes) (*Figure, error) {
 			top = max(top, o.Episodes)
 		}
 	}
-	p.Y.Max = 1.3 * float64(max(top, 1)) // headroom for the legend
+	p.Y.Max = 1.4 * float64(max(top, 1)) // headroom for the legend
 	p.X.Min, p.X.Max = -0.6, float64(len(groups))-0.4
 	p.Y.Min = 0
 	p.Legend.Top, p.Legend.Left = true, false
 	f := newFigure(p.Title.Text, p)
 	f.Width, f.Height = vg.Length(6+3*len(groups))*vg.Centimeter, 10*vg.Centimeter
 	return f, nil
+}
+
+// wrapName breaks a long group name onto two lines at the space nearest
+// its middle, so that the names under a strip plot's groups do not run
+// into each other in a narrow panel.
+func wrapName(name string) string {
+	const long = 12
+	if len([]rune(name)) <= long || strings.Contains(name, "\n") {
+		return name
+	}
+	best := -1
+	for i, r := range name {
+		if r == ' ' && (best < 0 || abs(i-len(name)/2) < abs(best-len(name)/2)) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return name
+	}
+	return name[:best] + "\n" + name[best+1:]
+}
+
+func abs(i int) int {
+	if i < 0 {
+		return -i
+	}
+	return i
 }
 
 // colourOf is c, or the rule colour of name when c is nil.

@@ -19,17 +19,18 @@ type MetaCurves struct {
 	// training seeds and on held-out seeds. EvalObjective may be nil.
 	TrainObjective, EvalObjective []float64
 	// TrainPerformance and EvalPerformance are the final inner-loop
-	// performance (for example the fraction of correct trials in the last
-	// episodes) on training and held-out seeds. Both may be nil; then only
-	// the objective is drawn.
+	// performance, the fraction of correct trials in the last episodes
+	// (the paper's "final performance"), on training and held-out seeds,
+	// each in [0, 1]. Both may be nil; then only the objective is drawn.
 	TrainPerformance, EvalPerformance []float64
 }
 
 // MetaTraining draws meta-training curves (the paper's figure 1e): the
-// meta-objective and, if given, the final inner-loop performance against
-// meta-iteration, train and held-out seeds as two lines of each panel.
+// meta-objective (on its own scale) and, if given, the final inner-loop
+// performance (on an axis from 0 to 1) against meta-iteration, train and
+// held-out seeds as two lines of each panel, named by one legend.
 // TrainObjective must be non-empty; every other series must be empty or of
-// its length; all values finite.
+// its length; all values finite, performances in [0, 1].
 func MetaTraining(m MetaCurves) (*Figure, error) {
 	const fn = "MetaTraining"
 	if err := checkValues(fn, "MetaCurves.TrainObjective", m.TrainObjective); err != nil {
@@ -50,6 +51,16 @@ func MetaTraining(m MetaCurves) (*Figure, error) {
 			return nil, err
 		}
 	}
+	for _, s := range []struct {
+		name string
+		v    []float64
+	}{{"MetaCurves.TrainPerformance", m.TrainPerformance}, {"MetaCurves.EvalPerformance", m.EvalPerformance}} {
+		for i, v := range s.v {
+			if v < 0 || v > 1 {
+				return nil, fmt.Errorf("plots: %s: %s[%d] = %g; want a fraction of correct trials in [0, 1]", fn, s.name, i, v)
+			}
+		}
+	}
 	obj, err := trainEvalPlot("objective", m.TrainObjective, m.EvalObjective)
 	if err != nil {
 		return nil, fmt.Errorf("plots: %s: %w", fn, err)
@@ -64,9 +75,29 @@ func MetaTraining(m MetaCurves) (*Figure, error) {
 	if err != nil {
 		return nil, fmt.Errorf("plots: %s: %w", fn, err)
 	}
+	perf.Y.Min, perf.Y.Max = 0, 1
+	// One legend names the series of both panels: the performance
+	// panel's, where the bottom right (below chance) is usually empty,
+	// unless the objective panel has more series.
+	objN, perfN := 1+nonEmpty(m.EvalObjective), nonEmpty(m.TrainPerformance)+nonEmpty(m.EvalPerformance)
+	drop := obj
+	if objN > perfN {
+		drop = perf
+	}
+	sty := drop.Legend.TextStyle
+	drop.Legend = plot.NewLegend()
+	drop.Legend.TextStyle = sty
 	f.add(obj, 0, 0, 0.5, 1)
 	f.add(perf, 0.5, 0, 1, 1)
 	return f, nil
+}
+
+// nonEmpty is 1 for a series with values, else 0.
+func nonEmpty(v []float64) int {
+	if len(v) > 0 {
+		return 1
+	}
+	return 0
 }
 
 // trainEvalPlot draws train (reddish purple) and held-out (bluish green)

@@ -351,8 +351,9 @@ func testMeta() plots.MetaCurves {
 		up := 1 - math.Exp(-1.5*float64(n))
 		m.TrainObjective = append(m.TrainObjective, 1000+16*up+rng.NormFloat64())
 		m.EvalObjective = append(m.EvalObjective, 1000+15*up+rng.NormFloat64())
-		m.TrainPerformance = append(m.TrainPerformance, 0.9*up+0.02*rng.NormFloat64())
-		m.EvalPerformance = append(m.EvalPerformance, 0.88*up+0.02*rng.NormFloat64())
+		// Fractions of correct trials: chance (0.5) before meta-training.
+		m.TrainPerformance = append(m.TrainPerformance, min(1, 0.5+0.42*up+0.02*rng.NormFloat64()))
+		m.EvalPerformance = append(m.EvalPerformance, min(1, 0.5+0.4*up+0.02*rng.NormFloat64()))
 	}
 	return m
 }

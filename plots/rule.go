@@ -3,8 +3,10 @@ package plots
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -148,7 +150,13 @@ func Theta(r rule.Rule) (*Figure, error) {
 	if err != nil {
 		return nil, fmt.Errorf("plots: Theta: %w", err)
 	}
-	p.Add(lab)
+	var short []string
+	for k := 0; k < nk; k++ {
+		for l := 0; l < nl; l++ {
+			short = append(short, shortCellText(theta.At(k, l)))
+		}
+	}
+	p.Add(fitLabels{Labels: lab, short: short})
 
 	f := &Figure{Width: 16 * vg.Centimeter, Height: 12 * vg.Centimeter, title: p.Title.Text}
 	f.add(withBar{main: p, bar: colourBar(cm, "coefficient value θ")}, 0, 0, 1, 1)
@@ -194,19 +202,14 @@ func BasisGrid(K, L int) (*Figure, error) {
 	if L < 0 || L > maxPower {
 		return nil, fmt.Errorf("plots: BasisGrid: L = %d; want 0 <= L <= %d", L, maxPower)
 	}
-	const (
-		n                 = 33 // samples per axis of each map
-		left, bottom, gap = 0.09, 0.09, 0.012
-		top               = 0.93
-	)
+	const n = 33 // samples per axis of each map
 	f := &Figure{
 		Width:  vg.Length(L+1)*3.6*vg.Centimeter + 2*vg.Centimeter,
 		Height: vg.Length(K+1)*3.6*vg.Centimeter + 2*vg.Centimeter,
 		title:  fmt.Sprintf("basis functions rᵏΔxˡ, K = %d, L = %d", K, L),
 	}
 	xs, ys := linspace(rMin, rMax, n), linspace(dxMin, dxMax, n)
-	cw := (1 - left - gap*float64(L)) / float64(L+1)
-	ch := (top - bottom - gap*float64(K)) / float64(K+1)
+	b := basisLayout{title: f.title, maps: make([][]*plot.Plot, K+1)}
 	for k := 0; k <= K; k++ {
 		for l := 0; l <= L; l++ {
 			g, absMax := sample(xs, ys, func(r, dx float64) float64 { return powi(r, k) * powi(dx, l) })
@@ -216,25 +219,76 @@ func BasisGrid(K, L int) (*Figure, error) {
 			p.Add(heatMap(g, diverging(absMax), true))
 			p.HideAxes()
 			p.X.Padding, p.Y.Padding = 0, 0
-			x0 := left + float64(l)*(cw+gap)
-			y0 := bottom + float64(k)*(ch+gap)
-			f.add(p, x0, y0, x0+cw, y0+ch)
+			b.maps[k] = append(b.maps[k], p)
 		}
 	}
-	title := headStyle(titleSize)
-	f.add(label{f.title, title, 0}, 0, top, 1, 1)
-	axis := textStyle(labelSize)
-	f.add(label{"post power l →", axis, 0}, left, 0, 1, bottom*0.55)
-	f.add(label{"pre power k →", axis, math.Pi / 2}, 0, bottom, left*0.45, top)
-	for l := 0; l <= L; l++ {
-		x0 := left + float64(l)*(cw+gap)
-		f.add(label{itoa(l), textStyle(tickSize), 0}, x0, bottom*0.5, x0+cw, bottom)
-	}
-	for k := 0; k <= K; k++ {
-		y0 := bottom + float64(k)*(ch+gap)
-		f.add(label{itoa(k), textStyle(tickSize), 0}, left*0.45, y0, left, y0+ch)
-	}
+	f.add(b, 0, 0, 1, 1)
 	return f, nil
+}
+
+// basisLayout draws the maps of BasisGrid, maps[k][l], row k upwards,
+// under a title and with the powers labelled along the left and bottom;
+// each map has its own title (r²Δx) when all fit.
+// Its margins are lengths, not fractions, so its text keeps its room at
+// any size.
+type basisLayout struct {
+	title string
+	maps  [][]*plot.Plot
+}
+
+func (b basisLayout) plotsOf() []*plot.Plot {
+	var ps []*plot.Plot
+	for _, row := range b.maps {
+		ps = append(ps, row...)
+	}
+	return ps
+}
+
+// Draw implements drawer.
+func (b basisLayout) Draw(c draw.Canvas) {
+	title, axis, tick := headStyle(titleSize), textStyle(labelSize), textStyle(tickSize)
+	const pad = vg.Length(3)
+	top := title.Height(b.title) + pad
+	band := tick.Height("0") + axis.Height("k") + 2*pad // powers and the axis name
+	k1, l1 := len(b.maps), len(b.maps[0])
+	inner := vg.Rectangle{Min: vg.Point{X: c.Min.X + band, Y: c.Min.Y + band}, Max: vg.Point{X: c.Max.X, Y: c.Max.Y - top}}
+	gap := vg.Length(3)
+	cw := (inner.Max.X - inner.Min.X - gap*vg.Length(l1-1)) / vg.Length(l1)
+	ch := (inner.Max.Y - inner.Min.Y - gap*vg.Length(k1-1)) / vg.Length(k1)
+	if cw <= 0 || ch <= 0 {
+		return
+	}
+	at := func(x0, y0, x1, y1 vg.Length) draw.Canvas { return within(c, x0, y0, x1, y1) }
+	// Maps too small for their titles (r⁵Δx⁵ over a thumbnail) go without:
+	// the powers along the axes still name them.
+	titled := true
+	for _, row := range b.maps {
+		for _, p := range row {
+			ts := p.Title.TextStyle
+			titled = titled && ts.Width(p.Title.Text) < 0.8*cw && 2*ts.Height(p.Title.Text) < ch
+		}
+	}
+	for k, row := range b.maps {
+		y0 := inner.Min.Y + vg.Length(k)*(ch+gap)
+		for l, p := range row {
+			x0 := inner.Min.X + vg.Length(l)*(cw+gap)
+			t := p.Title.Text
+			if !titled {
+				p.Title.Text = ""
+			}
+			p.Draw(at(x0, y0, x0+cw, y0+ch))
+			p.Title.Text = t
+		}
+		label{itoa(k), tick, 0}.Draw(at(c.Min.X+band-pad-tick.Width("0"), y0, c.Min.X+band-pad, y0+ch))
+	}
+	for l := 0; l < l1; l++ {
+		x0 := inner.Min.X + vg.Length(l)*(cw+gap)
+		label{itoa(l), tick, 0}.Draw(at(x0, c.Min.Y+band-pad-tick.Height("0"), x0+cw, c.Min.Y+band-pad))
+	}
+	axisH := axis.Height("k")
+	label{"post power l →", axis, 0}.Draw(at(inner.Min.X, c.Min.Y, inner.Max.X, c.Min.Y+axisH))
+	label{"pre power k →", axis, math.Pi / 2}.Draw(at(c.Min.X, inner.Min.Y, c.Min.X+axisH, inner.Max.Y))
+	label{b.title, title, 0}.Draw(at(c.Min.X, c.Max.Y-top, c.Max.X, c.Max.Y))
 }
 
 // label draws text centred in its canvas, rotated by rot radians.
@@ -250,6 +304,15 @@ func (l label) Draw(c draw.Canvas) {
 	s.Rotation = l.rot
 	s.XAlign, s.YAlign = text.XCenter, text.YCenter
 	c.FillText(s, c.Center(), l.text)
+}
+
+// shortCellText is cellText without the leading zero: ".35", "-.07".
+func shortCellText(v float64) string {
+	s := cellText(v)
+	if strings.HasPrefix(s, "-0.") {
+		return "-" + s[2:]
+	}
+	return strings.TrimPrefix(s, "0")
 }
 
 // cellText formats a heat-map cell's value with two decimals, without a

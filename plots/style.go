@@ -24,7 +24,7 @@ const (
 	tickSize   = vg.Length(9.5)
 	legendSize = vg.Length(9.5)
 	cellSize   = vg.Length(8.5) // numbers written inside heat-map cells
-	letterSize = vg.Length(17)  // panel letters of Grid
+	letterSize = vg.Length(14)  // panel letters of Grid
 
 	lineWidth = vg.Length(1.6)
 	thinWidth = vg.Length(0.8)
@@ -233,6 +233,27 @@ func max0(i int) int {
 		return 0
 	}
 	return i
+}
+
+// fewTicks marks the round values of an axis starting at 0 and labels only
+// 0 and the last of them, for axes in narrow panels where five labels
+// would collide.
+type fewTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (fewTicks) Ticks(min, max float64) []plot.Tick {
+	var ts []plot.Tick
+	for _, t := range (niceTicks{}).Ticks(min, max) {
+		if t.Label != "" { // the round values; the rest are minor ticks
+			ts = append(ts, t)
+		}
+	}
+	for i := range ts {
+		if i != len(ts)-1 && ts[i].Value != min {
+			ts[i].Label = ""
+		}
+	}
+	return ts
 }
 
 // intTicks labels the integers from lo to hi at their values.

@@ -95,8 +95,7 @@ func TaskSchematic(tk task.Task, seed uint64) (*Figure, error) {
 		Height: 11 * vg.Centimeter,
 		title:  "task schematic: " + name + " (sand: stimuli; blue: scored window, then reward)",
 	}
-	const top = 0.9
-	f.add(label{f.title, headStyle(titleSize), 0}, 0, top, 1, 1)
+	lay := schematicLayout{title: "task: " + name, key: "sand: stimuli; blue: scored, then reward"}
 	var tr task.Trial
 	for typ := 0; typ < types; typ++ {
 		if err := task.Generate(tk, &tr, typ, rng); err != nil {
@@ -112,11 +111,58 @@ func TaskSchematic(tk task.Task, seed uint64) (*Figure, error) {
 		if err != nil {
 			return nil, fmt.Errorf("plots: %s: %w", fn, err)
 		}
-		in.Title.Text = fmt.Sprintf("trial type %d", typ)
-		x0, x1 := float64(typ)/float64(types), float64(typ+1)/float64(types)
-		f.add(stack{plots: []*plot.Plot{in, out}, heights: []float64{0.6, 0.4}}, x0, 0, x1, top)
+		in.Title.Text = fmt.Sprintf("type %d", typ)
+		lay.cols = append(lay.cols, stack{plots: []*plot.Plot{in, out}, heights: []float64{0.6, 0.4}})
 	}
+	f.add(lay, 0, 0, 1, 1)
 	return f, nil
+}
+
+// schematicLayout draws TaskSchematic's columns, one per trial type,
+// under a title and a key to the shading. The title band is a length, not
+// a fraction of the height, so its text keeps its room at any size.
+type schematicLayout struct {
+	title, key string
+	cols       []stack
+}
+
+func (s schematicLayout) plotsOf() []*plot.Plot {
+	var ps []*plot.Plot
+	for _, c := range s.cols {
+		ps = append(ps, c.plotsOf()...)
+	}
+	return ps
+}
+
+// Draw implements drawer.
+func (s schematicLayout) Draw(c draw.Canvas) {
+	title, key := headStyle(titleSize), textStyle(legendSize)
+	const pad = vg.Length(2)
+	th, kh := title.Height(s.title), key.Height(s.key)
+	at := func(x0, y0, x1, y1 vg.Length) draw.Canvas { return within(c, x0, y0, x1, y1) }
+	y := c.Max.Y
+	label{s.title, title, 0}.Draw(at(c.Min.X, y-th, c.Max.X, y))
+	y -= th + pad
+	label{s.key, key, 0}.Draw(at(c.Min.X, y-kh, c.Max.X, y))
+	y -= kh + pad
+	// The first column carries the y axes' labels: give it their room.
+	w := c.Max.X - c.Min.X
+	first := at(c.Min.X, c.Min.Y, c.Max.X, y)
+	extra := vg.Length(0)
+	if len(s.cols) > 1 {
+		extra = s.cols[0].axisWidth(first) - s.cols[1].axisWidth(first)
+	}
+	n := vg.Length(len(s.cols))
+	colW := (w - extra) / n
+	x := c.Min.X
+	for i, col := range s.cols {
+		cw := colW
+		if i == 0 {
+			cw += extra
+		}
+		col.Draw(at(x, c.Min.Y, x+cw, y))
+		x += cw
+	}
 }
 
 // trialPlots draws a trial's inputs (stacked channels) and target with the
@@ -152,7 +198,10 @@ func trialPlots(tr *task.Trial, dt float64, tLabel string, first bool) (in, out 
 		}
 		l.LineStyle = draw.LineStyle{Color: Categorical(k), Width: thinWidth}
 		in.Add(l)
-		ticks[k] = plot.Tick{Value: off, Label: "u" + itoa(k)}
+		ticks[k] = plot.Tick{Value: off}
+		if first {
+			ticks[k].Label = "u" + itoa(k)
+		}
 	}
 	in.Y.Tick.Marker = plot.ConstantTicks(ticks)
 	in.Y.Min, in.Y.Max = -2.4*amp*float64(max(nin-1, 0))-1.2*amp, 1.2*amp
@@ -165,7 +214,11 @@ func trialPlots(tr *task.Trial, dt float64, tLabel string, first bool) (in, out 
 		in.Y.Label.Text = "inputs"
 	}
 
-	out = newPlot("", tLabel, "")
+	out = newPlot("", "", "")
+	out.X.Tick.Marker = fewTicks{}
+	if first {
+		out.X.Label.Text = tLabel
+	}
 	shade(out)
 	xys := make(plotter.XYs, T)
 	for t := 0; t < T; t++ {
@@ -183,7 +236,14 @@ func trialPlots(tr *task.Trial, dt float64, tLabel string, first bool) (in, out 
 		lo, hi = math.Min(lo, v), math.Max(hi, v)
 	}
 	out.Y.Min, out.Y.Max = lo*1.2, hi*1.2
-	out.Y.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: lo, Label: fmt.Sprintf("%.3g", lo)}, {Value: 0, Label: "0"}, {Value: hi, Label: fmt.Sprintf("%.3g", hi)}})
+	// 0 unlabelled: the target panel is short, three labels would touch.
+	yt := []plot.Tick{{Value: lo, Label: fmt.Sprintf("%.3g", lo)}, {Value: 0}, {Value: hi, Label: fmt.Sprintf("%.3g", hi)}}
+	if !first {
+		for i := range yt {
+			yt[i].Label = ""
+		}
+	}
+	out.Y.Tick.Marker = plot.ConstantTicks(yt)
 	if first {
 		out.Y.Label.Text = "target"
 	}
