@@ -22,6 +22,8 @@ func init() {
 		"DefaultWidth":            reflect.ValueOf(plots.DefaultWidth),
 		"EligibilityTraces":       reflect.ValueOf(plots.EligibilityTraces),
 		"EpisodesToCriterion":     reflect.ValueOf(plots.EpisodesToCriterion),
+		"EvolveCoefficients":      reflect.ValueOf(plots.EvolveCoefficients),
+		"EvolveHistory":           reflect.ValueOf(plots.EvolveHistory),
 		"Generalisation":          reflect.ValueOf(plots.Generalisation),
 		"GradientCheck":           reflect.ValueOf(plots.GradientCheck),
 		"Grid":                    reflect.ValueOf(plots.Grid),
