@@ -41,8 +41,11 @@ func newDNMSLearner(tb testing.TB, r rule.Rule, seed uint64) *learn.Learner {
 
 var sinkErr float64
 
-func benchmarkTrial(b *testing.B, r rule.Rule) {
+func benchmarkTrial(b *testing.B, r rule.Rule) { benchmarkTrialSerial(b, r, false) }
+
+func benchmarkTrialSerial(b *testing.B, r rule.Rule, serial bool) {
 	l := newDNMSLearner(b, r, 1)
+	l.Config.Serial = serial
 	// Warm the baselines so the update is not trivially zero.
 	for range 4 {
 		if _, _, err := l.Episode(); err != nil {
@@ -66,6 +69,10 @@ func BenchmarkTrialDNMS200(b *testing.B) {
 	b.Logf("BLAS backend: %s", linalg.Backend())
 	benchmarkTrial(b, rule.MiconiCubic())
 }
+
+// BenchmarkTrialDNMS200Serial is the same trial with the trace product
+// after the steps, on the episode's goroutine (Config.Serial).
+func BenchmarkTrialDNMS200Serial(b *testing.B) { benchmarkTrialSerial(b, rule.MiconiCubic(), true) }
 
 // BenchmarkTrialDNMS200NodePert is the same trial under node perturbation.
 func BenchmarkTrialDNMS200NodePert(b *testing.B) { benchmarkTrial(b, rule.NodePert()) }
