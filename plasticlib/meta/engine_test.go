@@ -159,10 +159,18 @@ func TestGradientCheck(t *testing.T) {
 // fdLadder estimates the gradient by Richardson-extrapolated central
 // differences over a ladder of steps h_i = 1e-3 2^-i, picking per
 // meta-parameter the estimate that agrees best with the next one (where
-// truncation error has died and round-off has not yet grown). It does not
-// look at the tangent gradient.
+// truncation error has died and round-off has not yet grown). Agreement is
+// counted with a round-off term, 1e-15 |objective| / h: at the smallest
+// steps the differences are quantised, and two estimates can agree exactly
+// (both equally wrong), which once made the ladder pick a noise-dominated
+// step after an innocent change of the primal's summation order. It does
+// not look at the tangent gradient.
 func fdLadder(e *Engine, phi []float64) ([]float64, error) {
 	const m = 14
+	obj, err := e.Objective(phi)
+	if err != nil {
+		return nil, err
+	}
 	d := make([][]float64, m)
 	for i := range d {
 		var err error
@@ -176,7 +184,8 @@ func fdLadder(e *Engine, phi []float64) ([]float64, error) {
 		for i := 0; i+2 < m; i++ {
 			r0 := (4*d[i+1][q] - d[i][q]) / 3
 			r1 := (4*d[i+2][q] - d[i+1][q]) / 3
-			if err := math.Abs(r0 - r1); err < best {
+			noise := 1e-15 * math.Abs(obj) / (1e-3 * math.Pow(2, -float64(i+2)))
+			if err := math.Abs(r0-r1) + noise; err < best {
 				best, g[q] = err, r1
 			}
 		}

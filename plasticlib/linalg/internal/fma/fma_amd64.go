@@ -1,0 +1,37 @@
+// Package fma holds linalg's assembly kernel (AVX + FMA3 on amd64): Go
+// assembly cannot share a package with linalg's cgo.
+package fma
+
+//go:noescape
+func dot4FMA(a *float64, lda int, x *float64, n int, y *float64)
+
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+
+func xgetbv() (eax, edx uint32)
+
+// hasFMA reports whether the CPU and the OS support AVX with FMA3 (what
+// dot4FMA runs on).
+var hasFMA = func() bool {
+	_, _, c, _ := cpuid(1, 0)
+	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
+	if c&fma == 0 || c&osxsave == 0 || c&avx == 0 {
+		return false
+	}
+	eax, _ := xgetbv()
+	return eax&6 == 6 // the OS saves XMM and YMM state
+}()
+
+// MatVec4 computes rows [0, m&^3) of y = A x over the first n&^3 columns
+// (A row-major, row stride lda) through the assembly kernel, and reports
+// true; without AVX and FMA3 (or with n < 4) it does nothing and reports
+// false. The caller checks the lengths.
+func MatVec4(y []float64, a []float64, lda int, x []float64, m, n int) bool {
+	if !hasFMA || n < 4 {
+		return false
+	}
+	n4 := n &^ 3
+	for i := 0; i+4 <= m; i += 4 {
+		dot4FMA(&a[i*lda], lda, &x[0], n4, &y[i])
+	}
+	return true
+}
