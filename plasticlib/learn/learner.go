@@ -231,16 +231,16 @@ func (l *Learner) episode(h *History) (int, float64, error) {
 	// soon as their rows are complete.
 	overlap := acquire(!cfg.Serial && l.tp != nil && l.tp.rows > 0)
 	defer release(overlap)
-	next := 0 // the next block to hand to the worker
 	if overlap {
 		l.startWorker()
+		l.tp.reset()
 	}
 	for t := 0; t < steps; t++ {
 		units, xi := l.pert.At(t)
 		net.Step(l.trial.Input(t), units, xi)
 		if ok, unit := net.Finite(); !ok {
 			if overlap {
-				l.tp.wait()
+				l.tp.complete()
 			}
 			return typ, math.NaN(), &DivergenceError{Episode: ep, Step: t, Unit: unit}
 		}
@@ -278,7 +278,7 @@ func (l *Learner) episode(h *History) (int, float64, error) {
 					}
 				}
 				if overlap {
-					next = l.tp.handComplete(next, row+nk)
+					l.tp.handComplete(row + nk)
 				}
 			} else {
 				ed := l.elig.RawMatrix()
@@ -309,7 +309,7 @@ func (l *Learner) episode(h *History) (int, float64, error) {
 		}
 	}
 	if overlap {
-		l.tp.wait()
+		l.tp.complete()
 	}
 	if act != nil {
 		copy(act.Output, l.z)

@@ -2,6 +2,7 @@ package learn
 
 import (
 	"runtime"
+	"sync"
 	"sync/atomic"
 
 	"gonum.org/v1/gonum/blas"
@@ -31,11 +32,21 @@ type traceProduct struct {
 	colMajor bool
 	elig     blas64.General
 
-	// The worker, started by the first overlapped episode: jobs carries
-	// the index of each block whose rows are complete, -1 ends the trial
-	// (done then receives once all its blocks are added).
-	jobs chan int
-	done chan struct{}
+	// The worker, started by the first overlapped episode: sig wakes it
+	// when blocks become ready (see claims).
+	sig chan struct{}
+	claims
+}
+
+// claims hands the blocks of a trial out, in order, to whoever takes the
+// next one: the worker while the steps run, the episode's goroutine once
+// they are done (so that a worker kept off its core by other processes
+// delays the trial by one block at most). Blocks [0, ready) have their
+// rows complete; [0, claimed) are taken; [0, finished) are added to e.
+// One block is added at a time, in order, so the sum is the serial one.
+type claims struct {
+	mu                       sync.Mutex
+	ready, claimed, finished int
 }
 
 // blocks returns the number of block products of a trial.
@@ -75,24 +86,59 @@ func (p *traceProduct) serial() {
 
 // start starts the worker goroutine.
 func (p *traceProduct) start() {
-	p.jobs = make(chan int, p.blocks()+1)
-	p.done = make(chan struct{})
-	go work(p.jobs, p.done, p)
+	p.sig = make(chan struct{}, 1)
+	go work(p.sig, p)
 }
 
-// work runs the blocks it is handed until jobs is closed.
-func work(jobs <-chan int, done chan<- struct{}, p *traceProduct) {
-	for b := range jobs {
-		if b < 0 {
-			done <- struct{}{}
-			continue
+// work adds the ready blocks each time it is woken, until sig is closed.
+func work(sig <-chan struct{}, p *traceProduct) {
+	for range sig {
+		for {
+			b, ok := p.claim(-1)
+			if !ok {
+				break
+			}
+			p.addInOrder(b)
 		}
-		p.add(b)
 	}
 }
 
+// claim takes the next block if it is below limit (read under the lock
+// when limit is p.ready: pass -1 for that) .
+func (p *traceProduct) claim(limit int) (int, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if limit < 0 {
+		limit = p.ready
+	}
+	if p.claimed >= limit {
+		return 0, false
+	}
+	p.claimed++
+	return p.claimed - 1, true
+}
+
+// addInOrder adds claimed block b once block b-1 is added (by whichever
+// goroutine claimed it).
+func (p *traceProduct) addInOrder(b int) {
+	for p.finishedCount() < b {
+		runtime.Gosched()
+	}
+	p.add(b)
+	p.mu.Lock()
+	p.finished++
+	p.mu.Unlock()
+}
+
+// finishedCount returns the number of blocks added.
+func (p *traceProduct) finishedCount() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.finished
+}
+
 // stop ends the worker (the Learner's cleanup).
-func stopWorker(jobs chan int) { close(jobs) }
+func stopWorker(sig chan struct{}) { close(sig) }
 
 // cores is the process's concurrency budget for overlapped trace products:
 // the number of episodes in flight, counted twice when one runs its trace
@@ -129,28 +175,54 @@ func release(overlap bool) {
 	cores.Add(-1)
 }
 
-// handComplete hands the worker every block from next on whose rows are
-// all below done, and returns the next block not handed.
-func (p *traceProduct) handComplete(next, done int) int {
-	for next < p.blocks() && p.blockEnd(next) <= done {
-		p.jobs <- next
-		next++
-	}
-	return next
+// reset starts a trial: no block is ready.
+func (p *traceProduct) reset() {
+	p.mu.Lock()
+	p.ready, p.claimed, p.finished = 0, 0, 0
+	p.mu.Unlock()
 }
 
-// wait waits until the worker has added every block handed to it.
-func (p *traceProduct) wait() {
-	p.jobs <- -1
-	<-p.done
+// handComplete makes ready every block whose rows are all below done and
+// wakes the worker if that made any.
+func (p *traceProduct) handComplete(done int) {
+	r := done / traceBlockRows
+	if done >= p.rows {
+		r = p.blocks()
+	}
+	p.mu.Lock()
+	more := r > p.ready
+	p.ready = max(p.ready, r)
+	p.mu.Unlock()
+	if more {
+		select {
+		case p.sig <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// complete adds the blocks the worker has not taken, each after the one
+// before it is added, and returns once all are.
+func (p *traceProduct) complete() {
+	n := p.blocks()
+	for {
+		b, ok := p.claim(n)
+		if !ok {
+			break
+		}
+		p.addInOrder(b)
+	}
+	for p.finishedCount() < n {
+		runtime.Gosched()
+	}
 }
 
 // startWorker starts the trace worker of l, ended by a cleanup once l is
 // unreachable.
 func (l *Learner) startWorker() {
-	if l.tp.jobs != nil {
+	if l.tp.sig != nil {
 		return
 	}
 	l.tp.start()
-	runtime.AddCleanup(l, stopWorker, l.tp.jobs)
+	runtime.AddCleanup(l, stopWorker, l.tp.sig)
 }

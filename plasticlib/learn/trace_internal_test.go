@@ -51,10 +51,10 @@ func TestOverlapBitForBit(t *testing.T) {
 		}
 		ls, es := run(true)
 		lo, eo := run(false)
-		if ls.tp.jobs != nil {
+		if ls.tp.sig != nil {
 			t.Errorf("%s: the serial run started a trace worker", r.Name)
 		}
-		if lo.tp.jobs == nil {
+		if lo.tp.sig == nil {
 			t.Fatalf("%s: the overlapped run never overlapped (cores in flight %d)", r.Name, cores.Load())
 		}
 		for ep := range es {
