@@ -52,5 +52,14 @@
 // Precondition (BasisScale) scales each coefficient's step by the size of
 // its basis term, which differ by orders of magnitude.
 //
+// Files, one concept each: problem.go (Problem, its validation, the
+// typed error), engine.go (Engine, its workspace and the learning run that
+// drives a trial's stages), primal.go (the primal pass and its factor
+// rows), tangent.go (the state tangents through a recorded trial),
+// trace.go (the primal eligibility and the trace tangents' contraction
+// over time), update.go (the end-of-trial update and its tangent),
+// worker.go (the second goroutine that takes half of every stage). The
+// tiled matrix product they share is linalg.Gemm.
+//
 // Layer: above learn, network, task and rule; imports nothing from kernel/.
 package meta
