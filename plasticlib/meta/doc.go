@@ -25,6 +25,10 @@
 // clip make the objective differentiable for gradient checks and
 // meta-training.
 //
+// The output is a neuron's rate or a fixed linear readout z = W_out r (its
+// tangent dz_p = W_out dr_p); a plastic linear readout is refused by
+// Problem.Validate.
+//
 // Engine.Gradient writes into the grad slice it is given and reads phi
 // without keeping it; an Engine owns its workspace (allocated once by
 // NewEngine) and must not be used by two goroutines at once. A learning

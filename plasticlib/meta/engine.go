@@ -237,7 +237,7 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 		}
 		// Tangent passes, the meta-parameters split between two goroutines,
 		// and the primal eligibility.
-		e.ta = trialArgs{jd: jd, alpha: alpha, ax: ax, out: out, theta: r.Theta}
+		e.ta = trialArgs{jd: jd, alpha: alpha, ax: ax, out: out, wout: net.WOut, theta: r.Theta}
 		e.parallel(np, e.eligFn, e.tangentSpan)
 		if np > 0 {
 			e.parallel(n, nil, e.traceSpan)

@@ -3,6 +3,7 @@ package meta
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
@@ -45,11 +46,16 @@ func tiny(t testing.TB, name string) Problem {
 }
 
 // TestPrimalMatchesLearn checks that the engine's learning run is the
-// learner's: the same per-episode errors.
+// learner's: the same per-episode errors (under the neuron readout and
+// the fixed linear one).
 func TestPrimalMatchesLearn(t *testing.T) {
-	for _, name := range []string{"dnms", "context"} {
+	for _, name := range []string{"dnms", "context", "context/linear"} {
 		t.Run(name, func(t *testing.T) {
-			p := tiny(t, name)
+			task, linear := strings.CutSuffix(name, "/linear")
+			p := tiny(t, task)
+			if linear {
+				p.Net.Readout = network.LinearReadout
+			}
 			p.Learn.Episodes = 20
 			h, err := learn.Run(context.Background(), p.Net, p.Task, p.Rule, p.Learn)
 			if err != nil {
@@ -118,14 +124,17 @@ func TestGradientCheck(t *testing.T) {
 	for _, tc := range []struct {
 		task       string
 		modulation rule.Modulation
+		readout    network.Readout
 	}{
-		{"dnms", rule.MeanError},
-		{"context", rule.MeanError},
-		{"dnms", rule.Unit},
+		{"dnms", rule.MeanError, network.NeuronReadout},
+		{"context", rule.MeanError, network.NeuronReadout},
+		{"dnms", rule.Unit, network.NeuronReadout},
+		{"context", rule.MeanError, network.LinearReadout},
 	} {
-		t.Run(tc.task+"/"+tc.modulation.String(), func(t *testing.T) {
+		t.Run(tc.task+"/"+tc.modulation.String()+"/"+tc.readout.String(), func(t *testing.T) {
 			p := tiny(t, tc.task)
 			p.Rule.Modulation = tc.modulation
+			p.Net.Readout = tc.readout
 			p.Smooth = Smooth{AbsEps: 1e-4, Clip: true}
 			e, err := NewEngine(p)
 			if err != nil {
@@ -142,8 +151,16 @@ func TestGradientCheck(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Logf("objective %.6g", obj)
+			// Each component is compared relative to its own size, but no
+			// finer than 1e-4 of the largest: finite differences resolve a
+			// component 1e-7 of the others (met under the linear readout)
+			// only to a few digits.
+			floor := 0.0
+			for _, v := range fd {
+				floor = math.Max(floor, 1e-4*math.Abs(v))
+			}
 			for q, name := range e.Names() {
-				rel := math.Abs(grad[q]-fd[q]) / math.Max(math.Abs(grad[q]), math.Abs(fd[q]))
+				rel := math.Abs(grad[q]-fd[q]) / math.Max(floor, math.Max(math.Abs(grad[q]), math.Abs(fd[q])))
 				t.Logf("%-12s tangent % .10e  fd % .10e  rel %.2g", name, grad[q], fd[q], rel)
 				if grad[q] == 0 {
 					t.Errorf("%s: zero gradient", name)
@@ -191,4 +208,18 @@ func fdLadder(e *Engine, phi []float64) ([]float64, error) {
 		}
 	}
 	return g, nil
+}
+
+// TestValidateReadout: the fixed linear readout is accepted, a plastic one
+// is refused with its field named.
+func TestValidateReadout(t *testing.T) {
+	p := tiny(t, "context")
+	p.Net.Readout = network.LinearReadout
+	if err := p.Validate(); err != nil {
+		t.Errorf("fixed linear readout: Validate() = %v; want nil", err)
+	}
+	p.Net.ReadoutPlastic = true
+	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "Net.ReadoutPlastic") {
+		t.Errorf("plastic linear readout: Validate() = %v; want an error naming Net.ReadoutPlastic", err)
+	}
 }

@@ -10,7 +10,8 @@ import (
 type trialArgs struct {
 	jd        []float64 // J (fixed during the trial)
 	alpha, ax float64
-	out       int
+	out       int       // the output neuron (neuron readout)
+	wout      []float64 // the linear readout's W_out (nil: neuron readout)
 	theta     [][]float64
 }
 
@@ -41,7 +42,7 @@ func (e *Engine) tangentRange(a *trialArgs, lo, hi int) {
 			e.stepTangents(a, t, lo, hi, cur, prev)
 			if ds := e.ds[t]; ds != 0 {
 				for q := lo; q < hi; q++ {
-					e.dz[q] += ds * cur[q*n+out]
+					e.dz[q] += ds * dzOut(a, cur[q*n:(q+1)*n], out)
 				}
 			}
 		}
@@ -149,4 +150,18 @@ func ipow(x float64, l int) float64 {
 		p *= x
 	}
 	return p
+}
+
+// dzOut returns the output's tangent dz_p from the rates' tangent dr_p:
+// dr_p[out] under the neuron readout, W_out . dr_p under the linear one
+// (W_out fixed).
+func dzOut(a *trialArgs, dr []float64, out int) float64 {
+	if a.wout == nil {
+		return dr[out]
+	}
+	s := 0.0
+	for j, w := range a.wout {
+		s += w * dr[j]
+	}
+	return s
 }
