@@ -13,12 +13,14 @@ import (
 // it is the per-step product of a network, run by many goroutines side by
 // side.
 //
-// On amd64 CPUs with AVX and FMA3 it runs an assembly kernel, four rows at
-// a time (two 4-wide accumulators per row over columns 8c..8c+7, then the
-// remaining n mod 4 columns and m mod 4 rows in Go): at N = 200, 1.6-2x the
-// speed of gonum's Dgemv, which it uses elsewhere. Its order of summation
-// is fixed for a given CPU feature set, so a run is reproducible on one
-// machine; it differs from gonum's (results agree to rounding).
+// On amd64 CPUs it runs an assembly kernel, four rows at a time: with
+// AVX-512F two 8-wide accumulators per row over columns 16c..16c+15, with
+// AVX and FMA3 two 4-wide ones over 8c..8c+7; the remaining columns and
+// m mod 4 rows in Go. At N = 200 on an AVX-512 Xeon: 2.6 us (AVX-512),
+// 3.0 us (FMA3), against 3.9-4.2 us for gonum's Dgemv, which it uses on
+// other CPUs (MatVecKernel tells which runs). Its order of summation is
+// fixed for a given kernel, so a run is reproducible on one machine; it
+// differs between kernels (results agree to rounding).
 func MatVec(y, a []float64, lda int, x []float64, m, n int) {
 	if m == 0 || n == 0 {
 		clear(y[:m])
@@ -49,4 +51,13 @@ func MatVec(y, a []float64, lda int, x []float64, m, n int) {
 		}
 		y[i] = s
 	}
+}
+
+// MatVecKernel names the kernel MatVec runs on this CPU: "avx512", "fma"
+// or "gonum" (gonum's Dgemv).
+func MatVecKernel() string {
+	if k := fma.Kernel(); k != "" {
+		return k
+	}
+	return "gonum"
 }

@@ -44,6 +44,15 @@ func TestMatVec(t *testing.T) {
 	}
 }
 
+func TestMatVecKernel(t *testing.T) {
+	switch k := linalg.MatVecKernel(); k {
+	case "avx512", "fma", "gonum":
+		t.Logf("MatVec kernel: %s", k)
+	default:
+		t.Errorf("MatVecKernel() = %q; want avx512, fma or gonum", k)
+	}
+}
+
 func TestMatVecPanics(t *testing.T) {
 	defer func() {
 		if recover() == nil {
