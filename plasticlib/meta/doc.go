@@ -25,9 +25,11 @@
 // clip make the objective differentiable for gradient checks and
 // meta-training.
 //
-// The output is a neuron's rate or a fixed linear readout z = W_out r (its
-// tangent dz_p = W_out dr_p); a plastic linear readout is refused by
-// Problem.Validate.
+// The output is a neuron's rate or a linear readout z = W_out r, W_out
+// fixed (tangent dz_p = W_out dr_p) or plastic (readout.go: W_out learns
+// under the rule as the learner's does, and dz_p gains dW_out,p r, with
+// dW_out,p carried across episodes as dJ_p is). ClipTangent bounds dJ_p
+// only.
 //
 // Engine.Gradient writes into the grad slice it is given and reads phi
 // without keeping it; an Engine owns its workspace (allocated once by
@@ -61,7 +63,8 @@
 // drives a trial's stages), primal.go (the primal pass and its factor
 // rows), tangent.go (the state tangents through a recorded trial),
 // trace.go (the primal eligibility and the trace tangents' contraction
-// over time), update.go (the end-of-trial update and its tangent),
+// over time), update.go (the end-of-trial update and its tangent), readout.go (a
+// plastic linear readout's trace, tangents and update),
 // worker.go (the second goroutine that takes half of every stage). The
 // tiled matrix product they share is linalg.Gemm.
 //

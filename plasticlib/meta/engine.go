@@ -69,6 +69,7 @@ type Engine struct {
 	eligFn                  func()
 	ta                      trialArgs
 	upd                     updateArgs
+	ro                      readout // a plastic linear readout's (ro.on)
 }
 
 // NewEngine validates p and allocates the engine's workspace.
@@ -131,6 +132,9 @@ func newEngine(p Problem, frozen bool) (*Engine, error) {
 	e.dBase = make([]float64, p.Task.NumTypes()*np)
 	e.errs = make([]float64, p.Learn.Episodes)
 	e.dErrs = make([]float64, p.Learn.Episodes*np)
+	if p.Net.Readout == network.LinearReadout && p.Net.ReadoutPlastic {
+		e.ro.alloc(n, np, e.traced)
+	}
 	e.trial.Reset(e.steps, p.Task.NumInputs())
 	e.tangentSpan = func(lo, hi int) { e.tangentRange(&e.ta, lo, hi) }
 	e.updateSpan = e.updateRange
@@ -205,6 +209,8 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 	}
 	clear(e.dj)
 	clear(e.xbt)
+	clear(e.ro.dw)
+	clear(e.ro.zbar)
 	clear(e.dBase)
 	base := make([]float64, p.Task.NumTypes())
 	streams := learn.NewStreams(p.Learn.Seed)
@@ -227,7 +233,7 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 		if err != nil {
 			return 0, err
 		}
-		E, err := e.primalTrial(ep, r.Theta, lambda, dLogLam, np > 0)
+		E, err := e.primalTrial(ep, r, lambda, dLogLam, np > 0)
 		if err != nil {
 			return math.NaN(), err
 		}
@@ -260,6 +266,11 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 				s := 0.0
 				for _, v := range e.de[q*n*n : (q+1)*n*n] {
 					s += v
+				}
+				if e.ro.on {
+					for _, v := range e.ro.de[q*n : (q+1)*n] {
+						s += v
+					}
 				}
 				dE[q] = -adv * s // stored as an error tangent: grad = -mean
 			}

@@ -9,9 +9,11 @@ import (
 // primalTrial runs episode ep's trial, prepared by Streams.Next: the
 // learner's steps, with the factor rows of the trace and, with tangents,
 // the record the tangent passes read (r_prev, r, dx and the error's slope
-// d|u|/du of each step). It returns the trial error E.
-func (e *Engine) primalTrial(ep int, theta [][]float64, lambda, dLogLam float64, tangents bool) (float64, error) {
-	p, net := &e.prob, e.net
+// d|u|/du of each step), and a plastic readout's trace. It returns the
+// trial error E.
+func (e *Engine) primalTrial(ep int, r rule.Rule, lambda, dLogLam float64, tangents bool) (float64, error) {
+	p, net, theta := &e.prob, e.net, r.Theta
+	clear(e.ro.e)
 	n, steps := e.n, e.steps
 	eps := p.Smooth.AbsEps
 	errSum := 0.0
@@ -34,6 +36,9 @@ func (e *Engine) primalTrial(ep int, theta [][]float64, lambda, dLogLam float64,
 			it := t - p.Learn.TraceAfter - 1
 			dscale := float64(m) * scale * dLogLam
 			e.factorsPrimal(theta, it, scale, dscale, tangents)
+			if e.ro.on {
+				e.readoutPrimal(r, it, scale)
+			}
 		}
 		e.ds[t] = 0
 		if t >= e.trial.EvalStart && t < e.trial.EvalEnd {

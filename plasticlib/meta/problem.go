@@ -92,9 +92,6 @@ func (p *Problem) Validate() error {
 	if p.Net.Nonlinearity != network.Tanh {
 		add("Net.Nonlinearity", "must be tanh")
 	}
-	if p.Net.Readout == network.LinearReadout && p.Net.ReadoutPlastic {
-		add("Net.ReadoutPlastic", "a plastic linear readout is not supported (W_out fixed only)")
-	}
 	if p.Net.ConnProb != 1 || p.Net.Dale {
 		add("Net.ConnProb", "sparse or Dale networks are not supported")
 	}

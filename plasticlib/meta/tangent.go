@@ -26,6 +26,9 @@ func (e *Engine) tangentRange(a *trialArgs, lo, hi int) {
 	n, steps, m := e.n, e.steps, hi-lo
 	e.factorTangents(a.theta, lo*e.traced/e.np, hi*e.traced/e.np)
 	clear(e.dz[lo:hi])
+	if e.ro.on {
+		clear(e.ro.de[lo*n : hi*n])
+	}
 	ta := e.prob.Learn.TraceAfter
 	if !e.frozen {
 		// hv (steps x m n) = R_prev (steps x n) times the stacked dJ_p^T.
@@ -40,9 +43,14 @@ func (e *Engine) tangentRange(a *trialArgs, lo, hi int) {
 		cur, prev = prev, cur
 		if !e.frozen {
 			e.stepTangents(a, t, lo, hi, cur, prev)
-			if ds := e.ds[t]; ds != 0 {
+			if ds := e.ds[t]; ds != 0 || e.ro.on {
 				for q := lo; q < hi; q++ {
-					e.dz[q] += ds * dzOut(a, cur[q*n:(q+1)*n], out)
+					dr := cur[q*n : (q+1)*n]
+					dz := dzOut(a, dr, out)
+					if e.ro.on {
+						dz = e.readoutStep(a, t, q, dz, dr)
+					}
+					e.dz[q] += ds * dz
 				}
 			}
 		}
@@ -65,7 +73,13 @@ func (e *Engine) tangentRange(a *trialArgs, lo, hi int) {
 			clear(e.xt[lo*n : hi*n])
 			clear(cur[lo*n : hi*n])
 			clear(e.xbt[lo*n : hi*n])
+			if e.ro.on {
+				clear(e.ro.zbar[lo:hi])
+			}
 		}
+	}
+	if e.ro.on {
+		e.readoutBasis(a, lo, hi)
 	}
 }
 
@@ -154,7 +168,7 @@ func ipow(x float64, l int) float64 {
 
 // dzOut returns the output's tangent dz_p from the rates' tangent dr_p:
 // dr_p[out] under the neuron readout, W_out . dr_p under the linear one
-// (W_out fixed).
+// (to which readoutStep adds dW_out,p . r when W_out is plastic).
 func dzOut(a *trialArgs, dr []float64, out int) float64 {
 	if a.wout == nil {
 		return dr[out]

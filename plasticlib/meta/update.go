@@ -11,7 +11,8 @@ import (
 // update applies the trial-end weight change and its tangent:
 // u = c e - J/tau_w, c = -eta m(Ebar) (E - Ebar); J += clip(u);
 // dJ_p += clip'(u) (dc_p e + c de_p - dJ_p/tau_w [+ J/tau_w for log tau_w]),
-// the tangents split between two goroutines.
+// the tangents split between two goroutines; then a plastic readout's
+// (readoutUpdate).
 func (e *Engine) update(r rule.Rule, E, ebar float64, dBar, dE []float64, invTauW float64, jd []float64, np int) {
 	p := &e.prob
 	m, dm := ebar, 1.0
@@ -32,21 +33,7 @@ func (e *Engine) update(r rule.Rule, E, ebar float64, dBar, dE []float64, invTau
 	}
 	maxdw := r.MaxDW
 	for k, ev := range e.elig {
-		u := c*ev - invTauW*jd[k]
-		var d, slope float64
-		switch {
-		case maxdw == 0:
-			d, slope = u, 1
-		case p.Smooth.Clip:
-			th := math.Tanh(u / maxdw)
-			d, slope = maxdw*th, 1-th*th
-		default:
-			d, slope = min(max(u, -maxdw), maxdw), 1
-			if u > maxdw || u < -maxdw {
-				slope = 0
-			}
-		}
-		e.dw[k], e.slope[k] = d, slope
+		e.dw[k], e.slope[k] = clipped(c*ev-invTauW*jd[k], maxdw, p.Smooth.Clip)
 	}
 	e.upd = updateArgs{c: c, invTauW: invTauW, logTauW: logTauW, jd: jd}
 	if np > 0 {
@@ -54,6 +41,9 @@ func (e *Engine) update(r rule.Rule, E, ebar float64, dBar, dE []float64, invTau
 	}
 	for k, d := range e.dw {
 		jd[k] += d
+	}
+	if e.ro.on {
+		e.readoutUpdate(c, invTauW, maxdw, p.Smooth.Clip, logTauW, np)
 	}
 	nn := e.n * e.n
 	if ct := p.ClipTangent; ct > 0 {
@@ -98,4 +88,21 @@ func (e *Engine) updateRange(lo, hi int) {
 			dj[k] += slope * du
 		}
 	}
+}
+
+// clipped returns the clipped weight change of u and the clip's slope:
+// u itself (maxdw = 0), maxdw tanh(u / maxdw) (smooth), or u clipped to
+// [-maxdw, maxdw] with slope 0 outside.
+func clipped(u, maxdw float64, smooth bool) (d, slope float64) {
+	switch {
+	case maxdw == 0:
+		return u, 1
+	case smooth:
+		th := math.Tanh(u / maxdw)
+		return maxdw * th, 1 - th*th
+	}
+	if u > maxdw || u < -maxdw {
+		return min(max(u, -maxdw), maxdw), 0
+	}
+	return u, 1
 }
