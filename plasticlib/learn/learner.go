@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -227,9 +228,11 @@ func (l *Learner) episode(h *History) (int, float64, error) {
 		clear(l.eligOut)
 	}
 	nk := len(l.ks)
-	// With a core free, the trace's block products run on the worker as
-	// soon as their rows are complete.
-	overlap := acquire(!cfg.Serial && l.tp != nil && l.tp.rows > 0)
+	// With a core free (and when that has been the faster way lately), the
+	// trace's block products run on the worker as soon as their rows are
+	// complete.
+	start := time.Now()
+	overlap := acquire(!cfg.Serial && l.tp != nil && l.tp.rows > 0 && l.tp.chooseOverlap())
 	defer release(overlap)
 	if overlap {
 		l.startWorker()
@@ -320,6 +323,9 @@ func (l *Learner) episode(h *History) (int, float64, error) {
 	}
 	if l.Rule.Kind == rule.Polynomial && !overlap {
 		l.tp.serial()
+	}
+	if l.tp != nil && !cfg.Serial {
+		l.tp.record(overlap, time.Since(start))
 	}
 	if ep >= cfg.WarmUp {
 		l.update(e, l.Baselines[typ])

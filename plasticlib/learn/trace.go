@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -36,6 +37,11 @@ type traceProduct struct {
 	// when blocks become ready (see claims).
 	sig chan struct{}
 	claims
+	// The time per trial of the serial [0] and the overlapped [1] way
+	// (0: not measured yet) and the trials chosen (see chooseOverlap);
+	// read and written by the episode's goroutine only.
+	perTrial [2]time.Duration
+	trials   int
 }
 
 // claims hands the blocks of a trial out, in order, to whoever takes the
@@ -225,4 +231,44 @@ func (l *Learner) startWorker() {
 	}
 	l.tp.start()
 	runtime.AddCleanup(l, stopWorker, l.tp.sig)
+}
+
+// chooseOverlap reports whether the next trial should overlap its trace
+// with its steps: whichever of the two ways has taken less time per trial
+// lately (an average over the trials that ran it), trying the other way
+// every exploreEvery trials, and each way once at first. Overlapping
+// pays when the second core is free; when other processes hold the
+// cores, the worker's wake-ups and waits make it slower than the serial
+// path (measured: 7.2 against 5.9 ms on a loaded machine). The blocks and
+// their order are the same either way: only the time differs.
+func (p *traceProduct) chooseOverlap() bool {
+	p.trials++
+	if p.perTrial[1] == 0 {
+		return true
+	}
+	if p.perTrial[0] == 0 {
+		return false
+	}
+	best := p.perTrial[1] <= p.perTrial[0]
+	if p.trials%exploreEvery == 0 {
+		return !best
+	}
+	return best
+}
+
+// exploreEvery is how often chooseOverlap tries the way it does not
+// prefer.
+const exploreEvery = 16
+
+// record adds a trial's time to the average of its way.
+func (p *traceProduct) record(overlap bool, d time.Duration) {
+	i := 0
+	if overlap {
+		i = 1
+	}
+	if p.perTrial[i] == 0 {
+		p.perTrial[i] = d
+		return
+	}
+	p.perTrial[i] = (3*p.perTrial[i] + d) / 4
 }

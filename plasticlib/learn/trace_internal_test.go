@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/plasticnb/plasticnb/plasticlib/network"
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
@@ -41,6 +42,9 @@ func TestOverlapBitForBit(t *testing.T) {
 			}
 			var errs []float64
 			for range 12 {
+				if l.tp != nil {
+					l.tp.perTrial = [2]time.Duration{} // overlap whenever a core is free
+				}
 				_, e, err := l.Episode()
 				if err != nil {
 					t.Fatal(err)
@@ -97,4 +101,31 @@ func TestCoresBudget(t *testing.T) {
 		t.Error("acquire(false) = true")
 	}
 	release(false)
+}
+
+// TestChooseOverlap: each way is tried once, then the faster one is
+// chosen, with the other tried every exploreEvery trials; a way that
+// becomes slower loses the choice.
+func TestChooseOverlap(t *testing.T) {
+	p := &traceProduct{}
+	run := func(serial, overlapped time.Duration) (chose [2]int) {
+		for range 4 * exploreEvery {
+			o := p.chooseOverlap()
+			d := serial
+			if o {
+				d = overlapped
+				chose[1]++
+			} else {
+				chose[0]++
+			}
+			p.record(o, d)
+		}
+		return chose
+	}
+	if c := run(6*time.Millisecond, 5*time.Millisecond); c[1] < c[0] || c[0] < 3 {
+		t.Errorf("overlap faster: chose serial %d, overlapped %d times; want mostly overlapped, serial every %d", c[0], c[1], exploreEvery)
+	}
+	if c := run(6*time.Millisecond, 8*time.Millisecond); c[0] < c[1] || c[1] < 3 {
+		t.Errorf("overlap slower: chose serial %d, overlapped %d times; want mostly serial, overlapped every %d", c[0], c[1], exploreEvery)
+	}
 }
