@@ -33,6 +33,14 @@ type Config struct {
 	// Stop, if not nil, is called after every episode with the history so
 	// far; returning true ends the run early (without error).
 	Stop func(h *History) bool `json:"-"`
+	// Serial keeps an episode's trace product on its own goroutine, after
+	// the steps. Default false: when the process has a core to spare (fewer
+	// episodes in flight than GOMAXPROCS, counted across all Learners) and
+	// that has been the faster way over the Learner's recent trials (other
+	// processes may hold the cores), the product runs in blocks on a second
+	// goroutine while the steps run. The results are the same bit for bit
+	// either way; only the time differs.
+	Serial bool `json:"-"`
 }
 
 // Record lists what a run keeps, off by default.

@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/plasticnb/plasticnb/plasticlib/linalg"
@@ -48,16 +47,18 @@ type Learner struct {
 	// layout. preTmp and postTmp stage a step's factors.
 	colMajor        bool
 	preTmp, postTmp []float64
-	lamPow          []float64 // lamPow[d] = lambda_e^d
-	elig            *mat.Dense
-	eligOut         []float64 // plastic linear readout's eligibility
-	scratch         []float64 // N
-	traceCur        []float64 // current e_ij of recorded synapses
-	deltaJ          *mat.Dense
-	jOld            []float64 // J before an update, when DeltaJ is recorded under constraints
-	steps           int
-	lambda          float64
-	readoutOn       bool
+	// tp forms the trace from pre and post (see traceProduct).
+	tp        *traceProduct
+	lamPow    []float64 // lamPow[d] = lambda_e^d
+	elig      *mat.Dense
+	eligOut   []float64 // plastic linear readout's eligibility
+	scratch   []float64 // N
+	traceCur  []float64 // current e_ij of recorded synapses
+	deltaJ    *mat.Dense
+	jOld      []float64 // J before an update, when DeltaJ is recorded under constraints
+	steps     int
+	lambda    float64
+	readoutOn bool
 }
 
 // New checks that net, tk, r and cfg fit together and allocates the
@@ -123,6 +124,7 @@ func New(net *network.Net, tk task.Task, r rule.Rule, cfg Config) (*Learner, err
 		l.colMajor = linalg.Backend() == "gonum"
 		l.preTmp = make([]float64, n)
 		l.postTmp = make([]float64, n)
+		l.tp = &traceProduct{n: n, rows: l.rows, pre: l.pre, post: l.post, colMajor: l.colMajor, elig: l.elig.RawMatrix()}
 	}
 	if l.readoutOn {
 		l.eligOut = make([]float64, n)
@@ -226,10 +228,23 @@ func (l *Learner) episode(h *History) (int, float64, error) {
 		clear(l.eligOut)
 	}
 	nk := len(l.ks)
+	// With a core free (and when that has been the faster way lately), the
+	// trace's block products run on the worker as soon as their rows are
+	// complete.
+	start := time.Now()
+	overlap := acquire(!cfg.Serial && l.tp != nil && l.tp.rows > 0 && l.tp.chooseOverlap())
+	defer release(overlap)
+	if overlap {
+		l.startWorker()
+		l.tp.reset()
+	}
 	for t := 0; t < steps; t++ {
 		units, xi := l.pert.At(t)
 		net.Step(l.trial.Input(t), units, xi)
 		if ok, unit := net.Finite(); !ok {
+			if overlap {
+				l.tp.complete()
+			}
 			return typ, math.NaN(), &DivergenceError{Episode: ep, Step: t, Unit: unit}
 		}
 		l.z[t] = net.Z
@@ -265,6 +280,9 @@ func (l *Learner) episode(h *History) (int, float64, error) {
 						}
 					}
 				}
+				if overlap {
+					l.tp.handComplete(row + nk)
+				}
 			} else {
 				ed := l.elig.RawMatrix()
 				for k, i := range units {
@@ -293,6 +311,9 @@ func (l *Learner) episode(h *History) (int, float64, error) {
 			}
 		}
 	}
+	if overlap {
+		l.tp.complete()
+	}
 	if act != nil {
 		copy(act.Output, l.z)
 	}
@@ -300,8 +321,11 @@ func (l *Learner) episode(h *History) (int, float64, error) {
 	if math.IsNaN(e) || math.IsInf(e, 0) {
 		return typ, e, &DivergenceError{Episode: ep, Step: steps - 1, Unit: -1}
 	}
-	if l.Rule.Kind == rule.Polynomial {
-		l.eligibility()
+	if l.Rule.Kind == rule.Polynomial && !overlap {
+		l.tp.serial()
+	}
+	if l.tp != nil && !cfg.Serial {
+		l.tp.record(overlap, time.Since(start))
 	}
 	if ep >= cfg.WarmUp {
 		l.update(e, l.Baselines[typ])
@@ -343,26 +367,6 @@ func (l *Learner) accumulateReadout(scale float64) {
 			}
 		}
 	}
-}
-
-// eligibility forms the trial's trace e = Post^T Pre (N x N) from the
-// factor rows, one matrix product.
-func (l *Learner) eligibility() {
-	n := l.Net.Config.N
-	ed := l.elig.RawMatrix()
-	if l.rows == 0 {
-		clear(ed.Data)
-		return
-	}
-	if l.colMajor {
-		post := blas64.General{Rows: n, Cols: l.rows, Stride: l.rows, Data: l.post}
-		pre := blas64.General{Rows: n, Cols: l.rows, Stride: l.rows, Data: l.pre}
-		blas64.Gemm(blas.NoTrans, blas.Trans, 1, post, pre, 0, ed)
-		return
-	}
-	post := blas64.General{Rows: l.rows, Cols: n, Stride: n, Data: l.post}
-	pre := blas64.General{Rows: l.rows, Cols: n, Stride: n, Data: l.pre}
-	blas64.Gemm(blas.Trans, blas.NoTrans, 1, post, pre, 0, ed)
 }
 
 // update applies the trial-end weight change

@@ -46,3 +46,47 @@ func ExampleBackend() {
 	fmt.Println(b == "openblas" || b == "gonum")
 	// Output: true
 }
+
+// TestGemm checks linalg.Gemm, tiled on gonum's backend, against a plain
+// triple loop on a shape larger than one tile, with both operands
+// transposed or not.
+func TestGemm(t *testing.T) {
+	const m, n, k = 70, 200, 5
+	a := make([]float64, m*k)
+	b := make([]float64, k*n)
+	for i := range a {
+		a[i] = float64(i%11) - 5
+	}
+	for i := range b {
+		b[i] = float64(i%7) - 3
+	}
+	for _, tr := range [][2]blas.Transpose{{blas.NoTrans, blas.NoTrans}, {blas.Trans, blas.NoTrans}, {blas.NoTrans, blas.Trans}} {
+		lda, ldb := k, n
+		at := func(i, l int) float64 { return a[i*k+l] }
+		bt := func(l, j int) float64 { return b[l*n+j] }
+		if tr[0] == blas.Trans { // a holds A^T, k x m
+			lda = m
+			at = func(i, l int) float64 { return a[l*m+i] }
+		}
+		if tr[1] == blas.Trans { // b holds B^T, n x k
+			ldb = k
+			bt = func(l, j int) float64 { return b[j*k+l] }
+		}
+		c := make([]float64, m*n)
+		for i := range c {
+			c[i] = 1
+		}
+		linalg.Gemm(tr[0], tr[1], m, n, k, 2, a, lda, b, ldb, 0.5, c, n)
+		for i := range m {
+			for j := range n {
+				want := 0.5
+				for l := range k {
+					want += 2 * at(i, l) * bt(l, j)
+				}
+				if c[i*n+j] != want {
+					t.Fatalf("Gemm(%c, %c): c[%d][%d] = %v; want %v", tr[0], tr[1], i, j, c[i*n+j], want)
+				}
+			}
+		}
+	}
+}

@@ -25,6 +25,12 @@
 // clip make the objective differentiable for gradient checks and
 // meta-training.
 //
+// The output is a neuron's rate or a linear readout z = W_out r, W_out
+// fixed (tangent dz_p = W_out dr_p) or plastic (readout.go: W_out learns
+// under the rule as the learner's does, and dz_p gains dW_out,p r, with
+// dW_out,p carried across episodes as dJ_p is). ClipTangent bounds dJ_p
+// only.
+//
 // Engine.Gradient writes into the grad slice it is given and reads phi
 // without keeping it; an Engine owns its workspace (allocated once by
 // NewEngine) and must not be used by two goroutines at once. A learning
@@ -51,6 +57,16 @@
 // which is why the quick-scale training test uses it. Config's default
 // Precondition (BasisScale) scales each coefficient's step by the size of
 // its basis term, which differ by orders of magnitude.
+//
+// Files, one concept each: problem.go (Problem, its validation, the
+// typed error), engine.go (Engine, its workspace and the learning run that
+// drives a trial's stages), primal.go (the primal pass and its factor
+// rows), tangent.go (the state tangents through a recorded trial),
+// trace.go (the primal eligibility and the trace tangents' contraction
+// over time), update.go (the end-of-trial update and its tangent), readout.go (a
+// plastic linear readout's trace, tangents and update),
+// worker.go (the second goroutine that takes half of every stage). The
+// tiled matrix product they share is linalg.Gemm.
 //
 // Layer: above learn, network, task and rule; imports nothing from kernel/.
 package meta

@@ -69,11 +69,19 @@ func TestTruncatedTraces(t *testing.T) {
 	}
 }
 
-// TestEstimators compares each estimator with the exact gradient: finite
+// TestEstimators compares each estimator with the exact gradient, under
+// the neuron readout and the fixed and plastic linear ones: finite
 // differences agree closely, ES points the same way, the truncated
 // estimator (activity tangents dropped) differs.
 func TestEstimators(t *testing.T) {
+	for _, readout := range []string{"neuron", "linear", "plastic"} {
+		t.Run(readout, func(t *testing.T) { testEstimators(t, readout) })
+	}
+}
+
+func testEstimators(t *testing.T, readout string) {
 	p := tiny(t, "dnms")
+	setReadout(&p, readout)
 	p.Smooth = Smooth{AbsEps: 1e-4, Clip: true}
 	ctx := context.Background()
 	ex, err := NewEstimator(p, EstimatorConfig{})

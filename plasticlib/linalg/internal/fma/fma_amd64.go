@@ -1,0 +1,81 @@
+// Package fma holds linalg's assembly kernel (AVX + FMA3 on amd64): Go
+// assembly cannot share a package with linalg's cgo.
+package fma
+
+//go:noescape
+func dot4FMA(a *float64, lda int, x *float64, n int, y *float64)
+
+//go:noescape
+func dot4AVX512(a *float64, lda int, x *float64, n int, y *float64)
+
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+
+func xgetbv() (eax, edx uint32)
+
+// hasFMA reports whether the CPU and the OS support AVX with FMA3 (what
+// dot4FMA runs on).
+var hasFMA = func() bool {
+	_, _, c, _ := cpuid(1, 0)
+	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
+	if c&fma == 0 || c&osxsave == 0 || c&avx == 0 {
+		return false
+	}
+	eax, _ := xgetbv()
+	return eax&6 == 6 // the OS saves XMM and YMM state
+}()
+
+// hasAVX512 reports whether the CPU and the OS support AVX-512F (what
+// dot4AVX512 runs on).
+var hasAVX512 = func() bool {
+	if !hasFMA {
+		return false
+	}
+	if max, _, _, _ := cpuid(0, 0); max < 7 {
+		return false
+	}
+	_, b, _, _ := cpuid(7, 0)
+	eax, _ := xgetbv()
+	return b&(1<<16) != 0 && eax&0xe6 == 0xe6 // and the OS saves opmask and ZMM state
+}()
+
+// Kernel names the kernel MatVec4 runs: "avx512", "fma" or "" (none).
+func Kernel() string {
+	switch {
+	case hasAVX512:
+		return "avx512"
+	case hasFMA:
+		return "fma"
+	}
+	return ""
+}
+
+// MatVec4 computes rows [0, m&^3) of y = A x over the first n&^3 columns
+// (A row-major, row stride lda) through the assembly kernel, and reports
+// true; without AVX and FMA3 (or with n < 4) it does nothing and reports
+// false. The caller checks the lengths.
+func MatVec4(y []float64, a []float64, lda int, x []float64, m, n int) bool {
+	if !hasFMA || n < 4 {
+		return false
+	}
+	n4 := n &^ 3
+	if hasAVX512 && n >= 8 {
+		n8 := n &^ 7
+		for i := 0; i+4 <= m; i += 4 {
+			dot4AVX512(&a[i*lda], lda, &x[0], n8, &y[i])
+		}
+		if n8 < n4 { // columns n8..n8+3
+			var t [4]float64
+			for i := 0; i+4 <= m; i += 4 {
+				dot4FMA(&a[i*lda+n8], lda, &x[n8], 4, &t[0])
+				for r := range 4 {
+					y[i+r] += t[r]
+				}
+			}
+		}
+		return true
+	}
+	for i := 0; i+4 <= m; i += 4 {
+		dot4FMA(&a[i*lda], lda, &x[0], n4, &y[i])
+	}
+	return true
+}
