@@ -10,8 +10,11 @@ import (
 func init() {
 	Symbols["github.com/plasticnb/plasticnb/plasticlib/linalg/linalg"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Backend": reflect.ValueOf(linalg.Backend),
-		"Core":    reflect.ValueOf(linalg.Core),
-		"Threads": reflect.ValueOf(linalg.Threads),
+		"Backend":      reflect.ValueOf(linalg.Backend),
+		"Core":         reflect.ValueOf(linalg.Core),
+		"Gemm":         reflect.ValueOf(linalg.Gemm),
+		"MatVec":       reflect.ValueOf(linalg.MatVec),
+		"MatVecKernel": reflect.ValueOf(linalg.MatVecKernel),
+		"Threads":      reflect.ValueOf(linalg.Threads),
 	}
 }
