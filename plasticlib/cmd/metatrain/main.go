@@ -107,7 +107,7 @@ func run(o options) error {
 	if h == nil {
 		return trainErr
 	}
-	learned, err := p.Params.Apply(start, h.Phi)
+	learned, err := h.Rule()
 	if err != nil {
 		return err
 	}
