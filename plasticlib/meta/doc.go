@@ -1,4 +1,4 @@
-// Package meta meta-learns three-factor plasticity rules (spec section 4):
+// Package meta meta-learns three-factor plasticity rules:
 // it computes the gradient of a learning run's mean reward with respect to
 // the rule's meta-parameters phi (the coefficients theta_kl, optionally
 // log tau_e, log tau_w and log eta) by exact forward-mode tangent

@@ -95,8 +95,9 @@ func TestDaleAndSparse(t *testing.T) {
 	}
 }
 
-// TestStepFilter checks one step against the equations of spec section 1,
-// including the fluctuation filter and bias clamping.
+// TestStepFilter checks one Euler step, x += Dt/Tau (-x + J r_prev + W_in u
+// + perturbation), against the same sum written out here, with r = tanh(x),
+// the fluctuation dx = x - xbar and the clamped bias units.
 func TestStepFilter(t *testing.T) {
 	c := network.DefaultConfig()
 	c.N = 12

@@ -24,7 +24,9 @@ type ContextConfig struct {
 	Target             float64 // default 1
 }
 
-// DefaultContext returns the spec's context-dependent integration task.
+// DefaultContext returns the context-dependent integration task (Mante et
+// al. 2013) with a 700 ms trial: both modalities' evidence over 1-500 ms,
+// the context cue throughout, the answer scored over 500-700 ms.
 func DefaultContext() ContextConfig {
 	return ContextConfig{Dt: 1, Duration: 700, StimStart: 1, StimEnd: 500, EvalStart: 500, EvalEnd: 700,
 		Bias: 0.5, Noise: 0.5, ContextAmp: 1, Target: 1}

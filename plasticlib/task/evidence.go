@@ -25,7 +25,9 @@ type EvidenceConfig struct {
 	Target    float64 // default 1
 }
 
-// DefaultEvidence returns the spec's evidence-accumulation task.
+// DefaultEvidence returns the evidence-accumulation task with 7 cues of
+// 100 ms, one every 150 ms, and the recall cue over the last 150 ms of a
+// 2250 ms trial.
 func DefaultEvidence() EvidenceConfig {
 	return EvidenceConfig{Dt: 1, Duration: 2250, NumCues: 7, CueStart: 1, CueLen: 100, CueEvery: 150,
 		RecallLen: 150, Amplitude: 1, Target: 1}

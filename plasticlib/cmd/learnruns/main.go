@@ -1,7 +1,7 @@
 // Command learnruns runs one rule on context-dependent integration over
 // seeds, in parallel, each seed on its own network, and prints each run's
-// mean error per block of trials and the episodes to criterion (the
-// spec's: 95% of the last 100 trials with error below 0.5), with their
+// mean error per block of trials and the episodes to criterion
+// (eval.DefaultCriterion: 95 of the last 100 trials with an error below 1), with their
 // median and interquartile range. The rule is Miconi's theta_33 with
 // -eta and -maxdw, or a rule saved by metatrain (-rule).
 //
