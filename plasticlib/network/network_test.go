@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plasticnb/plasticnb/plasticlib/field"
 	"github.com/plasticnb/plasticnb/plasticlib/network"
 )
 
@@ -30,9 +31,9 @@ func TestValidate(t *testing.T) {
 		c := network.DefaultConfig()
 		tt.edit(&c)
 		_, err := network.New(c)
-		var fe *network.FieldError
+		var fe *field.Error
 		if !errors.As(err, &fe) || !strings.Contains(err.Error(), "network.Config."+tt.field+":") {
-			t.Errorf("New with bad %s: err = %v; want a *FieldError naming it", tt.field, err)
+			t.Errorf("New with bad %s: err = %v; want a *field.Error naming it", tt.field, err)
 		}
 	}
 	if err := network.DefaultConfig().Validate(); err != nil {
