@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/plasticnb/plasticnb/plasticlib/field"
 )
 
 // centralDiff returns the central finite-difference gradient of e's
@@ -128,14 +130,14 @@ type EstimatorConfig struct {
 func (c EstimatorConfig) Validate() error {
 	var errs []error
 	if c.Method.String() == "" {
-		errs = append(errs, fmt.Errorf("meta.EstimatorConfig.Method: unknown value %d", int(c.Method)))
+		errs = append(errs, field.Errorf("meta.EstimatorConfig.Method", "unknown value %d", int(c.Method)))
 	}
 	if !(c.FDStep >= 0) || !(c.ESSigma >= 0) || c.ESPairs < 0 {
-		errs = append(errs, fmt.Errorf("meta.EstimatorConfig.FDStep, ESSigma, ESPairs: must be >= 0"))
+		errs = append(errs, field.Errorf("meta.EstimatorConfig.FDStep, ESSigma, ESPairs", "must be >= 0"))
 	}
 	for q, x := range c.ESScale {
 		if !(x > 0) || math.IsInf(x, 0) {
-			errs = append(errs, fmt.Errorf("meta.EstimatorConfig.ESScale[%d]: must be finite and > 0, got %g", q, x))
+			errs = append(errs, field.Errorf(fmt.Sprintf("meta.EstimatorConfig.ESScale[%d]", q), "must be finite and > 0, got %g", x))
 		}
 	}
 	return errors.Join(errs...)
