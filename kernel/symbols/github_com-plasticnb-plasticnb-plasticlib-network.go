@@ -19,7 +19,6 @@ func init() {
 
 		// type definitions
 		"Config":        reflect.ValueOf((*network.Config)(nil)),
-		"FieldError":    reflect.ValueOf((*network.FieldError)(nil)),
 		"Net":           reflect.ValueOf((*network.Net)(nil)),
 		"Nonlinearity":  reflect.ValueOf((*network.Nonlinearity)(nil)),
 		"Perturbations": reflect.ValueOf((*network.Perturbations)(nil)),

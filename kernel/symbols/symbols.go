@@ -41,6 +41,7 @@ var Symbols = map[string]map[string]reflect.Value{}
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/eval
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/evolve
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/field
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/learn
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/meta
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/linalg

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/plasticnb/plasticnb/plasticlib/field"
 )
 
 // Criterion defines "learned": at least Fraction of the last Window
@@ -59,11 +61,11 @@ func (c Criterion) PerformanceCurve(errors []float64) []float64 {
 func (c Criterion) Validate() error {
 	switch {
 	case c.Window <= 0:
-		return fmt.Errorf("eval.Criterion.Window: must be > 0, got %d", c.Window)
+		return field.Errorf("eval.Criterion.Window", "must be > 0, got %d", c.Window)
 	case !(c.Fraction > 0 && c.Fraction <= 1):
-		return fmt.Errorf("eval.Criterion.Fraction: must be in (0, 1], got %g", c.Fraction)
+		return field.Errorf("eval.Criterion.Fraction", "must be in (0, 1], got %g", c.Fraction)
 	case !(c.Threshold > 0) || math.IsInf(c.Threshold, 0):
-		return fmt.Errorf("eval.Criterion.Threshold: must be finite and > 0, got %g", c.Threshold)
+		return field.Errorf("eval.Criterion.Threshold", "must be finite and > 0, got %g", c.Threshold)
 	}
 	return nil
 }

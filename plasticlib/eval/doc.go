@@ -1,4 +1,4 @@
-// Package eval measures learning (spec section 5): episodes to criterion
+// Package eval measures learning: episodes to criterion
 // with censoring, runs of many seeds in parallel on all cores (results
 // identical to a serial run, in seed order), and medians with
 // interquartile ranges over seeds.

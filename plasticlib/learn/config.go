@@ -2,8 +2,8 @@ package learn
 
 import (
 	"errors"
-	"fmt"
 
+	"github.com/plasticnb/plasticnb/plasticlib/field"
 	"github.com/plasticnb/plasticnb/plasticlib/task"
 )
 
@@ -71,8 +71,8 @@ func DefaultConfig() Config {
 // Validate reports invalid fields, naming them.
 func (c Config) Validate() error {
 	var errs []error
-	add := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("learn.Config.%s: %s", field, fmt.Sprintf(format, args...)))
+	add := func(name, format string, args ...any) {
+		errs = append(errs, field.Errorf("learn.Config."+name, format, args...))
 	}
 	if c.Episodes < 0 {
 		add("Episodes", "must be >= 0, got %d", c.Episodes)

@@ -1,4 +1,4 @@
-// Package learn runs the inner learning loop (spec section 2): a network
+// Package learn runs the inner learning loop: a network
 // performs episodes (trials) of a task, a three-factor rule accumulates an
 // eligibility trace during each trial, and at trial end, after a warm-up,
 // the weights change by -eta m(Ebar_c) (E - Ebar_c) e - J/tau_w, clipped,

@@ -10,6 +10,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/plasticnb/plasticnb/plasticlib/field"
 	"github.com/plasticnb/plasticnb/plasticlib/linalg"
 	"github.com/plasticnb/plasticnb/plasticlib/network"
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
@@ -79,14 +80,14 @@ func New(net *network.Net, tk task.Task, r rule.Rule, cfg Config) (*Learner, err
 		errs = append(errs, err)
 	}
 	if tk.NumInputs() != net.Config.NumInputs {
-		errs = append(errs, fmt.Errorf("network.Config.NumInputs: %d, but the task has %d input channels", net.Config.NumInputs, tk.NumInputs()))
+		errs = append(errs, field.Errorf("network.Config.NumInputs", "%d, but the task has %d input channels", net.Config.NumInputs, tk.NumInputs()))
 	}
 	if d, ok := tk.(task.Dter); ok && d.Dt() != net.Config.Dt {
-		errs = append(errs, fmt.Errorf("task Dt: %g ms, but network.Config.Dt is %g ms", d.Dt(), net.Config.Dt))
+		errs = append(errs, field.Errorf("task Dt", "%g ms, but network.Config.Dt is %g ms", d.Dt(), net.Config.Dt))
 	}
 	for _, s := range cfg.Record.Synapses {
 		if s[0] < 0 || s[0] >= net.Config.N || s[1] < 0 || s[1] >= net.Config.N {
-			errs = append(errs, fmt.Errorf("learn.Config.Record.Synapses: %v out of range", s))
+			errs = append(errs, field.Errorf("learn.Config.Record.Synapses", "%v out of range", s))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

@@ -10,7 +10,7 @@ import (
 	"github.com/plasticnb/plasticnb/plasticlib/task"
 )
 
-// naiveRun is spec section 2 written literally: N^2 eligibility updates
+// naiveRun is the learning rule written literally: N^2 eligibility updates
 // per step, e_ij(t) = lambda e_ij(t-1) + H(r_j(t-1), dx_i(t)) for
 // t > TraceAfter, and the trial-end update. It draws from the same random
 // streams as a Learner, so the two must agree to rounding.
@@ -19,7 +19,7 @@ func naiveRun(t *testing.T, nc network.Config, tk task.Task, r rule.Rule, cfg Co
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The streams as the spec would draw them, independently of Streams.Next.
+	// The random streams drawn directly, independently of Streams.Next.
 	trialRNG := rand.New(rand.NewPCG(cfg.Seed, streamTrial))
 	stateRNG := rand.New(rand.NewPCG(cfg.Seed, streamState))
 	pertRNG := rand.New(rand.NewPCG(cfg.Seed, streamPert))
@@ -103,7 +103,7 @@ func smallTask() task.Task {
 }
 
 // TestLearnerMatchesNaive checks the factorised, one-product eligibility
-// and the trial-end update against the literal spec, rule by rule.
+// and the trial-end update against naiveRun, rule by rule.
 func TestLearnerMatchesNaive(t *testing.T) {
 	random, _ := rule.Random(2, 3, 0.5, 9)
 	random.TauE, random.TauW, random.Eta, random.MaxDW = 20, 50, 0.5, 2e-3

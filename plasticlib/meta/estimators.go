@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
+
+	"github.com/plasticnb/plasticnb/plasticlib/field"
 )
 
 // centralDiff returns the central finite-difference gradient of e's
@@ -117,16 +120,25 @@ type EstimatorConfig struct {
 	ESPairs int `json:"es_pairs"`
 	// ESSeed seeds the ES perturbations (mixed with the run's seed).
 	ESSeed uint64 `json:"es_seed"`
+	// ESScale, when set, perturbs meta-parameter q by ESSigma ESScale[q]
+	// (1 past its end): ES in the coordinates phi_q / ESScale[q]. Train
+	// ignores it and uses its own History.Scale.
+	ESScale []float64 `json:"es_scale,omitempty"`
 }
 
 // Validate reports invalid fields.
 func (c EstimatorConfig) Validate() error {
 	var errs []error
 	if c.Method.String() == "" {
-		errs = append(errs, fmt.Errorf("meta.EstimatorConfig.Method: unknown value %d", int(c.Method)))
+		errs = append(errs, field.Errorf("meta.EstimatorConfig.Method", "unknown value %d", int(c.Method)))
 	}
 	if !(c.FDStep >= 0) || !(c.ESSigma >= 0) || c.ESPairs < 0 {
-		errs = append(errs, fmt.Errorf("meta.EstimatorConfig.FDStep, ESSigma, ESPairs: must be >= 0"))
+		errs = append(errs, field.Errorf("meta.EstimatorConfig.FDStep, ESSigma, ESPairs", "must be >= 0"))
+	}
+	for q, x := range c.ESScale {
+		if !(x > 0) || math.IsInf(x, 0) {
+			errs = append(errs, field.Errorf(fmt.Sprintf("meta.EstimatorConfig.ESScale[%d]", q), "must be finite and > 0, got %g", x))
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -167,7 +179,7 @@ func NewEstimator(p Problem, c EstimatorConfig) (Estimator, error) {
 	if pairs == 0 {
 		pairs = e.np
 	}
-	return &esEstimator{e: e, sigma: sigma, pairs: pairs, seed: c.ESSeed}, nil
+	return &esEstimator{e: e, sigma: sigma, pairs: pairs, seed: c.ESSeed, scale: c.ESScale}, nil
 }
 
 type tangentEstimator struct{ e *Engine }
@@ -207,7 +219,7 @@ type esEstimator struct {
 	sigma float64
 	pairs int
 	seed  uint64
-	// scale, when set (by Train, from its Precondition), perturbs
+	// scale, when set (EstimatorConfig.ESScale, or Train's History.Scale), perturbs
 	// meta-parameter q by sigma scale[q] eps_q: ES in the optimiser's
 	// coordinates phi_q / scale[q].
 	scale []float64

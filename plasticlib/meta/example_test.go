@@ -70,3 +70,19 @@ func ExampleNewEstimator() {
 	// finite-diff 9 <nil>
 	// es 9 <nil>
 }
+
+// The rule meta-training ended with.
+func ExampleHistory_Rule() {
+	p, ts := smallProblem()
+	p.Task = nil
+	cfg := meta.DefaultConfig(p, ts)
+	cfg.Iterations = 1
+	h, err := meta.Train(context.Background(), cfg)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	learned, err := h.Rule()
+	fmt.Println(learned.Name == p.Rule.Name, learned.Theta[1][1] != p.Rule.Theta[1][1], err)
+	// Output: true true <nil>
+}

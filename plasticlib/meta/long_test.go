@@ -20,7 +20,7 @@ import (
 // network barely learns within 1000 episodes at this scale), the exact
 // meta-gradient with a 20-step state-tangent horizon (without it the
 // training seeds' gradients point in unrelated directions from 100
-// episodes on: TestGradientScaling), Adam at lr 0.05 with basis-scaled
+// episodes on: plasticlib/cmd/metameasure), Adam at lr 0.05 with basis-scaled
 // steps, 2 training seeds per iteration, 8 held-out seeds. r's Eta and
 // MaxDW are overwritten.
 func quickConfig(r rule.Rule, seed uint64) Config {

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/plasticnb/plasticnb/plasticlib/field"
 	"github.com/plasticnb/plasticnb/plasticlib/task"
 )
 
@@ -173,7 +174,7 @@ func (e *IterationError) Unwrap() error { return e.Err }
 func (c *Config) validate() error {
 	var errs []error
 	add := func(f, format string, a ...any) {
-		errs = append(errs, fmt.Errorf("meta.Config.%s: %s", f, fmt.Sprintf(format, a...)))
+		errs = append(errs, field.Errorf("meta.Config."+f, format, a...))
 	}
 	if c.Iterations < 0 {
 		add("Iterations", "must be >= 0, got %d", c.Iterations)

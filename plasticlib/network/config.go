@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/plasticnb/plasticnb/plasticlib/field"
 )
 
 // Config holds every parameter of a network. Start from DefaultConfig
@@ -105,22 +107,14 @@ func DefaultConfig() Config {
 	}
 }
 
-// FieldError is a configuration error naming the offending field.
-type FieldError struct {
-	Field  string // e.g. "network.Config.N"
-	Reason string
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Reason }
-
-func bad(field, format string, args ...any) error {
-	return &FieldError{Field: "network.Config." + field, Reason: fmt.Sprintf(format, args...)}
+func bad(name, format string, args ...any) error {
+	return field.Errorf("network.Config."+name, format, args...)
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // Validate reports every invalid field of c, joined (errors.Join); each
-// error is a *FieldError naming the field.
+// error is a *field.Error naming the field.
 func (c Config) Validate() error {
 	var errs []error
 	add := func(err error) { errs = append(errs, err) }

@@ -1,5 +1,5 @@
-// Package network is the rate recurrent neural network of plasticlib
-// (spec section 1): N units with membrane time constant Tau, integrated with
+// Package network is the rate recurrent neural network of plasticlib:
+// N units with membrane time constant Tau, integrated with
 // time step Dt, rates r = f(x) (tanh by default), recurrent weights J, fixed
 // input weights WIn, clamped bias units, a neuron-0 or linear readout, and
 // sparse exploratory perturbations.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plasticnb/plasticnb/plasticlib/field"
 	"github.com/plasticnb/plasticnb/plasticlib/network"
 )
 
@@ -30,9 +31,9 @@ func TestValidate(t *testing.T) {
 		c := network.DefaultConfig()
 		tt.edit(&c)
 		_, err := network.New(c)
-		var fe *network.FieldError
+		var fe *field.Error
 		if !errors.As(err, &fe) || !strings.Contains(err.Error(), "network.Config."+tt.field+":") {
-			t.Errorf("New with bad %s: err = %v; want a *FieldError naming it", tt.field, err)
+			t.Errorf("New with bad %s: err = %v; want a *field.Error naming it", tt.field, err)
 		}
 	}
 	if err := network.DefaultConfig().Validate(); err != nil {
@@ -95,8 +96,9 @@ func TestDaleAndSparse(t *testing.T) {
 	}
 }
 
-// TestStepFilter checks one step against the equations of spec section 1,
-// including the fluctuation filter and bias clamping.
+// TestStepFilter checks one Euler step, x += Dt/Tau (-x + J r_prev + W_in u
+// + perturbation), against the same sum written out here, with r = tanh(x),
+// the fluctuation dx = x - xbar and the clamped bias units.
 func TestStepFilter(t *testing.T) {
 	c := network.DefaultConfig()
 	c.N = 12

@@ -1,4 +1,4 @@
-// Package rule defines three-factor plasticity rules (spec section 2): the
+// Package rule defines three-factor plasticity rules: the
 // polynomial family H(r, dx) = sum_{k<=K, l<=L} Theta[k][l] r^k dx^l of a
 // pre-synaptic rate r_j(t-1) and a post-synaptic fluctuation dx_i(t),
 // accumulated in an eligibility trace with decay tau_e, and turned into a

@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"strings"
+
+	"github.com/plasticnb/plasticnb/plasticlib/field"
 )
 
 // Kind selects the rule's post-synaptic factor.
@@ -196,8 +198,8 @@ func ok(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 // unknown Kind or Modulation. Errors name the field.
 func (r Rule) Validate() error {
 	var errs []error
-	add := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("rule.Rule.%s: %s", field, fmt.Sprintf(format, args...)))
+	add := func(name, format string, args ...any) {
+		errs = append(errs, field.Errorf("rule.Rule."+name, format, args...))
 	}
 	if r.Kind == Polynomial {
 		if len(r.Theta) == 0 {

@@ -3,6 +3,8 @@ package task
 import (
 	"errors"
 	"math/rand/v2"
+
+	"github.com/plasticnb/plasticnb/plasticlib/field"
 )
 
 // ContextConfig configures context-dependent integration (Mante et al.
@@ -24,7 +26,9 @@ type ContextConfig struct {
 	Target             float64 // default 1
 }
 
-// DefaultContext returns the spec's context-dependent integration task.
+// DefaultContext returns the context-dependent integration task (Mante et
+// al. 2013) with a 700 ms trial: both modalities' evidence over 1-500 ms,
+// the context cue throughout, the answer scored over 500-700 ms.
 func DefaultContext() ContextConfig {
 	return ContextConfig{Dt: 1, Duration: 700, StimStart: 1, StimEnd: 500, EvalStart: 500, EvalEnd: 700,
 		Bias: 0.5, Noise: 0.5, ContextAmp: 1, Target: 1}
@@ -40,19 +44,19 @@ type Context struct {
 // NewContext validates c (errors name the field) and returns the task.
 func NewContext(c ContextConfig) (*Context, error) {
 	if !(c.Dt > 0) {
-		return nil, fieldErr("task.ContextConfig.Dt", "must be > 0, got %g", c.Dt)
+		return nil, field.Errorf("task.ContextConfig.Dt", "must be > 0, got %g", c.Dt)
 	}
 	n := steps(c.Duration, c.Dt)
 	var errs []error
 	if n <= 0 {
-		errs = append(errs, fieldErr("task.ContextConfig.Duration", "must be at least one step, got %g ms", c.Duration))
+		errs = append(errs, field.Errorf("task.ContextConfig.Duration", "must be at least one step, got %g ms", c.Duration))
 	}
 	e0, e1 := steps(c.EvalStart, c.Dt), steps(c.EvalEnd, c.Dt)
 	if e0 < 0 || e1 > n || e0 >= e1 {
-		errs = append(errs, fieldErr("task.ContextConfig.EvalStart", "empty or out-of-trial evaluation window [%g, %g) ms", c.EvalStart, c.EvalEnd))
+		errs = append(errs, field.Errorf("task.ContextConfig.EvalStart", "empty or out-of-trial evaluation window [%g, %g) ms", c.EvalStart, c.EvalEnd))
 	}
 	if c.Noise < 0 {
-		errs = append(errs, fieldErr("task.ContextConfig.Noise", "must be >= 0, got %g", c.Noise))
+		errs = append(errs, field.Errorf("task.ContextConfig.Noise", "must be >= 0, got %g", c.Noise))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

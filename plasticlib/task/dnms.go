@@ -2,15 +2,11 @@ package task
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"math/rand/v2"
-)
 
-// fieldErr names a config field in an error.
-func fieldErr(field, format string, args ...any) error {
-	return fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...))
-}
+	"github.com/plasticnb/plasticnb/plasticlib/field"
+)
 
 // steps converts a duration in ms to a number of steps of dt ms.
 func steps(ms, dt float64) int { return int(math.Round(ms / dt)) }
@@ -76,20 +72,20 @@ type DNMS struct {
 func NewDNMS(c DNMSConfig) (*DNMS, error) {
 	var errs []error
 	if !(c.Dt > 0) {
-		errs = append(errs, fieldErr("task.DNMSConfig.Dt", "must be > 0, got %g", c.Dt))
+		errs = append(errs, field.Errorf("task.DNMSConfig.Dt", "must be > 0, got %g", c.Dt))
 	} else {
 		if steps(c.Duration, c.Dt) <= 0 {
-			errs = append(errs, fieldErr("task.DNMSConfig.Duration", "must be at least one step, got %g ms", c.Duration))
+			errs = append(errs, field.Errorf("task.DNMSConfig.Duration", "must be at least one step, got %g ms", c.Duration))
 		}
 		if c.EvalLen > c.Duration || steps(c.EvalLen, c.Dt) <= 0 {
-			errs = append(errs, fieldErr("task.DNMSConfig.EvalLen", "empty evaluation window: must be in [Dt, Duration], got %g ms", c.EvalLen))
+			errs = append(errs, field.Errorf("task.DNMSConfig.EvalLen", "empty evaluation window: must be in [Dt, Duration], got %g ms", c.EvalLen))
 		}
 	}
 	if c.Stim1Start < 0 || c.Stim1Len < 0 || c.Stim2Start < 0 || c.Stim2Len < 0 {
-		errs = append(errs, fieldErr("task.DNMSConfig.Stim1Start", "stimulus times must be >= 0"))
+		errs = append(errs, field.Errorf("task.DNMSConfig.Stim1Start", "stimulus times must be >= 0"))
 	}
 	if c.DelayMax > 0 && !(c.DelayMin >= 0 && c.DelayMin <= c.DelayMax) {
-		errs = append(errs, fieldErr("task.DNMSConfig.DelayMin", "must be in [0, DelayMax], got %g", c.DelayMin))
+		errs = append(errs, field.Errorf("task.DNMSConfig.DelayMin", "must be in [0, DelayMax], got %g", c.DelayMin))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

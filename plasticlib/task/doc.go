@@ -1,5 +1,6 @@
-// Package task defines the sparse-reward tasks a network learns (spec
-// section 3) and the small interface a user implements to add one.
+// Package task defines the sparse-reward tasks a network learns (a trial's
+// inputs, target and scored window, one reward at its end) and the small
+// interface a user implements to add one.
 //
 // A Task fills a Trial: the inputs u(t) (Steps x NumInputs), the target
 // z*(t) and the evaluation window [EvalStart, EvalEnd) over which the

@@ -3,6 +3,8 @@ package task
 import (
 	"errors"
 	"math/rand/v2"
+
+	"github.com/plasticnb/plasticnb/plasticlib/field"
 )
 
 // EvidenceConfig configures evidence accumulation (a rate version of the
@@ -25,7 +27,9 @@ type EvidenceConfig struct {
 	Target    float64 // default 1
 }
 
-// DefaultEvidence returns the spec's evidence-accumulation task.
+// DefaultEvidence returns the evidence-accumulation task with 7 cues of
+// 100 ms, one every 150 ms, and the recall cue over the last 150 ms of a
+// 2250 ms trial.
 func DefaultEvidence() EvidenceConfig {
 	return EvidenceConfig{Dt: 1, Duration: 2250, NumCues: 7, CueStart: 1, CueLen: 100, CueEvery: 150,
 		RecallLen: 150, Amplitude: 1, Target: 1}
@@ -40,18 +44,18 @@ type Evidence struct {
 // NewEvidence validates c (errors name the field) and returns the task.
 func NewEvidence(c EvidenceConfig) (*Evidence, error) {
 	if !(c.Dt > 0) {
-		return nil, fieldErr("task.EvidenceConfig.Dt", "must be > 0, got %g", c.Dt)
+		return nil, field.Errorf("task.EvidenceConfig.Dt", "must be > 0, got %g", c.Dt)
 	}
 	n := steps(c.Duration, c.Dt)
 	var errs []error
 	if c.NumCues < 3 || c.NumCues > 63 || c.NumCues%2 == 0 {
-		errs = append(errs, fieldErr("task.EvidenceConfig.NumCues", "must be odd, in [3, 63], got %d", c.NumCues))
+		errs = append(errs, field.Errorf("task.EvidenceConfig.NumCues", "must be odd, in [3, 63], got %d", c.NumCues))
 	}
 	if r := steps(c.RecallLen, c.Dt); r <= 0 || r > n {
-		errs = append(errs, fieldErr("task.EvidenceConfig.RecallLen", "empty evaluation window: must be in [Dt, Duration], got %g ms", c.RecallLen))
+		errs = append(errs, field.Errorf("task.EvidenceConfig.RecallLen", "empty evaluation window: must be in [Dt, Duration], got %g ms", c.RecallLen))
 	}
 	if end := c.CueStart + float64(c.NumCues-1)*c.CueEvery + c.CueLen; end > c.Duration-c.RecallLen {
-		errs = append(errs, fieldErr("task.EvidenceConfig.CueEvery", "cues end at %g ms, after the recall cue", end))
+		errs = append(errs, field.Errorf("task.EvidenceConfig.CueEvery", "cues end at %g ms, after the recall cue", end))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+
+	"github.com/plasticnb/plasticnb/plasticlib/field"
 )
 
 // Task yields the trials of a task.
@@ -96,10 +98,10 @@ var ErrEmptyWindow = errors.New("empty evaluation window")
 // out of range.
 func (tr *Trial) Check(numTypes int) error {
 	if tr.EvalStart < 0 || tr.EvalEnd > tr.Steps() || tr.EvalStart >= tr.EvalEnd {
-		return fmt.Errorf("task.Trial.EvalStart, EvalEnd: [%d, %d) in a trial of %d steps: %w", tr.EvalStart, tr.EvalEnd, tr.Steps(), ErrEmptyWindow)
+		return field.Errorf("task.Trial.EvalStart, EvalEnd", "[%d, %d) in a trial of %d steps: %w", tr.EvalStart, tr.EvalEnd, tr.Steps(), ErrEmptyWindow)
 	}
 	if tr.Type < 0 || tr.Type >= numTypes {
-		return fmt.Errorf("task.Trial.Type: %d not in [0, %d)", tr.Type, numTypes)
+		return field.Errorf("task.Trial.Type", "%d not in [0, %d)", tr.Type, numTypes)
 	}
 	return nil
 }
@@ -118,13 +120,13 @@ func Generate(tk Task, dst *Trial, typ int, rng *rand.Rand) error {
 func Validate(tk Task) error {
 	var errs []error
 	if tk.NumTypes() <= 0 {
-		errs = append(errs, fmt.Errorf("task NumTypes: must be > 0, got %d", tk.NumTypes()))
+		errs = append(errs, field.Errorf("task NumTypes", "must be > 0, got %d", tk.NumTypes()))
 	}
 	if tk.Steps() <= 0 {
-		errs = append(errs, fmt.Errorf("task Steps: must be > 0, got %d", tk.Steps()))
+		errs = append(errs, field.Errorf("task Steps", "must be > 0, got %d", tk.Steps()))
 	}
 	if tk.NumInputs() < 0 {
-		errs = append(errs, fmt.Errorf("task NumInputs: must be >= 0, got %d", tk.NumInputs()))
+		errs = append(errs, field.Errorf("task NumInputs", "must be >= 0, got %d", tk.NumInputs()))
 	}
 	return errors.Join(errs...)
 }

@@ -106,7 +106,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if h == nil {
 		return trainErr
 	}
-	learned, err := p.Params.Apply(start, h.Phi)
+	learned, err := h.Rule()
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,15 @@
+package meta
+
+import "github.com/plasticnb/plasticnb/plasticlib/rule"
+
+// Rule returns the rule at the end of the history: the problem's starting
+// rule (Config.Problem.Rule) with the meta-parameters set from Phi. It keeps
+// the starting rule's name. It also works on a History read back from a
+// checkpoint, which carries its Config.
+//
+// Train evaluates each iteration's rule before its step, so the last Record
+// describes the rule one step before this one.
+func (h *History) Rule() (rule.Rule, error) {
+	p := h.Config.Problem
+	return p.Params.Apply(p.Rule, h.Phi)
+}
