@@ -269,6 +269,34 @@ class SlurmSweepTest(unittest.TestCase):
         self.assertIn("ran 0 runs, skipped 36, missing 0", p.stdout)
         self.assertNotIn("submitted", p.stdout)
 
+    def test_interrupt(self):
+        """SIGINT (Ctrl-C) cancels the submitted array and keeps what finished."""
+        out = os.path.join(self.tmp, "interrupted")
+        args = [*SWEEP, "-episodes", "1000", "-out", out]
+        proc = subprocess.Popen([self.binary, *args, "-executor", "slurm", "-poll", "0.5", "-array-tasks", "1"],
+                                env=self.cluster.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            job = wait_for("the array's job ID", lambda: read(os.path.join(out, "slurm", "1", "job_id")), 60, 0.05)
+            wait_for("array task %s_0 to run" % job, lambda: job + "_0 RUNNING" in subprocess.run(
+                ["squeue", "-h", "-r", "-j", job, "-o", "%i %T"], env=self.cluster.env, capture_output=True, text=True).stdout, 60, 0.05)
+            wait_for("a first result", lambda: self.results(out), 60, 0.05)
+            proc.send_signal(signal.SIGINT)
+            stdout, stderr = proc.communicate(timeout=120)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("cancelled array job %s" % job, stderr)
+        q = subprocess.run(["squeue", "-h", "-j", job], env=self.cluster.env, capture_output=True, text=True).stdout
+        self.assertEqual(q.strip(), "", "array job %s still queued after the interrupt" % job)
+        kept = len(self.results(out))
+        self.assertGreater(kept, 0, "the finished results were not kept")
+        self.assertLess(kept, 36, "the array finished before the interrupt:\n%s\n%s\n%s" % (
+            stdout, stderr, read(os.path.join(out, "slurm", "1", "logs", job + "_0.out"))))
+        p = self.sweep(*args, "-executor", "local")
+        self.assertIn("36 runs: %d done before, %d to run" % (kept, 36 - kept), p.stdout)
+
     def test_unavailable(self):
         # No cluster reachable: a slurm.conf naming a port nobody listens on.
         dead = os.path.join(self.tmp, "dead.conf")
