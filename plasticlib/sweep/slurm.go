@@ -116,6 +116,9 @@ func newSubmission(out string) (string, error) {
 }
 
 func (s *slurm) execute(ctx context.Context, out string, jobs []Job, todo []int, t *tracker, o *Options) (string, error) {
+	if err := s.checkEarlier(out); err != nil {
+		return "", err
+	}
 	ntask := min(s.Tasks, len(todo))
 	share := make([][]int, ntask)
 	taskOf := map[int]int{}
@@ -211,6 +214,24 @@ func (s *slurm) execute(ctx context.Context, out string, jobs []Job, todo []int,
 		o.logf("%s", lines[len(lines)-1])
 	}
 	return id, fmt.Errorf("sweep: %d of %d array tasks failed (run the sweep again to redo their runs):\n  %s", len(lines), ntask, strings.Join(lines, "\n  "))
+}
+
+// checkEarlier refuses to submit while an array of an earlier run of the
+// sweep (its coordinator killed, say) is still queued: it would do the
+// same runs twice.
+func (s *slurm) checkEarlier(out string) error {
+	ids, _ := filepath.Glob(filepath.Join(out, "slurm", "*", "job_id"))
+	for _, f := range ids {
+		b, err := os.ReadFile(f)
+		id := strings.TrimSpace(string(b))
+		if err != nil || id == "" {
+			continue
+		}
+		if n, err := s.active(id); err == nil && n > 0 {
+			return fmt.Errorf("sweep: array job %s of an earlier run of this sweep is still queued (squeue -j %s): wait for it to end, or scancel %s, then run again", id, id, id)
+		}
+	}
+	return nil
 }
 
 // active returns the number of the array's tasks squeue still lists.

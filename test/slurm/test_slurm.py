@@ -12,8 +12,11 @@ hundred trials per run) with -executor slurm, scancels one array task
 while it runs, checks that the command reports that task with its Slurm
 log, deletes one result file, runs the command again and checks that only
 the missing runs are redone, and that the result files (byte for byte)
-and the summary equal those of -executor local. It also checks the
-errors for an unreachable cluster and for no sbatch on PATH.
+and the summary equal those of -executor local. It also checks Ctrl-C
+(SIGINT: the array is scancelled, finished results kept, and a second
+coordinator meanwhile refuses to submit the same runs again), kill -9 of a
+local sweep (a re-run redoes only the runs lost), and the errors for an
+unreachable cluster and for no sbatch on PATH.
 
 Needs the Debian packages slurmctld, slurmd, slurm-client and munge
 (./install.sh installs them) and root. PLASTICNB_SKIP_SLURM=1 skips it.
@@ -280,6 +283,10 @@ class SlurmSweepTest(unittest.TestCase):
             wait_for("array task %s_0 to run" % job, lambda: job + "_0 RUNNING" in subprocess.run(
                 ["squeue", "-h", "-r", "-j", job, "-o", "%i %T"], env=self.cluster.env, capture_output=True, text=True).stdout, 60, 0.05)
             wait_for("a first result", lambda: self.results(out), 60, 0.05)
+            # A second coordinator on the same sweep meanwhile submits nothing.
+            p = self.sweep(*args, "-executor", "slurm", check=False)
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn("array job %s of an earlier run of this sweep is still queued" % job, p.stderr)
             proc.send_signal(signal.SIGINT)
             stdout, stderr = proc.communicate(timeout=120)
         finally:
@@ -296,6 +303,25 @@ class SlurmSweepTest(unittest.TestCase):
             stdout, stderr, read(os.path.join(out, "slurm", "1", "logs", job + "_0.out"))))
         p = self.sweep(*args, "-executor", "local")
         self.assertIn("36 runs: %d done before, %d to run" % (kept, 36 - kept), p.stdout)
+
+    def test_kill9(self):
+        """kill -9 of a local sweep loses only the runs in flight; a re-run redoes just those."""
+        out = os.path.join(self.tmp, "killed")
+        args = [*SWEEP, "-episodes", "1000", "-out", out, "-workers", "1"]
+        proc = subprocess.Popen([self.binary, *args], env=self.cluster.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_for("a first result", lambda: self.results(out), 60, 0.05)
+            proc.kill()
+        finally:
+            proc.wait()
+        before = {rel: os.stat(p).st_mtime_ns for rel, p in self.results(out).items()}
+        self.assertLess(len(before), 36, "the sweep finished before kill -9")
+        p = self.sweep(*args)
+        self.assertIn("36 runs: %d done before, %d to run" % (len(before), 36 - len(before)), p.stdout)
+        after = self.results(out)
+        self.assertEqual(len(after), 36)
+        for rel, mtime in before.items():
+            self.assertEqual(os.stat(after[rel]).st_mtime_ns, mtime, "%s was redone, though it existed" % rel)
 
     def test_unavailable(self):
         # No cluster reachable: a slurm.conf naming a port nobody listens on.
