@@ -2,8 +2,10 @@ package sweep
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path/filepath"
 	"sync"
 )
@@ -81,9 +83,9 @@ func (o *Options) logf(format string, args ...any) {
 	}
 }
 
-// Run runs the sweep spec into o.Out: it plans the jobs, claims the
-// directory (refusing another sweep's), skips every job whose result
-// exists and runs the others on the executor. When ctx is cancelled it
+// Run runs the sweep spec into o.Out: it plans the jobs, checks the
+// executor, claims the directory (refusing another sweep's), skips every job whose result
+// exists and holds that job's result, and runs the others on the executor. When ctx is cancelled it
 // stops (scancel under Slurm) and keeps every finished result. The error
 // names what failed; Report.Missing lists the jobs to redo, which running
 // the same sweep again does.
@@ -94,6 +96,10 @@ func Run(ctx context.Context, spec Spec, o Options) (Report, error) {
 	out, err := filepath.Abs(o.Out)
 	if err != nil {
 		return Report{}, fmt.Errorf("sweep.Options.Out: %w", err)
+	}
+	jobs, err := spec.Plan()
+	if err != nil {
+		return Report{}, err
 	}
 	var ex executor
 	switch o.Executor {
@@ -108,16 +114,16 @@ func Run(ctx context.Context, spec Spec, o Options) (Report, error) {
 	default:
 		return Report{}, fmt.Errorf("sweep.Options.Executor: unknown executor %q (want %s or %s)", o.Executor, Local, Slurm)
 	}
-	jobs, err := spec.Plan()
-	if err != nil {
-		return Report{}, err
-	}
 	if err := claim(out, spec, jobs); err != nil {
 		return Report{}, err
 	}
 	var todo []int
 	for k, j := range jobs {
-		if !done(out, j) {
+		_, err := readResult(out, j)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			o.logf("redoing %s: %v", j.Path(), err) // not this job's result: overwritten
+		}
+		if err != nil {
 			todo = append(todo, k)
 		}
 	}
@@ -134,7 +140,7 @@ func Run(ctx context.Context, spec Spec, o Options) (Report, error) {
 		rep.JobID, runErr = ex.execute(ctx, out, jobs, todo, t, &o)
 	}
 	for _, k := range todo {
-		if done(out, jobs[k]) {
+		if _, err := readResult(out, jobs[k]); err == nil {
 			rep.Ran++
 		} else {
 			rep.Missing = append(rep.Missing, jobs[k])

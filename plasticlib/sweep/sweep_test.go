@@ -85,6 +85,17 @@ func TestRunLocalResume(t *testing.T) {
 			t.Errorf("%s differs after the resume (workers 2 -> 1)", rel)
 		}
 	}
+	// A file that is not its job's result (truncated, copied over) is redone.
+	if err := os.WriteFile(filepath.Join(dir, victim), []byte(`{"format": "`+Format+`"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = Run(context.Background(), tiny(), Options{Out: dir})
+	if err != nil || rep.Ran != 1 {
+		t.Errorf("after overwriting %s: report %+v, %v; want it redone", victim, rep, err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, victim)); string(b) != first[victim] {
+		t.Errorf("%s not restored", victim)
+	}
 	sum2, err := Summarize(dir)
 	if err != nil {
 		t.Fatal(err)

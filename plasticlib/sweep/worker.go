@@ -33,7 +33,7 @@ func Work(ctx context.Context, out, shareFile string, index, workers int) error 
 		if k < 0 || k >= len(m.Jobs) {
 			return fmt.Errorf("sweep: %s: job %d out of range [0, %d)", shareFile, k, len(m.Jobs))
 		}
-		if !done(out, m.Jobs[k]) {
+		if _, err := readResult(out, m.Jobs[k]); err != nil {
 			todo = append(todo, k)
 		}
 	}
