@@ -41,7 +41,7 @@ func ExampleRun() {
 func ExampleSpec_Plan() {
 	spec := sweep.Spec{Rules: []string{"eh", "node-perturbation"},
 		Conditions: []sweep.Condition{{Task: "context", Setting: "paper"}, {Name: "dale", Task: "dnms", Net: sweep.NetChange{Dale: true}}},
-		First: 1, Seeds: 10}
+		First:      1, Seeds: 10}
 	jobs, err := spec.Plan()
 	if err != nil {
 		panic(err)
