@@ -39,9 +39,12 @@ func ExampleRun() {
 
 // Plan lists a sweep's runs, each with the ID its result file is named by.
 func ExampleSpec_Plan() {
-	spec := sweep.Spec{Rules: []string{"eh", "node-perturbation"},
+	spec := sweep.Spec{
+		Rules:      []string{"eh", "node-perturbation"},
 		Conditions: []sweep.Condition{{Task: "context", Setting: "paper"}, {Name: "dale", Task: "dnms", Net: sweep.NetChange{Dale: true}}},
-		First:      1, Seeds: 10}
+		First:      1,
+		Seeds:      10,
+	}
 	jobs, err := spec.Plan()
 	if err != nil {
 		panic(err)
