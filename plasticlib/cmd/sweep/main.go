@@ -161,7 +161,9 @@ func run(ctx context.Context, o options) error {
 					fmt.Printf("%d/%d runs done (%.0f s)\n", p.Done, p.Total, time.Since(began).Seconds())
 				}
 			}})
-		fmt.Printf("ran %d runs, skipped %d, missing %d\n", rep.Ran, rep.Skipped, len(rep.Missing))
+		if rep.Total > 0 { // planned and claimed -out
+			fmt.Printf("ran %d runs, skipped %d, missing %d\n", rep.Ran, rep.Skipped, len(rep.Missing))
+		}
 		if err != nil {
 			if s, serr := sweep.Summarize(o.Out); serr == nil && rep.Total > 0 {
 				fmt.Print(s)
