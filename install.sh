@@ -2,10 +2,11 @@
 # install.sh: set up plasticnb on a Debian machine that has Go.
 #
 # Installs what is missing (Jupyter from Debian's packages, OpenBLAS, headless
-# Chromium with chromedriver and Selenium for test.sh's browser test, the Go
-# modules), builds the kernel, registers the Jupyter kernelspec "plasticnb",
-# then runs the quick-start notebook headless and says where its rendered
-# output is. Safe to run again: every step checks before it acts.
+# Chromium with chromedriver and Selenium for test.sh's browser test, Slurm and
+# munge for its Slurm test, the Go modules), builds the kernel, registers the
+# Jupyter kernelspec "plasticnb", then runs the quick-start notebook headless
+# and says where its rendered output is. Safe to run again: every step checks
+# before it acts.
 #
 # Usage: ./install.sh [--prefix DIR] [--no-apt] [--no-notebook] [--help]
 #   --prefix DIR   register the kernelspec under DIR/share/jupyter instead of
@@ -59,10 +60,14 @@ echo "go $gover at $(command -v go)"
 # Jupyter Notebook's page in a headless browser; no browser download at test time).
 # jupyter-nbextension-jupyter-js-widgets is the widget JavaScript (ipywidgets 6,
 # jupyter-js-widgets 2.1.4) that the kernel's widgets speak to (notebook 07).
+# slurmctld, slurmd, slurm-client and munge run test/slurm (a throw-away
+# single-node cluster that test starts and stops itself; installing them starts
+# no service in a container whose policy-rc.d forbids it).
 step "Checking Debian packages"
 packages=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client
 	jupyter-console python3-jupyter-kernel-test python3-ipykernel libopenblas-dev
-	chromium chromium-driver python3-selenium jupyter-nbextension-jupyter-js-widgets)
+	chromium chromium-driver python3-selenium jupyter-nbextension-jupyter-js-widgets
+	slurmctld slurmd slurm-client munge)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
 	for p in "${packages[@]}"; do
@@ -73,6 +78,10 @@ else
 	command -v jupyter >/dev/null 2>&1 || missing+=(jupyter-notebook jupyter-nbconvert jupyter-client)
 	command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 	command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+	command -v sbatch >/dev/null 2>&1 || missing+=(slurm-client)
+	command -v slurmctld >/dev/null 2>&1 || missing+=(slurmctld)
+	command -v slurmd >/dev/null 2>&1 || missing+=(slurmd)
+	command -v munged >/dev/null 2>&1 || missing+=(munge)
 fi
 if [ ${#missing[@]} -eq 0 ]; then
 	echo "all present: ${packages[*]}"

@@ -14,12 +14,17 @@
 #   5. the browser test: Jupyter Notebook on 127.0.0.1 opens the quick-start
 #      notebook in headless Chromium, runs all cells from the page and checks
 #      that its figures render (screenshot in build/browser/)
+#   6. the Slurm test: a throw-away single-node Slurm cluster on 127.0.0.1
+#      (munged, slurmctld, slurmd as the test's own processes) runs a sweep as
+#      a job array, with one task scancelled and one result deleted, and checks
+#      it against the local executor (test/slurm)
 #
 # Usage: ./test.sh [--short] [--help]
 #   --short   skip the long tests (go test -short; notebooks still run)
 # Run ./install.sh first: it installs what these tests need (the browser test
 # needs chromium, chromium-driver, python3-selenium; PLASTICNB_SKIP_BROWSER=1
-# skips it).
+# skips it; the Slurm test needs slurmctld, slurmd, slurm-client, munge and root,
+# PLASTICNB_SKIP_SLURM=1 skips it).
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -106,6 +111,10 @@ browser_tests() {
 	/usr/bin/python3 -m unittest discover -s test/browser -p 'test_*.py' -v
 }
 
+slurm_tests() {
+	/usr/bin/python3 -m unittest discover -s test/slurm -p 'test_*.py' -v
+}
+
 stage "gofmt and go vet" check_format
 stage "notebooks are source" notebooks_are_source
 stage "Go tests" go_tests
@@ -116,6 +125,7 @@ if [ -x "$work/bin/plasticnb" ]; then
 	stage "notebooks" notebook_tests
 	stage "browser" browser_tests
 fi
+stage "Slurm" slurm_tests
 
 echo
 if [ "$failed" -gt 0 ]; then

@@ -1,0 +1,206 @@
+// Command sweep runs a sweep of independent learning runs (rules x
+// conditions x seeds) locally or as a Slurm job array, resumably, and
+// prints one summary line per rule and condition:
+//
+//	go run -tags openblas ./plasticlib/cmd/sweep -task context -setting paper \
+//	    -rules miconi-cubic,eh,node-perturbation -seeds 10 -out results/ctx
+//	sweep -executor slurm -partition short -time 1:00:00 ... (same flags)
+//	sweep -spec sweep.json -out results/table   (a sweep.Spec as JSON)
+//	sweep -summary -out results/ctx             (only read the results back)
+//
+// Running the same command again skips every run whose result exists.
+// Ctrl-C stops the runs (scancel under Slurm) and keeps the finished ones.
+// "sweep worker" is the mode the Slurm array tasks run.
+//
+// Main only: flags and wiring; the sweep is plasticlib/sweep.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/plasticnb/plasticnb/plasticlib/sweep"
+)
+
+// options are the command's flags.
+type options struct {
+	Spec          string // a spec file; excludes the sweep flags
+	Tasks         string
+	Settings      string
+	Rules         string
+	N             int
+	Dt            float64
+	Episodes      int
+	First         uint64
+	Seeds         int
+	RunAll        bool
+	Out           string
+	Executor      string
+	Workers       int
+	Summary       bool
+	Slurm         sweep.SlurmOptions
+	Extra         string
+	PollSeconds   float64
+	specFlagsUsed []string
+}
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "worker" {
+		if err := worker(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "sweep worker:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	var o options
+	flag.StringVar(&o.Spec, "spec", "", "a sweep spec file (JSON of sweep.Spec) instead of -task ... -run-all")
+	flag.StringVar(&o.Tasks, "task", "context", "tasks, comma-separated: dnms, context, long-delay, variable-delay, evidence")
+	flag.StringVar(&o.Settings, "setting", "miconi", "named settings, comma-separated: miconi, paper")
+	flag.StringVar(&o.Rules, "rules", "miconi-cubic", "rules, comma-separated: presets ("+strings.Join(sweep.Presets(), ", ")+") or rule JSON files")
+	flag.IntVar(&o.N, "n", 0, "network size N (0: the setting's)")
+	flag.Float64Var(&o.Dt, "dt", 0, "time step in ms (0: the setting's)")
+	flag.IntVar(&o.Episodes, "episodes", 0, "trials per run (0: the setting's); a run stops at the criterion")
+	flag.Uint64Var(&o.First, "first", 1, "first seed")
+	flag.IntVar(&o.Seeds, "seeds", 4, "number of seeds")
+	flag.BoolVar(&o.RunAll, "run-all", false, "run every trial, not stopping at the criterion")
+	flag.StringVar(&o.Out, "out", "", "the sweep's results directory (required)")
+	flag.StringVar(&o.Executor, "executor", sweep.Local, "local (goroutines) or slurm (one sbatch --array)")
+	flag.IntVar(&o.Workers, "workers", 0, "local: runs at once (0: one per CPU)")
+	flag.BoolVar(&o.Summary, "summary", false, "only print the summary of -out")
+	flag.StringVar(&o.Slurm.Partition, "partition", "", "slurm: sbatch --partition")
+	flag.StringVar(&o.Slurm.Account, "account", "", "slurm: sbatch --account")
+	flag.StringVar(&o.Slurm.Time, "time", "", "slurm: sbatch --time per array task, e.g. 1:00:00")
+	flag.IntVar(&o.Slurm.CPUsPerTask, "cpus-per-task", 0, "slurm: sbatch --cpus-per-task (runs at once per array task)")
+	flag.IntVar(&o.Slurm.Tasks, "array-tasks", 0, "slurm: at most this many array tasks (0: one per run, up to 1000)")
+	flag.StringVar(&o.Slurm.Binary, "binary", "", "slurm: this command's binary on the shared filesystem (default: this executable)")
+	flag.StringVar(&o.Extra, "sbatch-args", "", "slurm: further sbatch arguments, space-separated")
+	flag.Float64Var(&o.PollSeconds, "poll", 10, "slurm: seconds between squeue calls")
+	flag.Parse()
+	flag.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "task", "setting", "rules", "n", "dt", "episodes", "first", "seeds", "run-all":
+			o.specFlagsUsed = append(o.specFlagsUsed, "-"+f.Name)
+		}
+	})
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "sweep: unexpected argument %q (see -h)\n", flag.Arg(0))
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "sweep:", strings.TrimPrefix(err.Error(), "sweep: "))
+		os.Exit(1)
+	}
+}
+
+func split(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// spec builds the sweep from -spec or from the flags.
+func (o options) spec() (sweep.Spec, error) {
+	if o.Spec != "" {
+		if len(o.specFlagsUsed) > 0 {
+			return sweep.Spec{}, fmt.Errorf("%s given with -spec: put it in the spec file", o.specFlagsUsed[0])
+		}
+		b, err := os.ReadFile(o.Spec)
+		if err != nil {
+			return sweep.Spec{}, fmt.Errorf("-spec: %w", err)
+		}
+		s, err := sweep.ParseSpec(b)
+		if err != nil {
+			return s, fmt.Errorf("-spec %s: %w", o.Spec, err)
+		}
+		return s, nil
+	}
+	s := sweep.Spec{Rules: split(o.Rules), N: o.N, Dt: o.Dt, Episodes: o.Episodes, First: o.First, Seeds: o.Seeds, RunAll: o.RunAll}
+	for _, t := range split(o.Tasks) {
+		for _, st := range split(o.Settings) {
+			s.Conditions = append(s.Conditions, sweep.Condition{Task: t, Setting: st})
+		}
+	}
+	return s, nil
+}
+
+func run(ctx context.Context, o options) error {
+	if o.Out == "" {
+		return errors.New("-out: no results directory given")
+	}
+	if !o.Summary {
+		spec, err := o.spec()
+		if err != nil {
+			return err
+		}
+		o.Slurm.Extra = strings.Fields(o.Extra)
+		o.Slurm.Poll = time.Duration(o.PollSeconds * float64(time.Second))
+		began := time.Now()
+		last := time.Time{}
+		rep, err := sweep.Run(ctx, spec, sweep.Options{Out: o.Out, Executor: o.Executor, Workers: o.Workers, SlurmOptions: o.Slurm, Log: os.Stdout,
+			Progress: func(p sweep.Progress) {
+				if p.Done == p.Skipped {
+					fmt.Printf("%d runs: %d done before, %d to run\n", p.Total, p.Skipped, p.Total-p.Skipped)
+					return
+				}
+				if time.Since(last) > 5*time.Second || p.Done == p.Total {
+					last = time.Now()
+					fmt.Printf("%d/%d runs done (%.0f s)\n", p.Done, p.Total, time.Since(began).Seconds())
+				}
+			}})
+		if rep.Total > 0 { // planned and claimed -out
+			fmt.Printf("ran %d runs, skipped %d, missing %d\n", rep.Ran, rep.Skipped, len(rep.Missing))
+		}
+		if err != nil {
+			if s, serr := sweep.Summarize(o.Out); serr == nil && rep.Total > 0 {
+				fmt.Print(s)
+			}
+			return err
+		}
+	}
+	s, err := sweep.Summarize(o.Out)
+	if err != nil {
+		return err
+	}
+	fmt.Print(s)
+	return nil
+}
+
+// worker is one Slurm array task: sweep worker -out DIR -share FILE -index I.
+func worker(args []string) error {
+	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
+	probe := fs.Bool("probe", false, "print "+strconv.Quote(sweep.WorkerProbe)+" and exit")
+	out := fs.String("out", "", "the sweep's directory")
+	share := fs.String("share", "", "the submission's share file")
+	index := fs.Int("index", -1, "the array task index ($SLURM_ARRAY_TASK_ID)")
+	workers := fs.Int("workers", 0, "runs at once (0: $SLURM_CPUS_PER_TASK, else 1)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *probe {
+		fmt.Println(sweep.WorkerProbe)
+		return nil
+	}
+	if *workers == 0 {
+		*workers = 1
+		if n, err := strconv.Atoi(os.Getenv("SLURM_CPUS_PER_TASK")); err == nil && n > 0 {
+			*workers = n
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return sweep.Work(ctx, *out, *share, *index, *workers)
+}

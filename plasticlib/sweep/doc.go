@@ -1,0 +1,26 @@
+// Package sweep runs a sweep: a set of independent learning runs (rule x
+// condition x seed, a condition being a task, a named setting and a change
+// of the network) on goroutines ("local") or as one Slurm job array
+// ("slurm"), with the same results either way.
+//
+// Every run is a Job whose full configuration (the resolved setting, the
+// rule as it learns, the seed) hashes to its ID. Its result, the learning
+// history (errors, types, rewards) and the job, is written atomically to
+// one file under Out/runs, at a path derived from the rule, the condition,
+// the seed and the ID. A sweep's manifest, Out/sweep.json, holds the spec
+// and every job; a second sweep with other jobs refuses that directory.
+// Running a sweep again skips every job whose result exists and redoes
+// only the missing ones (a crash, a cancelled array task, a deleted file).
+// Summarize reads the directory back into episodes to criterion per rule
+// and condition.
+//
+// The API is usable from an interpreted notebook cell: no generic
+// functions, progress through a callback or any value with Add(int) (such
+// as a display progress bar), and cancellation through the context (the
+// Slurm executor then scancels its array; finished results stay).
+//
+// Layer: above setting, eval, learn and store; imports nothing of the
+// kernel or plots. The Slurm executor calls sbatch, squeue, scontrol and
+// scancel; the array tasks run the sweep command's worker mode
+// (plasticlib/cmd/sweep), which calls Work.
+package sweep
