@@ -110,7 +110,7 @@ func work(sig <-chan struct{}, p *traceProduct) {
 }
 
 // claim takes the next block if it is below limit (read under the lock
-// when limit is p.ready: pass -1 for that) .
+// when limit is p.ready: pass -1 for that).
 func (p *traceProduct) claim(limit int) (int, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
