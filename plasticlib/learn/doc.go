@@ -9,8 +9,14 @@
 // step: it stores, for each step t > TraceAfter and each pre-synaptic power
 // k the rule uses, the pre factors r_j(t-1)^k and the post factors
 // sum_l theta_kl dx_i(t)^l (times lambda_e^(T-1-t)), and forms the trial's
-// eligibility as one matrix product at trial end, through gonum's BLAS
-// (OpenBLAS with the "openblas" build tag, see plasticlib/linalg).
+// eligibility as one matrix product, through gonum's BLAS (OpenBLAS with
+// the "openblas" build tag, see plasticlib/linalg), in fixed blocks of
+// factor rows added in a fixed order (trace.go). When the process has a
+// core to spare (a concurrency budget shared by all Learners, against
+// GOMAXPROCS) and that has been the faster way lately, the blocks run on a
+// second goroutine, one per Learner, while the steps run; otherwise, or
+// with Config.Serial, after the steps. Both ways give the same results bit
+// for bit.
 //
 // A Learner owns its workspace, allocated once by New; a time step
 // allocates nothing. Randomness comes from Config.Seed (Streams: trials,

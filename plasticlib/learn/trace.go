@@ -8,6 +8,8 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+
+	"github.com/plasticnb/plasticnb/plasticlib/linalg"
 )
 
 // traceBlockRows is the number of factor rows contracted by one block
@@ -68,15 +70,12 @@ func (p *traceProduct) add(b int) {
 	if b == 0 {
 		beta = 0
 	}
+	e := p.elig.Data
 	if p.colMajor {
-		post := blas64.General{Rows: n, Cols: r1 - r0, Stride: p.rows, Data: p.post[r0:]}
-		pre := blas64.General{Rows: n, Cols: r1 - r0, Stride: p.rows, Data: p.pre[r0:]}
-		blas64.Gemm(blas.NoTrans, blas.Trans, 1, post, pre, beta, p.elig)
+		linalg.Gemm(blas.NoTrans, blas.Trans, n, n, r1-r0, 1, p.post[r0:], p.rows, p.pre[r0:], p.rows, beta, e, n)
 		return
 	}
-	post := blas64.General{Rows: r1 - r0, Cols: n, Stride: n, Data: p.post[r0*n : r1*n]}
-	pre := blas64.General{Rows: r1 - r0, Cols: n, Stride: n, Data: p.pre[r0*n : r1*n]}
-	blas64.Gemm(blas.Trans, blas.NoTrans, 1, post, pre, beta, p.elig)
+	linalg.Gemm(blas.Trans, blas.NoTrans, n, n, r1-r0, 1, p.post[r0*n:r1*n], n, p.pre[r0*n:r1*n], n, beta, e, n)
 }
 
 // serial forms e on the calling goroutine.
@@ -110,7 +109,7 @@ func work(sig <-chan struct{}, p *traceProduct) {
 }
 
 // claim takes the next block if it is below limit (read under the lock
-// when limit is p.ready: pass -1 for that) .
+// when limit is p.ready: pass -1 for that).
 func (p *traceProduct) claim(limit int) (int, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -129,3 +129,40 @@ func TestChooseOverlap(t *testing.T) {
 		t.Errorf("overlap slower: chose serial %d, overlapped %d times; want mostly serial, overlapped every %d", c[0], c[1], exploreEvery)
 	}
 }
+
+// TestWorkerEnds: the trace worker of a Learner that is no longer
+// reachable ends (its cleanup closes the worker's channel).
+func TestWorkerEnds(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	before := runtime.NumGoroutine()
+	func() {
+		nc := network.DefaultConfig()
+		nc.N = 40
+		d, err := task.NewDNMS(task.DefaultDNMS())
+		if err != nil {
+			t.Fatal(err)
+		}
+		net, err := network.New(nc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := New(net, d, rule.MiconiCubic(), DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := l.Episode(); err != nil {
+			t.Fatal(err)
+		}
+		if l.tp.sig == nil {
+			t.Skip("the episode did not overlap (no core to spare)")
+		}
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines 5 s after the Learner became unreachable; %d before it", runtime.NumGoroutine(), before)
+		}
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -10,13 +10,19 @@
 // (the blas64 default) is used.
 //
 // What goes through blas64, and so through OpenBLAS when it is selected:
-// the once-per-trial eligibility product of plasticlib/learn (a
-// 200 x 1000 x 200 Dgemm: 1.7 ms in OpenBLAS, 5-12 ms in pure Go). The
-// per-step matrix-vector product of network.Step deliberately stays on
-// gonum's pure-Go Dgemv, which is as fast at N = 200 and lets goroutines
-// run networks side by side without OpenBLAS's buffer lock.
+// the trace products of plasticlib/learn (a 200 x 1000 x 200 product per
+// trial, in blocks) and plasticlib/meta's products, through Gemm (which
+// tiles them on gonum's backend so that gonum's Dgemm neither starts
+// goroutines nor allocates). The per-step matrix-vector product of
+// network.Step goes through MatVec instead: an assembly kernel (AVX-512, or
+// AVX + FMA3, in linalg/internal/fma: Go assembly cannot share a package
+// with cgo) or gonum's pure-Go Dgemv, without a cgo call per step, so that
+// goroutines can run networks side by side without OpenBLAS's buffer lock.
+// Neither allocates; both mutate only their output argument, which must
+// not alias the inputs.
 //
 // The package holds no mutable state of its own: the selection is made once,
-// in init, on blas64's process-wide implementation. It is the lowest layer of
+// in init, on blas64's process-wide implementation (and the CPU's features
+// are read once). It is the lowest layer of
 // plasticlib and imports nothing else from it.
 package linalg
