@@ -40,14 +40,19 @@ type Options struct {
 	// Env is the environment cells see through os.Getenv and friends.
 	// Nil means the process's environment.
 	Env []string
+	// MaxDepth limits the nesting of calls of interpreted functions: past
+	// it the cell fails with the depth and the function's line. Zero:
+	// DefaultMaxDepth.
+	MaxDepth int
 }
 
 // Interp is a Go interpreter whose state persists from cell to cell. It
 // implements cell.Interpreter.
 type Interp struct {
-	opts Options
-	yi   *interp.Interpreter
-	disp *display.Display
+	opts  Options
+	yi    *interp.Interpreter
+	disp  *display.Display
+	guard *depthGuard
 
 	execMu sync.Mutex // one Execute at a time
 
@@ -83,6 +88,12 @@ type run struct {
 	goPanics  []*cell.Error
 	cellEnded bool
 	defers    []func() // deferred by the cell's statements, run at its end
+
+	// unresolved and declared: the names the cell's parts use without
+	// declaring them, and those they declare at the top level (for
+	// undefinedError).
+	unresolved []*ast.Ident
+	declared   map[string]bool
 }
 
 // hookPath is the import path of the functions the kernel's source rewrites
@@ -112,6 +123,9 @@ func New(opts Options) (*Interp, error) {
 	ip := &Interp{opts: opts, decls: map[string]*userDecl{}, imported: map[string]string{}, docs: map[string]*pkgDoc{}}
 	ip.stdin = &stdinReader{ip: ip}
 	ip.disp = display.NewWithConfig(cellSink{ip}, opts.Display)
+	if opts.MaxDepth <= 0 {
+		opts.MaxDepth = DefaultMaxDepth
+	}
 	env := opts.Env
 	if env == nil {
 		env = os.Environ()
@@ -123,6 +137,7 @@ func New(opts Options) (*Interp, error) {
 		Env:    env,
 		Args:   []string{"plasticnb"},
 	})
+	ip.guard = &depthGuard{limit: int64(opts.MaxDepth), names: map[int]string{}, fset: ip.yi.FileSet()}
 	if err := ip.yi.Use(stdlib.Symbols); err != nil {
 		return nil, fmt.Errorf("goeval: loading the standard library symbols: %w", err)
 	}
@@ -178,6 +193,11 @@ func (ip *Interp) boundSymbols() interp.Exports {
 			"GoPanic": reflect.ValueOf(ip.goPanic),
 			"Defer":   reflect.ValueOf(ip.cellDefer),
 			"Value":   value,
+			"Enter":   reflect.ValueOf(ip.guard.enter),
+			"Leave":   reflect.ValueOf(ip.guard.leave),
+			"Make":    reflect.ValueOf(hookMake),
+			"Grow":    reflect.ValueOf(hookGrow),
+			"New":     reflect.ValueOf(hookNew),
 		},
 	}
 	// Interpreted values with a MIMEBundle method reach Show wrapped so
@@ -324,6 +344,8 @@ type compiled struct {
 	// value: the part ends with an expression statement whose value is
 	// the cell's value.
 	value bool
+	// unresolved: the identifiers the part uses and does not declare.
+	unresolved []*ast.Ident
 }
 
 // eval parses the whole cell, then compiles and runs its parts in order.
@@ -342,6 +364,7 @@ func (ip *Interp) eval(ctx context.Context, r *run, code string) (v any, hasValu
 			return nil, false, compileError(err)
 		}
 		c.value = c.value && i == len(parts)-1
+		r.noteNames(c.unresolved, c.node)
 		progs = append(progs, c)
 	}
 	for i := range progs {
@@ -391,9 +414,9 @@ func (ip *Interp) eval(ctx context.Context, r *run, code string) (v any, hasValu
 				}
 			}
 			if err != nil {
-				return nil, false, compileError(err)
+				return nil, false, ip.compileFailed(r, err)
 			}
-			if rv, err = ip.yi.ExecuteWithContext(ctx, prog); err != nil {
+			if rv, err = ip.guard.execute(ctx, ip.yi, prog); err != nil {
 				return nil, false, ip.runError(ctx, r, err)
 			}
 		}
@@ -564,7 +587,16 @@ func (ip *Interp) compile(n ast.Node) (prog *interp.Program, err error) {
 			err = fmt.Errorf("the interpreter failed on this code: %v", x)
 		}
 	}()
-	return ip.yi.CompileAST(n)
+	return quietly(func() (*interp.Program, error) { return ip.yi.CompileAST(n) })
+}
+
+// compileFailed converts the error of a part that did not compile: a name
+// the cell uses that nothing declares, if there is one, is the error.
+func (ip *Interp) compileFailed(r *run, err error) *cell.Error {
+	if e := ip.undefinedError(r); e != nil {
+		return e
+	}
+	return compileError(err)
 }
 
 // parsePart parses one part of the cell into the interpreter's file set,
@@ -589,6 +621,8 @@ func (ip *Interp) parsePart(file, code string, p part) (compiled, error) {
 		return ok && v.IsValid() && v.CanInt()
 	}
 	rewrite(ip.yi.FileSet(), c.node, isVar, isInt)
+	guardCalls(c.node, ip.guard, pkgs)
+	guardAllocs(c.node)
 	return c, nil
 }
 
@@ -607,7 +641,7 @@ func parsePart(fset *token.FileSet, file, code string, p part) (compiled, error)
 			return compiled{}, atEnd(err, code, p)
 		}
 		body := f.Decls[0].(*ast.FuncDecl).Body
-		c := compiled{kind: p.kind, node: body}
+		c := compiled{kind: p.kind, node: body, unresolved: f.Unresolved}
 		if n := len(body.List); n > 0 {
 			if es, ok := body.List[n-1].(*ast.ExprStmt); ok && showsValue(es.X) {
 				c.value = true
@@ -620,7 +654,7 @@ func parsePart(fset *token.FileSet, file, code string, p part) (compiled, error)
 	if err != nil {
 		return compiled{}, atEnd(err, code, p)
 	}
-	return compiled{kind: p.kind, node: f}, nil
+	return compiled{kind: p.kind, node: f, unresolved: f.Unresolved}, nil
 }
 
 // atEnd rewrites parse errors found in the wrapper after the part (its
@@ -686,7 +720,7 @@ func compileError(err error) *cell.Error {
 		}
 		return e
 	}
-	msg := err.Error()
+	msg := betterWording(err.Error())
 	if strings.HasSuffix(msg, "constant definition loop") {
 		// yaegi's message for most uses of an undefined name.
 		msg += " (an undefined name, or a name used before its declaration?)"
@@ -709,6 +743,10 @@ func (ip *Interp) runError(ctx context.Context, r *run, err error) *cell.Error {
 	trace := r.trace
 	r.trace = nil
 	r.mu.Unlock()
+	var depth *errDepth
+	if errors.As(err, &depth) {
+		return panicError("panic", depth, nil)
+	}
 	var p interp.Panic
 	if errors.As(err, &p) {
 		return panicError("panic", p.Value, trace)
