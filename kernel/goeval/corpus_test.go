@@ -233,6 +233,17 @@ var corpus = []struct {
 		{code: "small := make([]int, 3, 10)\nsmall = append(small, 4)\nsmall = append(small, small...)\nlen(small) + len(keep)", value: "text/plain|10"},
 		{code: "a2 := new([4]int)\na2[1] = 5\n*a2", value: "text/plain|[0 5 0 0]"},
 	}},
+	{"the standard library's generic functions", []step{
+		{code: "import \"slices\"\nx := []int{3, 1, 2}\nslices.Sort(x)\nx", value: "text/plain|[1 2 3]"},
+		{code: "f := []float64{2.5, -1, 3}\nslices.Sort(f)\ns := []string{\"b\", \"a\"}\nslices.Sort(s)\n[]any{f, s}", value: "text/plain|[[-1 2.5 3] [a b]]"},
+		{code: "type Ages []int\na := Ages{5, 2, 9, 1}\nslices.Sort(a)\na", value: "text/plain|[1 2 5 9]"},
+		{code: "[]any{slices.Contains(s, \"a\"), slices.Index(s, \"b\"), slices.Max(x), slices.Min(f), slices.IsSorted(x)}", value: "text/plain|[true 1 3 -1 true]"},
+		{code: "import \"maps\"\nm := map[string]int{\"b\": 1, \"a\": 2}\nslices.Sorted(maps.Keys(m))", value: "text/plain|[a b]"},
+		{code: "st := []float64{3, 1, 2, 1}\nslices.SortStableFunc(st, func(a, b float64) int { return int(a - b) })\nst", value: "text/plain|[1 1 2 3]"},
+		{code: "i, ok := slices.BinarySearch(x, 2)\n[]any{i, ok}", value: "text/plain|[1 true]"},
+		{code: "func top(v []float64) float64 { return slices.Max(v) }\ntop(f)", value: "text/plain|3"},
+		{code: "u := []string{\"d\", \"c\", \"a\", \"b\", \"e\"}\nslices.SortFunc(u, func(a, b string) int { return len(a) - len(b) + int(a[0]) - int(b[0]) })\nu", value: "text/plain|[a b c d e]"},
+	}},
 	{"display Show, Update, Clear and Progress", []step{
 		{code: "import \"github.com/plasticnb/plasticnb/kernel/display\"\nh := display.Show(\"first\")\nh.Update(\"second\")\ndisplay.Clear(true)", events: "display update clear"},
 		{code: "bar := display.Progress(10, \"train\")\nfor i := 0; i < 10; i++ { bar.Add(1) }\nbar.Done()\nbar.Count()", value: "text/plain|10"},

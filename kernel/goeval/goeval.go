@@ -141,6 +141,16 @@ func New(opts Options) (*Interp, error) {
 	if err := ip.yi.Use(stdlib.Symbols); err != nil {
 		return nil, fmt.Errorf("goeval: loading the standard library symbols: %w", err)
 	}
+	for i, src := range genericSources {
+		// Each its own file: yaegi scopes imports by file name.
+		f, err := parser.ParseFile(ip.yi.FileSet(), fmt.Sprintf("plasticnb-generic%d.go", i), src, 0)
+		if err == nil {
+			_, err = ip.yi.CompileAST(f)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("goeval: compiling the standard library's generic functions: %w", err)
+		}
+	}
 	if err := ip.yi.Use(symbols.Symbols); err != nil {
 		return nil, fmt.Errorf("goeval: loading the package symbols: %w", err)
 	}
