@@ -107,6 +107,9 @@ func (g *depthGuard) trip(err error) {
 // return (at most a few seconds) before returning the cause, so that the
 // next cell does not share the interpreter with a runaway recursion.
 func (g *depthGuard) execute(ctx context.Context, yi *interp.Interpreter, prog *interp.Program) (rv reflect.Value, err error) {
+	// A goroutine of an earlier cell may have tripped the guard after its
+	// cell ended: new calls run again (and trip it again if it recurses on).
+	g.tripped.Store(nil)
 	base := g.depth.Load()
 	ectx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

@@ -32,9 +32,33 @@ func TestInterruptStopsDeepRecursion(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("the interrupt took %v to stop the recursion", d)
 	}
+	if d := ip.guard.depth.Load(); d != 0 {
+		t.Errorf("after the interrupt, %d interpreted calls are counted in progress; want 0", d)
+	}
 	res = run(context.Background(), "keep + deep(2)")
 	if res.Err != nil || res.Value == nil || res.Value.Data["text/plain"] != "5" {
 		t.Errorf("after the interrupt: %v %v; want 5", res.Err, res.Value)
+	}
+}
+
+// TestDepthTrippedByGoroutine: a goroutine that outlives its cell and
+// recurses forever trips the guard; later cells still run.
+func TestDepthTrippedByGoroutine(t *testing.T) {
+	ip := newInterp(t)
+	res := ip.Execute(context.Background(), cell.Request{Code: "func forever(n int) int { return forever(n+1) + 1 }\ngo forever(0)"}, &recorder{})
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for ip.guard.tripped.Load() == nil && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	for ip.guard.depth.Load() != 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	res = ip.Execute(context.Background(), cell.Request{Code: "func one() int { return 1 }\nfunc two() int { return 1 + one() }\ntwo()"}, &recorder{})
+	if res.Err != nil || res.Value == nil || res.Value.Data["text/plain"] != "2" {
+		t.Errorf("after a goroutine tripped the guard: %v %v; want 2", res.Value, res.Err)
 	}
 }
 
