@@ -45,5 +45,6 @@ var Symbols = map[string]map[string]reflect.Value{}
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/network
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/rule
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/store
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/setting
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/task
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plots
