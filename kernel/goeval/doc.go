@@ -104,7 +104,9 @@
 //     one that cannot fit panics with "out of memory: make([]float64,
 //     4294967296) asks for 32.0 GiB, and 21.7 GiB are free". Other
 //     allocations (var of a large array, a string concatenation) are not
-//     checked. The kernel sets a soft memory limit of 90% of the memory
+//     checked. Each check is a call into compiled code: a loop of 10^6
+//     single appends takes 0.5-0.7 s with it, 0.15-0.2 s without (2-core
+//     machine). The kernel sets a soft memory limit of 90% of the memory
 //     available at start (unless GOMEMLIMIT is set).
 //
 // When a part fails to compile, a name that nothing declares is the
