@@ -233,6 +233,14 @@ var corpus = []struct {
 		{code: "small := make([]int, 3, 10)\nsmall = append(small, 4)\nsmall = append(small, small...)\nlen(small) + len(keep)", value: "text/plain|10"},
 		{code: "a2 := new([4]int)\na2[1] = 5\n*a2", value: "text/plain|[0 5 0 0]"},
 	}},
+	{"checked make and append keep their meaning", []step{
+		{code: "func Zeros[T any](n int) []T { return make([]T, n) }\nlen(Zeros[float64](3))", value: "text/plain|3"},
+		{code: "func Grow[T any](s []T, v T) []T { return append(s, v) }\nlen(Grow([]int{1}, 2))", value: "text/plain|2"},
+		{code: "type V []float64\nv := make(V, 2)\nv = append(v, 1)\nlen(v)", value: "text/plain|3"},
+		{code: "var n64 int64 = 5\nw := make([]byte, n64)\nlen(w)", value: "text/plain|5"},
+		{code: "type S struct{ xs []int }\nst := S{}\nst.xs = append(st.xs, 1, 2)\nst.xs = append(st.xs, st.xs...)\nlen(st.xs)", value: "text/plain|4"},
+		{code: "b := []byte(\"ab\")\nb = append(b, \"cd\"...)\nstring(b)", value: "text/plain|abcd"},
+	}},
 	{"the standard library's generic functions", []step{
 		{code: "import \"slices\"\nx := []int{3, 1, 2}\nslices.Sort(x)\nx", value: "text/plain|[1 2 3]"},
 		{code: "f := []float64{2.5, -1, 3}\nslices.Sort(f)\ns := []string{\"b\", \"a\"}\nslices.Sort(s)\n[]any{f, s}", value: "text/plain|[[-1 2.5 3] [a b]]"},
