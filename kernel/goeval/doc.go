@@ -85,7 +85,54 @@
 //     a context: pass it display.CellContext(), the running cell's context
 //     (plasticlib's long calls take one).
 //
+// # Guards: depth, memory, names
+//
+// Two more rewrites keep a cell from taking the kernel down (depth.go,
+// memory.go):
+//
+//   - each function a cell declares that calls anything interpreted
+//     starts with a check of the nesting of interpreted calls: past
+//     Options.MaxDepth (DefaultMaxDepth, 100000; PLASTICNB_MAX_DEPTH in
+//     the kernel) the cell fails with "recursion too deep: N nested
+//     calls, in f at cell:L:C", and after an interrupt every new call
+//     returns at once, so that an interrupt stops a deep recursion too
+//     (yaegi alone keeps calling). The state survives. It costs a
+//     call-heavy function about 0.7 µs per call;
+//   - make, append growth (of a name or a field) and new of an array type
+//     are checked, from 64 MiB up, against the memory available
+//     (MemAvailable, or the cgroup's memory.max, less 5% of the total):
+//     one that cannot fit panics with "out of memory: make([]float64,
+//     4294967296) asks for 32.0 GiB, and 21.7 GiB are free". Other
+//     allocations (var of a large array, a string concatenation) are not
+//     checked. Each check is a call into compiled code: a loop of 10^6
+//     single appends takes 0.5-0.7 s with it, 0.15-0.2 s without (2-core
+//     machine). The kernel sets a soft memory limit of 90% of the memory
+//     available at start (unless GOMEMLIMIT is set).
+//
+// When a part fails to compile, a name that nothing declares is the
+// error: "undefined: network (add import
+// "github.com/plasticnb/plasticnb/plasticlib/network")" where yaegi would
+// say "constant definition loop" or crash (undefined.go). yaegi's
+// compiler log lines ("nil type") are kept out of the cells' output, and
+// an import of a package the kernel does not hold says so instead of
+// speaking of GOPATH.
+//
+// The standard library's slices.Sort, SortFunc, SortStableFunc, IsSorted,
+// Min, Max, BinarySearch, Collect, Sorted and maps.Keys and Values, which
+// yaegi does not ship, are the kernel's own interpreted source
+// (generics.go); maps.Keys returns a func to pass to slices.Sorted or
+// slices.Collect (range over functions does not work). Declaring a
+// variable outside functions straight from one of them whose result type
+// depends on the argument ("ks := slices.Collect(maps.Keys(m))") can fail;
+// declare it with its type or inside a function.
+//
 // # Source rewrites for yaegi v0.16.1
+//
+// yaegi v0.16.1 is the newest release the module proxy serves (a
+// pseudo-version of its main branch is refused: "This module version is
+// not available"), so the workarounds stay. Those with their own file
+// have a canary test on bare yaegi that fails once upstream fixes the bug
+// (canary_test.go, generics_test.go).
 //
 // Each part is rewritten before it is compiled:
 //
@@ -158,8 +205,9 @@
 //     definition stays ("too many values in struct literal"); use a new
 //     name.
 //   - Range over functions (Go 1.23 iterators) is not supported, nor are
-//     the generic functions of the standard library that yaegi does not
-//     ship as source (slices.Sort: use sort.Ints, sort.Slice).
+//     the generic functions of the standard library that neither yaegi
+//     nor generics.go provide (slices.Reverse fails in yaegi's own
+//     source).
 //   - "v, ok := <-ch" outside functions fails ("nil type"); receive inside
 //     a function, or use a select.
 //   - Inferring two type parameters from a function literal argument
@@ -169,8 +217,6 @@
 //     itself ("f := Id[int]"), fails; a generic function returning an
 //     interface gives the variable the dynamic type of what it returned
 //     (or any, if that type cannot be named).
-//   - A use of an undefined name is often reported as "constant definition
-//     loop"; the kernel adds a hint.
 //   - A panic in a goroutine started by compiled code that calls back into
 //     interpreted code is not recovered and ends the process.
 //   - os.Stdin in a cell is empty (at end of file): read input with

@@ -9,9 +9,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"os"
-	"path"
 	"reflect"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -40,14 +38,19 @@ type Options struct {
 	// Env is the environment cells see through os.Getenv and friends.
 	// Nil means the process's environment.
 	Env []string
+	// MaxDepth limits the nesting of calls of interpreted functions: past
+	// it the cell fails with the depth and the function's line. Zero:
+	// DefaultMaxDepth.
+	MaxDepth int
 }
 
 // Interp is a Go interpreter whose state persists from cell to cell. It
 // implements cell.Interpreter.
 type Interp struct {
-	opts Options
-	yi   *interp.Interpreter
-	disp *display.Display
+	opts  Options
+	yi    *interp.Interpreter
+	disp  *display.Display
+	guard *depthGuard
 
 	execMu sync.Mutex // one Execute at a time
 
@@ -83,6 +86,12 @@ type run struct {
 	goPanics  []*cell.Error
 	cellEnded bool
 	defers    []func() // deferred by the cell's statements, run at its end
+
+	// unresolved and declared: the names the cell's parts use without
+	// declaring them, and those they declare at the top level (for
+	// undefinedError).
+	unresolved []*ast.Ident
+	declared   map[string]bool
 }
 
 // hookPath is the import path of the functions the kernel's source rewrites
@@ -112,6 +121,9 @@ func New(opts Options) (*Interp, error) {
 	ip := &Interp{opts: opts, decls: map[string]*userDecl{}, imported: map[string]string{}, docs: map[string]*pkgDoc{}}
 	ip.stdin = &stdinReader{ip: ip}
 	ip.disp = display.NewWithConfig(cellSink{ip}, opts.Display)
+	if opts.MaxDepth <= 0 {
+		opts.MaxDepth = DefaultMaxDepth
+	}
 	env := opts.Env
 	if env == nil {
 		env = os.Environ()
@@ -123,8 +135,19 @@ func New(opts Options) (*Interp, error) {
 		Env:    env,
 		Args:   []string{"plasticnb"},
 	})
+	ip.guard = &depthGuard{limit: int64(opts.MaxDepth), names: map[int]string{}, fset: ip.yi.FileSet()}
 	if err := ip.yi.Use(stdlib.Symbols); err != nil {
 		return nil, fmt.Errorf("goeval: loading the standard library symbols: %w", err)
+	}
+	for i, src := range genericSources {
+		// Each its own file: yaegi scopes imports by file name.
+		f, err := parser.ParseFile(ip.yi.FileSet(), fmt.Sprintf("plasticnb-generic%d.go", i), src, 0)
+		if err == nil {
+			_, err = ip.yi.CompileAST(f)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("goeval: compiling the standard library's generic functions: %w", err)
+		}
 	}
 	if err := ip.yi.Use(symbols.Symbols); err != nil {
 		return nil, fmt.Errorf("goeval: loading the package symbols: %w", err)
@@ -178,6 +201,11 @@ func (ip *Interp) boundSymbols() interp.Exports {
 			"GoPanic": reflect.ValueOf(ip.goPanic),
 			"Defer":   reflect.ValueOf(ip.cellDefer),
 			"Value":   value,
+			"Enter":   reflect.ValueOf(ip.guard.enter),
+			"Leave":   reflect.ValueOf(ip.guard.leave),
+			"Make":    reflect.ValueOf(hookMake),
+			"Grow":    reflect.ValueOf(hookGrow),
+			"New":     reflect.ValueOf(hookNew),
 		},
 	}
 	// Interpreted values with a MIMEBundle method reach Show wrapped so
@@ -324,6 +352,8 @@ type compiled struct {
 	// value: the part ends with an expression statement whose value is
 	// the cell's value.
 	value bool
+	// unresolved: the identifiers the part uses and does not declare.
+	unresolved []*ast.Ident
 }
 
 // eval parses the whole cell, then compiles and runs its parts in order.
@@ -342,6 +372,7 @@ func (ip *Interp) eval(ctx context.Context, r *run, code string) (v any, hasValu
 			return nil, false, compileError(err)
 		}
 		c.value = c.value && i == len(parts)-1
+		r.noteNames(c.unresolved, c.node)
 		progs = append(progs, c)
 	}
 	for i := range progs {
@@ -391,9 +422,9 @@ func (ip *Interp) eval(ctx context.Context, r *run, code string) (v any, hasValu
 				}
 			}
 			if err != nil {
-				return nil, false, compileError(err)
+				return nil, false, ip.compileFailed(r, err)
 			}
-			if rv, err = ip.yi.ExecuteWithContext(ctx, prog); err != nil {
+			if rv, err = ip.guard.execute(ctx, ip.yi, prog); err != nil {
 				return nil, false, ip.runError(ctx, r, err)
 			}
 		}
@@ -433,64 +464,6 @@ func callsMain(progs []compiled) bool {
 		}
 	}
 	return hasMain
-}
-
-// dropImported removes from an import part the imports that earlier cells
-// made under the same name (yaegi rejects a second import of a name: "fmt
-// redeclared", which would make re-running a cell fail). Importing another
-// package under a name already in use is an error.
-func (ip *Interp) dropImported(f *ast.File) *cell.Error {
-	ip.declMu.Lock()
-	defer ip.declMu.Unlock()
-	var decls []ast.Decl
-	for _, d := range f.Decls {
-		gd, ok := d.(*ast.GenDecl)
-		if !ok || gd.Tok != token.IMPORT {
-			decls = append(decls, d)
-			continue
-		}
-		var specs []ast.Spec
-		for _, s := range gd.Specs {
-			is := s.(*ast.ImportSpec)
-			p := strings.Trim(is.Path.Value, "\"`")
-			name := path.Base(p)
-			if is.Name != nil {
-				name = is.Name.Name
-			}
-			old, ok := ip.imported[name]
-			switch {
-			case !ok || name == "_" || name == ".":
-				specs = append(specs, s)
-			case old != p:
-				pos := ip.yi.FileSet().Position(is.Pos())
-				msg := fmt.Sprintf("%s: %s is already the name of package %q: import %q under another name (import name %q)", pos, name, old, p, p)
-				return &cell.Error{Name: "CompileError", Value: msg, Traceback: []string{msg}}
-			}
-		}
-		if len(specs) > 0 {
-			gd.Specs = specs
-			decls = append(decls, gd)
-		}
-	}
-	f.Decls = decls
-	f.Imports = nil
-	for _, d := range decls {
-		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
-			for _, s := range gd.Specs {
-				f.Imports = append(f.Imports, s.(*ast.ImportSpec))
-			}
-		}
-	}
-	return nil
-}
-
-// recordImports records the imports of a part that ran.
-func (ip *Interp) recordImports(f *ast.File) {
-	ip.declMu.Lock()
-	defer ip.declMu.Unlock()
-	for name, p := range importNames(f) {
-		ip.imported[name] = p
-	}
 }
 
 // wrapValue makes a trailing expression of an interpreted type with a
@@ -564,7 +537,16 @@ func (ip *Interp) compile(n ast.Node) (prog *interp.Program, err error) {
 			err = fmt.Errorf("the interpreter failed on this code: %v", x)
 		}
 	}()
-	return ip.yi.CompileAST(n)
+	return quietly(func() (*interp.Program, error) { return ip.yi.CompileAST(n) })
+}
+
+// compileFailed converts the error of a part that did not compile: a name
+// the cell uses that nothing declares, if there is one, is the error.
+func (ip *Interp) compileFailed(r *run, err error) *cell.Error {
+	if e := ip.undefinedError(r); e != nil {
+		return e
+	}
+	return compileError(err)
 }
 
 // parsePart parses one part of the cell into the interpreter's file set,
@@ -589,6 +571,8 @@ func (ip *Interp) parsePart(file, code string, p part) (compiled, error) {
 		return ok && v.IsValid() && v.CanInt()
 	}
 	rewrite(ip.yi.FileSet(), c.node, isVar, isInt)
+	guardCalls(c.node, ip.guard, pkgs)
+	guardAllocs(c.node)
 	return c, nil
 }
 
@@ -607,7 +591,7 @@ func parsePart(fset *token.FileSet, file, code string, p part) (compiled, error)
 			return compiled{}, atEnd(err, code, p)
 		}
 		body := f.Decls[0].(*ast.FuncDecl).Body
-		c := compiled{kind: p.kind, node: body}
+		c := compiled{kind: p.kind, node: body, unresolved: f.Unresolved}
 		if n := len(body.List); n > 0 {
 			if es, ok := body.List[n-1].(*ast.ExprStmt); ok && showsValue(es.X) {
 				c.value = true
@@ -620,7 +604,7 @@ func parsePart(fset *token.FileSet, file, code string, p part) (compiled, error)
 	if err != nil {
 		return compiled{}, atEnd(err, code, p)
 	}
-	return compiled{kind: p.kind, node: f}, nil
+	return compiled{kind: p.kind, node: f, unresolved: f.Unresolved}, nil
 }
 
 // atEnd rewrites parse errors found in the wrapper after the part (its
@@ -671,157 +655,4 @@ func lineCol(code string, off int) (line, col int) {
 	line = 1 + strings.Count(code[:off], "\n")
 	col = off - strings.LastIndexByte(code[:off], '\n')
 	return line, col
-}
-
-// compileError converts a parse or compile error.
-func compileError(err error) *cell.Error {
-	var list scanner.ErrorList
-	if errors.As(err, &list) && len(list) > 0 {
-		e := &cell.Error{Name: "CompileError", Value: list[0].Error()}
-		for _, x := range list {
-			e.Traceback = append(e.Traceback, x.Error())
-		}
-		if len(list) > 1 {
-			e.Value += fmt.Sprintf(" (and %d more errors)", len(list)-1)
-		}
-		return e
-	}
-	msg := err.Error()
-	if strings.HasSuffix(msg, "constant definition loop") {
-		// yaegi's message for most uses of an undefined name.
-		msg += " (an undefined name, or a name used before its declaration?)"
-	}
-	return &cell.Error{Name: "CompileError", Value: msg, Traceback: []string{msg}}
-}
-
-// panicLine matches the lines yaegi prints on its standard error while a
-// panic unwinds interpreted frames: "cell[3]:2:5: panic: main.f(...)".
-var panicLine = regexp.MustCompile(`^(\S+:\d+:\d+): panic: (.*)\(\.\.\.\)\n?$`)
-
-// runError converts an error of a running cell: an interrupt, a panic, or
-// an error returned by the interpreter.
-func (ip *Interp) runError(ctx context.Context, r *run, err error) *cell.Error {
-	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-		return &cell.Error{Name: "Interrupted", Value: "the cell was interrupted",
-			Traceback: []string{"Interrupted: the cell was interrupted"}}
-	}
-	r.mu.Lock()
-	trace := r.trace
-	r.trace = nil
-	r.mu.Unlock()
-	var p interp.Panic
-	if errors.As(err, &p) {
-		return panicError("panic", p.Value, trace)
-	}
-	msg := err.Error()
-	if strings.HasPrefix(msg, r.file+":") {
-		return &cell.Error{Name: "CompileError", Value: msg, Traceback: []string{msg}}
-	}
-	return panicError("panic", msg, trace)
-}
-
-// panicError builds the error of a panic: its value and the interpreted
-// frames it went through, innermost first.
-func panicError(name string, value any, trace []string) *cell.Error {
-	msg := fmt.Sprint(value)
-	if e, ok := value.(error); ok {
-		msg = e.Error()
-	}
-	detail := ""
-	if goMsg, ok := runtimeError(msg); ok {
-		msg, detail = goMsg, "    (yaegi: "+fmt.Sprint(value)+")"
-	}
-	e := &cell.Error{Name: name, Value: msg, Traceback: []string{name + ": " + msg}}
-	if detail != "" {
-		e.Traceback = append(e.Traceback, detail)
-	}
-	for _, l := range trace {
-		if m := panicLine.FindStringSubmatch(l); m != nil {
-			fn := strings.TrimPrefix(m[2], "main.")
-			switch fn {
-			case "main":
-				fn = "cell"
-			case mainName:
-				fn = "main"
-			}
-			e.Traceback = append(e.Traceback, fmt.Sprintf("    %s in %s", m[1], fn))
-		}
-	}
-	return e
-}
-
-// runtimeError translates the reflect panics by which yaegi reports Go
-// runtime errors into Go's own messages.
-func runtimeError(msg string) (string, bool) {
-	switch {
-	case strings.HasPrefix(msg, "reflect: call of reflect.Value.") && strings.HasSuffix(msg, " on zero Value"),
-		strings.HasPrefix(msg, "reflect: call of reflect.Value.") && strings.Contains(msg, "on nil"):
-		return "runtime error: invalid memory address or nil pointer dereference", true
-	case msg == "reflect: slice index out of range", msg == "reflect: array index out of range",
-		msg == "reflect: string index out of range":
-		return "runtime error: index out of range", true
-	}
-	return msg, false
-}
-
-// cellDefer is called by the rewrite of a defer statement in a cell's
-// statements: f runs when the cell ends.
-func (ip *Interp) cellDefer(f func()) {
-	if r := ip.current(); r != nil {
-		r.mu.Lock()
-		r.defers = append(r.defers, f)
-		r.mu.Unlock()
-	}
-}
-
-// runDefers runs the cell's deferred functions, last first, and returns
-// the error of the first that panicked.
-func (r *run) runDefers() (first *cell.Error) {
-	r.mu.Lock()
-	defers := r.defers
-	r.defers = nil
-	r.mu.Unlock()
-	for i := len(defers) - 1; i >= 0; i-- {
-		func() {
-			defer func() {
-				if x := recover(); x != nil && first == nil {
-					first = panicError("panic", x, nil)
-				}
-			}()
-			defers[i]()
-		}()
-	}
-	return first
-}
-
-// goPanic is called by the recover that the rewrite of go statements adds
-// to each goroutine a cell starts.
-func (ip *Interp) goPanic(v any) {
-	r := ip.current()
-	if r == nil {
-		ip.reportLatePanic(v)
-		return
-	}
-	r.mu.Lock()
-	trace := r.trace
-	r.trace = nil
-	e := panicError("panic", v, trace)
-	e.Value = "in a goroutine: " + e.Value
-	e.Traceback[0] = "panic in a goroutine: " + fmt.Sprint(v)
-	ended := r.cellEnded
-	if !ended {
-		r.goPanics = append(r.goPanics, e)
-	}
-	r.mu.Unlock()
-	if ended {
-		ip.reportLatePanic(v)
-	}
-}
-
-// reportLatePanic reports a panic of a goroutine that outlived its cell on
-// the last cell's standard error.
-func (ip *Interp) reportLatePanic(v any) {
-	if out := ip.output(); out != nil {
-		out.Stream("stderr", fmt.Sprintf("panic in a goroutine (recovered after its cell ended): %v\n", v))
-	}
 }

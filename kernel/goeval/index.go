@@ -152,9 +152,9 @@ func (ip *Interp) runStmts(ctx context.Context, r *run, list ...ast.Stmt) (refle
 	blk := &ast.BlockStmt{Lbrace: list[0].Pos(), List: list, Rbrace: list[len(list)-1].End()}
 	prog, err := ip.compile(blk)
 	if err != nil {
-		return reflect.Value{}, compileError(err)
+		return reflect.Value{}, ip.compileFailed(r, err)
 	}
-	rv, err := ip.yi.ExecuteWithContext(ctx, prog)
+	rv, err := ip.guard.execute(ctx, ip.yi, prog)
 	if err != nil {
 		return rv, ip.runError(ctx, r, err)
 	}

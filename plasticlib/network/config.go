@@ -1,9 +1,13 @@
 package network
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"strconv"
+	"strings"
 
 	"github.com/plasticnb/plasticnb/plasticlib/field"
 )
@@ -120,6 +124,9 @@ func (c Config) Validate() error {
 	add := func(err error) { errs = append(errs, err) }
 	if c.N <= 0 {
 		add(bad("N", "must be > 0, got %d", c.N))
+	} else if need, free, ok := c.fits(); !ok {
+		add(bad("N", "%d units need %.1f GiB for the N x N weights J, and %.1f GiB of memory are available",
+			c.N, float64(need)/(1<<30), float64(free)/(1<<30)))
 	}
 	if !(c.Dt > 0) || !finite(c.Dt) {
 		add(bad("Dt", "must be > 0, got %g", c.Dt))
@@ -195,4 +202,39 @@ func (c Config) NumExc() int {
 		return 0
 	}
 	return int(math.Round(c.ExcFraction * float64(c.N)))
+}
+
+// fits reports whether the N x N workspace of a network of c (J, and the
+// connection mask when ConnProb < 1) fits in the memory available, so that
+// New returns an error instead of the process dying of a failed
+// allocation. Where the memory available cannot be read (no
+// /proc/meminfo), only sizes whose byte count overflows are refused.
+func (c Config) fits() (need, free uint64, ok bool) {
+	n := uint64(c.N)
+	per := uint64(8)
+	if c.ConnProb < 1 {
+		per++
+	}
+	need = n * n * per
+	if n != 0 && need/n/n != per {
+		return math.MaxUint64, 0, false
+	}
+	free, known := memAvailable()
+	return need, free, !known || need <= free
+}
+
+// memAvailable returns MemAvailable of /proc/meminfo, in bytes.
+func memAvailable() (uint64, bool) {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	for sc := bufio.NewScanner(f); sc.Scan(); {
+		if rest, ok := strings.CutPrefix(sc.Text(), "MemAvailable:"); ok {
+			kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10, err == nil
+		}
+	}
+	return 0, false
 }

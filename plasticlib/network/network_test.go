@@ -18,6 +18,7 @@ func TestValidate(t *testing.T) {
 		edit  func(c *network.Config)
 	}{
 		{"N", func(c *network.Config) { c.N = 0 }},
+		{"N", func(c *network.Config) { c.N = 1 << 24 }}, // 2 PiB for J: more than any machine has
 		{"Tau", func(c *network.Config) { c.Tau = 0 }},
 		{"Dt", func(c *network.Config) { c.Dt = 50 }},
 		{"ConnProb", func(c *network.Config) { c.ConnProb = -0.1 }},

@@ -9,7 +9,10 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
+	"strconv"
 	"syscall"
 
 	"github.com/plasticnb/plasticnb/kernel"
@@ -61,8 +64,14 @@ func runKernel(args []string, stderr io.Writer) int {
 	}
 	defer sockets.Close()
 
+	setMemoryLimit(lg)
+	maxDepth, err := envInt("PLASTICNB_MAX_DEPTH")
+	if err != nil {
+		lg.Print(err)
+		return 1
+	}
 	ip := kernel.Lazy(kernel.DefaultLanguage(), func() (cell.Interpreter, error) {
-		ip, err := goeval.New(goeval.Options{Stdio: stdio})
+		ip, err := goeval.New(goeval.Options{Stdio: stdio, MaxDepth: maxDepth})
 		if err != nil {
 			lg.Printf("the interpreter failed to start: %v", err)
 			return nil, err
@@ -122,4 +131,34 @@ func runKernel(args []string, stderr io.Writer) int {
 		lg.Print("shutting down for a restart")
 	}
 	return 0
+}
+
+// setMemoryLimit sets the Go runtime's soft memory limit to 90% of the
+// memory available (goeval.SoftMemoryLimit), so that the collector works
+// harder before the machine swaps, unless GOMEMLIMIT sets it already.
+func setMemoryLimit(lg *log.Logger) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	if limit, ok := goeval.SoftMemoryLimit(ms.Sys); ok {
+		debug.SetMemoryLimit(limit)
+	} else {
+		lg.Print("the memory available cannot be read: no soft memory limit")
+	}
+}
+
+// envInt reads an optional integer setting from the environment (0 if
+// unset).
+func envInt(name string) (int, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%s=%q: want a number of nested calls > 0", name, v)
+	}
+	return n, nil
 }

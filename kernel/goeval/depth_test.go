@@ -1,0 +1,106 @@
+package goeval
+
+import (
+	"bytes"
+	"context"
+	"log"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/plasticnb/plasticnb/kernel/cell"
+)
+
+// TestInterruptStopsDeepRecursion interrupts a cell that recurses deep,
+// forever, under the depth limit (yaegi alone keeps calling after an
+// interrupt), and checks that the kernel answers the next cell with its
+// state.
+func TestInterruptStopsDeepRecursion(t *testing.T) {
+	ip := newInterp(t)
+	run := func(ctx context.Context, code string) cell.Result {
+		return ip.Execute(ctx, cell.Request{Code: code}, &recorder{})
+	}
+	run(context.Background(), "keep := 3\nfunc deep(n int) int {\n  if n == 0 {\n    return 0\n  }\n  return deep(n-1) + 1\n}")
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	res := run(ctx, "for {\n  deep(20000)\n}")
+	if res.Err == nil || res.Err.Name != "Interrupted" {
+		t.Fatalf("interrupted recursion: error %v; want Interrupted", res.Err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the interrupt took %v to stop the recursion", d)
+	}
+	if d := ip.guard.depth.Load(); d != 0 {
+		t.Errorf("after the interrupt, %d interpreted calls are counted in progress; want 0", d)
+	}
+	res = run(context.Background(), "keep + deep(2)")
+	if res.Err != nil || res.Value == nil || res.Value.Data["text/plain"] != "5" {
+		t.Errorf("after the interrupt: %v %v; want 5", res.Err, res.Value)
+	}
+}
+
+// TestDepthTrippedByGoroutine: a goroutine that outlives its cell and
+// recurses forever trips the guard; later cells still run.
+func TestDepthTrippedByGoroutine(t *testing.T) {
+	ip := newInterp(t)
+	res := ip.Execute(context.Background(), cell.Request{Code: "func forever(n int) int { return forever(n+1) + 1 }\ngo forever(0)"}, &recorder{})
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for ip.guard.tripped.Load() == nil && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	for ip.guard.depth.Load() != 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	res = ip.Execute(context.Background(), cell.Request{Code: "func one() int { return 1 }\nfunc two() int { return 1 + one() }\ntwo()"}, &recorder{})
+	if res.Err != nil || res.Value == nil || res.Value.Data["text/plain"] != "2" {
+		t.Errorf("after a goroutine tripped the guard: %v %v; want 2", res.Value, res.Err)
+	}
+}
+
+func TestMaxDepthOption(t *testing.T) {
+	for _, tc := range []struct {
+		max  int
+		n    int
+		want string // error prefix, "" for none
+	}{
+		{max: 100, n: 50},
+		{max: 100, n: 150, want: "panic: runtime error: recursion too deep: 101 nested calls, in down at cell:1:1"},
+		{max: 0, n: 1000},
+	} {
+		ip, err := New(Options{MaxDepth: tc.max})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := ip.Execute(context.Background(), cell.Request{Code: "func down(n int) int { if n == 0 { return 0 }; return down(n-1) }\ndown(" + strconv.Itoa(tc.n) + ")"}, &recorder{})
+		got := ""
+		if res.Err != nil {
+			got = res.Err.Name + ": " + res.Err.Value
+		}
+		if (tc.want == "") != (got == "") || !strings.HasPrefix(got, tc.want) {
+			t.Errorf("MaxDepth %d, down(%d): error %q; want %q", tc.max, tc.n, got, tc.want)
+		}
+	}
+}
+
+// TestNoInterpreterLogLines checks that what yaegi's compiler logs before
+// it panics ("nil type", from a range over an integer parameter) never
+// reaches the standard logger, whose output is the cell's.
+func TestNoInterpreterLogLines(t *testing.T) {
+	var buf bytes.Buffer
+	w := log.Writer()
+	log.SetOutput(&buf)
+	defer log.SetOutput(w)
+	ip := newInterp(t)
+	res := ip.Execute(context.Background(), cell.Request{Code: "func f(n int) int {\n  s := 0\n  for i := range n {\n    s += i\n  }\n  return s\n}\nf(4)"}, &recorder{})
+	if res.Err != nil || res.Value == nil || res.Value.Data["text/plain"] != "6" {
+		t.Fatalf("f(4) = %v, %v; want 6", res.Value, res.Err)
+	}
+	if buf.Len() != 0 {
+		t.Errorf("the standard logger got %q; want nothing", buf.String())
+	}
+}
