@@ -34,7 +34,12 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "evolve:", err)
+		// The library's errors already name the package, evolve.
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "evolve") {
+			msg = "evolve: " + msg
+		}
+		fmt.Fprintln(os.Stderr, msg)
 		os.Exit(1)
 	}
 }
