@@ -46,6 +46,7 @@ var Symbols = map[string]map[string]reflect.Value{}
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/meta
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/linalg
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/network
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/optim
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/rule
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/setting
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/plasticnb/plasticnb/plasticlib/store

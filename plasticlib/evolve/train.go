@@ -7,14 +7,14 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/plasticnb/plasticnb/plasticlib/eval"
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
+	"github.com/plasticnb/plasticnb/plasticlib/optim"
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
 	"github.com/plasticnb/plasticnb/plasticlib/setting"
+	"github.com/plasticnb/plasticnb/plasticlib/store"
 )
 
 // Objective says what a learning run scores.
@@ -392,51 +392,22 @@ func (h *History) iterate(ctx context.Context, s setting.Setting, it int) (Recor
 // adam takes one ascent step of Adam (beta1 0.9, beta2 0.999) on g; t is
 // the 1-based step count.
 func (h *History) adam(g []float64, t int) {
-	const b1, b2, eps = 0.9, 0.999, 1e-8
-	for q, v := range g {
-		h.M[q] = b1*h.M[q] + (1-b1)*v
-		h.V[q] = b2*h.V[q] + (1-b2)*v*v
-		mh := h.M[q] / (1 - math.Pow(b1, float64(t)))
-		vh := h.V[q] / (1 - math.Pow(b2, float64(t)))
-		h.U[q] += h.Config.LR * mh / (math.Sqrt(vh) + eps)
+	d := make([]float64, len(g))
+	(&optim.Adam{LR: h.Config.LR, M: h.M, V: h.V}).Step(d, g, t)
+	for q, v := range d {
+		h.U[q] += v
 	}
 }
 
-// save writes h to path atomically (a temporary file renamed into place).
-func (h *History) save(path string) error {
-	b, err := json.Marshal(h)
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".evolve-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
+// save writes h to path atomically.
+func (h *History) save(path string) error { return store.SaveCheckpoint(path, h) }
 
 // resume loads cfg.Checkpoint into h when it exists; its configuration
 // must equal cfg's but for Iterations.
 func (h *History) resume(cfg Config) (bool, error) {
-	b, err := os.ReadFile(cfg.Checkpoint)
-	if errors.Is(err, os.ErrNotExist) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
 	var old History
-	if err := json.Unmarshal(b, &old); err != nil {
-		return false, fmt.Errorf("evolve: checkpoint %s: %w", cfg.Checkpoint, err)
+	if ok, err := store.LoadCheckpoint(cfg.Checkpoint, &old); !ok || err != nil {
+		return false, err
 	}
 	a, c := old.Config, cfg
 	a.Iterations, c.Iterations = 0, 0

@@ -7,11 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"sort"
 	"sync"
 
 	"github.com/plasticnb/plasticnb/plasticlib/field"
+	"github.com/plasticnb/plasticnb/plasticlib/optim"
+	"github.com/plasticnb/plasticnb/plasticlib/store"
 	"github.com/plasticnb/plasticnb/plasticlib/task"
 )
 
@@ -411,17 +412,17 @@ func (h *History) step(g []float64, t int) {
 			clip = c.ClipNorm / n
 		}
 	}
-	for q, gq := range gs {
-		gq *= clip
-		if c.Optimizer == SGD {
-			h.Phi[q] += h.scale(q) * c.LR * gq
-			continue
-		}
-		h.M[q] = c.Beta1*h.M[q] + (1-c.Beta1)*gq
-		h.V[q] = c.Beta2*h.V[q] + (1-c.Beta2)*gq*gq
-		mh := h.M[q] / (1 - math.Pow(c.Beta1, float64(t)))
-		vh := h.V[q] / (1 - math.Pow(c.Beta2, float64(t)))
-		h.Phi[q] += h.scale(q) * c.LR * mh / (math.Sqrt(vh) + c.Eps)
+	for q := range gs {
+		gs[q] *= clip
+	}
+	var m optim.Method = optim.SGD{LR: c.LR}
+	if c.Optimizer != SGD {
+		m = &optim.Adam{LR: c.LR, Beta1: c.Beta1, Beta2: c.Beta2, Eps: c.Eps, M: h.M, V: h.V}
+	}
+	d := make([]float64, len(gs))
+	m.Step(d, gs, t)
+	for q, v := range d {
+		h.Phi[q] += h.scale(q) * v
 	}
 }
 
@@ -441,32 +442,15 @@ func dot(a, b []float64) float64 {
 }
 
 // save writes h to path atomically (a temporary file renamed).
-func (h *History) save(path string) error {
-	b, err := json.Marshal(h)
-	if err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
-}
+func (h *History) save(path string) error { return store.SaveCheckpoint(path, h) }
 
 // resume loads the checkpoint at cfg.Checkpoint, if any, into h, after
 // checking that it was written under the same config (Iterations may
 // differ).
 func (h *History) resume(cfg Config) error {
-	b, err := os.ReadFile(cfg.Checkpoint)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
 	var old History
-	if err := json.Unmarshal(b, &old); err != nil {
-		return fmt.Errorf("meta: checkpoint %s: %w", cfg.Checkpoint, err)
+	if ok, err := store.LoadCheckpoint(cfg.Checkpoint, &old); !ok || err != nil {
+		return err
 	}
 	a, c := cfg, old.Config
 	a.Iterations, c.Iterations = 0, 0
