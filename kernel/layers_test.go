@@ -36,6 +36,7 @@ func TestLayers(t *testing.T) {
 		{pkgs: "kernel/capture", forbidden: []string{"gonum.org/v1/plot", module + "/kernel/display"}},
 		{pkgs: "plasticlib/...", forbidden: []string{module + "/kernel", module + "/plots", "gonum.org/v1/plot"}},
 		{pkgs: "plots/...", forbidden: []string{module + "/kernel"}},
+		{pkgs: "kernel/goeval", forbidden: []string{module + "/kernel/symbols", module + "/plasticlib", module + "/plots"}},
 		{pkgs: "plasticlib/optim", stdOnly: true},
 		{pkgs: "plasticlib/field", stdOnly: true},
 	} {

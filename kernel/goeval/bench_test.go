@@ -1,6 +1,8 @@
 package goeval
 
 import (
+	"github.com/plasticnb/plasticnb/kernel/symbols"
+
 	"context"
 	"testing"
 
@@ -12,7 +14,7 @@ import (
 func BenchmarkNew(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := New(Options{}); err != nil {
+		if _, err := New(Options{Symbols: symbols.Symbols}); err != nil {
 			b.Fatal(err)
 		}
 	}

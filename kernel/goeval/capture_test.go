@@ -1,6 +1,8 @@
 package goeval
 
 import (
+	"github.com/plasticnb/plasticnb/kernel/symbols"
+
 	"context"
 	"strings"
 	"testing"
@@ -17,7 +19,7 @@ func TestWithCapture(t *testing.T) {
 	if err != nil {
 		t.Skip("capture unavailable:", err)
 	}
-	ip, err := New(Options{Stdio: stdio})
+	ip, err := New(Options{Symbols: symbols.Symbols, Stdio: stdio})
 	if err != nil {
 		stdio.Close()
 		t.Fatal(err)

@@ -1,6 +1,8 @@
 package goeval
 
 import (
+	"github.com/plasticnb/plasticnb/kernel/symbols"
+
 	"bytes"
 	"context"
 	"log"
@@ -72,7 +74,7 @@ func TestMaxDepthOption(t *testing.T) {
 		{max: 100, n: 150, want: "panic: runtime error: recursion too deep: 101 nested calls, in down at cell:1:1"},
 		{max: 0, n: 1000},
 	} {
-		ip, err := New(Options{MaxDepth: tc.max})
+		ip, err := New(Options{Symbols: symbols.Symbols, MaxDepth: tc.max})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -21,7 +21,6 @@ import (
 	"github.com/plasticnb/plasticnb/kernel/capture"
 	"github.com/plasticnb/plasticnb/kernel/cell"
 	"github.com/plasticnb/plasticnb/kernel/display"
-	"github.com/plasticnb/plasticnb/kernel/symbols"
 )
 
 // Options configures an interpreter. The zero value is ready to use.
@@ -38,6 +37,11 @@ type Options struct {
 	// Env is the environment cells see through os.Getenv and friends.
 	// Nil means the process's environment.
 	Env []string
+	// Symbols are the compiled packages cells can import besides the
+	// standard library, as yaegi export tables (kernel/symbols.Symbols in
+	// the kernel: gonum, gonum/plot and the project's packages). goeval
+	// itself imports none of them. Nil: the standard library only.
+	Symbols interp.Exports
 	// MaxDepth limits the nesting of calls of interpreted functions: past
 	// it the cell fails with the depth and the function's line. Zero:
 	// DefaultMaxDepth.
@@ -51,6 +55,9 @@ type Interp struct {
 	yi    *interp.Interpreter
 	disp  *display.Display
 	guard *depthGuard
+
+	knownOnce sync.Once           // computes known
+	known     map[string][]string // importable packages by name (knownPackages)
 
 	execMu sync.Mutex // one Execute at a time
 
@@ -149,8 +156,10 @@ func New(opts Options) (*Interp, error) {
 			return nil, fmt.Errorf("goeval: compiling the standard library's generic functions: %w", err)
 		}
 	}
-	if err := ip.yi.Use(symbols.Symbols); err != nil {
-		return nil, fmt.Errorf("goeval: loading the package symbols: %w", err)
+	if ip.opts.Symbols != nil {
+		if err := ip.yi.Use(ip.opts.Symbols); err != nil {
+			return nil, fmt.Errorf("goeval: loading the package symbols: %w", err)
+		}
 	}
 	if err := ip.yi.Use(ip.boundSymbols()); err != nil {
 		return nil, fmt.Errorf("goeval: binding package display: %w", err)

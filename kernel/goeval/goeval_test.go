@@ -1,6 +1,8 @@
 package goeval
 
 import (
+	"github.com/plasticnb/plasticnb/kernel/symbols"
+
 	"context"
 	"strings"
 	"testing"
@@ -10,7 +12,7 @@ import (
 
 func newInterp(t testing.TB) *Interp {
 	t.Helper()
-	ip, err := New(Options{})
+	ip, err := New(Options{Symbols: symbols.Symbols})
 	if err != nil {
 		t.Fatal(err)
 	}

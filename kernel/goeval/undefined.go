@@ -17,7 +17,6 @@ import (
 	"github.com/traefik/yaegi/stdlib"
 
 	"github.com/plasticnb/plasticnb/kernel/cell"
-	"github.com/plasticnb/plasticnb/kernel/symbols"
 )
 
 // yaegi v0.16.1 reports most uses of an undefined name as "constant
@@ -48,7 +47,7 @@ func (ip *Interp) undefinedError(r *run) *cell.Error {
 		}
 		pos := ip.yi.FileSet().Position(id.Pos())
 		msg := fmt.Sprintf("%s: undefined: %s", pos, name)
-		if paths := knownPackages()[name]; len(paths) > 0 {
+		if paths := ip.knownPackages()[name]; len(paths) > 0 {
 			quoted := make([]string, len(paths))
 			for i, p := range paths {
 				quoted[i] = fmt.Sprintf("%q", p)
@@ -110,11 +109,17 @@ func (r *run) noteNames(unresolved []*ast.Ident, n ast.Node) {
 	}
 }
 
-// knownPackages returns the import paths of the packages compiled into
-// the kernel, by package name: the project's first, then the shortest.
-var knownPackages = sync.OnceValue(func() map[string][]string {
+// knownPackages returns the import paths of the packages cells can import
+// (Options.Symbols and the standard library), by package name: the
+// project's first, then the shortest. It is computed once per Interp.
+func (ip *Interp) knownPackages() map[string][]string {
+	ip.knownOnce.Do(func() { ip.known = knownPackagesOf(ip.opts.Symbols, stdlib.Symbols) })
+	return ip.known
+}
+
+func knownPackagesOf(tables ...interp.Exports) map[string][]string {
 	m := map[string][]string{}
-	for _, table := range []interp.Exports{symbols.Symbols, stdlib.Symbols} {
+	for _, table := range tables {
 		for key := range table {
 			dir, name := path.Split(key)
 			dir = strings.TrimSuffix(dir, "/")
@@ -136,7 +141,7 @@ var knownPackages = sync.OnceValue(func() map[string][]string {
 		})
 	}
 	return m
-})
+}
 
 // noSource matches yaegi's error for an import of a package it has no
 // symbols for, which speaks of GOPATH.
@@ -146,7 +151,7 @@ var noSource = regexp.MustCompile(`import ("[^"]*") error: unable to find source
 // internals.
 func betterWording(msg string) string {
 	return noSource.ReplaceAllString(msg, "cannot import $1: only the packages compiled into the kernel can be imported "+
-		"(the standard library, gonum, gonum/plot and plasticnb's; see kernel/symbols to add one)")
+		"(the standard library and those of the kernel's symbol tables: gonum, gonum/plot and plasticnb's; see kernel/symbols to add one)")
 }
 
 // logMu serialises the compilations of all interpreters: while one runs,

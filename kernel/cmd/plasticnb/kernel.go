@@ -19,6 +19,7 @@ import (
 	"github.com/plasticnb/plasticnb/kernel/capture"
 	"github.com/plasticnb/plasticnb/kernel/cell"
 	"github.com/plasticnb/plasticnb/kernel/goeval"
+	"github.com/plasticnb/plasticnb/kernel/symbols"
 	"github.com/plasticnb/plasticnb/kernel/transport"
 	"github.com/plasticnb/plasticnb/kernel/widget"
 )
@@ -71,7 +72,7 @@ func runKernel(args []string, stderr io.Writer) int {
 		return 1
 	}
 	ip := kernel.Lazy(kernel.DefaultLanguage(), func() (cell.Interpreter, error) {
-		ip, err := goeval.New(goeval.Options{Stdio: stdio, MaxDepth: maxDepth})
+		ip, err := goeval.New(goeval.Options{Stdio: stdio, MaxDepth: maxDepth, Symbols: symbols.Symbols})
 		if err != nil {
 			lg.Printf("the interpreter failed to start: %v", err)
 			return nil, err
