@@ -6,7 +6,8 @@
 #      (go run ./scripts/nbcheck; -strip and -fix repair a notebook)
 #   2. Go unit tests, examples and the long reproduction tests (go test ./...),
 #      with OpenBLAS when install.sh found it; plasticlib's short tests again
-#      on gonum's pure-Go BLAS, the fallback
+#      on gonum's pure-Go BLAS, the fallback, and the packages that run work
+#      on goroutines (learn, eval, setting, evolve, sweep, meta) under -race
 #   3. the kernel's protocol conformance suite (jupyter_kernel_test) and
 #      end-to-end tests through jupyter_client and nbclient, against a kernel
 #      built from this tree and registered in a temporary Jupyter path
@@ -82,6 +83,11 @@ go_tests() {
 	go test -tags "$tags" $short -timeout 40m ./...
 }
 
+# The packages whose work runs on goroutines, under the race detector.
+race_tests() {
+	go test -race -short -count=1 ./plasticlib/learn ./plasticlib/eval ./plasticlib/setting ./plasticlib/evolve ./plasticlib/sweep ./plasticlib/meta
+}
+
 go_tests_fallback() {
 	[ -n "$tags" ] || { echo "already ran on the pure-Go BLAS"; return 0; }
 	go test -short -count=1 ./plasticlib/...
@@ -119,6 +125,7 @@ stage "gofmt and go vet" check_format
 stage "notebooks are source" notebooks_are_source
 stage "Go tests" go_tests
 stage "Go tests on the pure-Go BLAS fallback" go_tests_fallback
+stage "Go tests under the race detector" race_tests
 stage "build and register the kernel" build_kernel
 if [ -x "$work/bin/plasticnb" ]; then
 	stage "kernel protocol conformance" protocol_tests

@@ -116,28 +116,24 @@ type History struct {
 }
 
 // Rule returns the rule of the history's current coefficients, named "learned".
-func (h *History) Rule() rule.Rule {
+func (h *History) Rule() rule.Rule { return h.ruleAt(h.U) }
+
+func (h *History) free(k, l int) bool { return h.Config.Free == nil || h.Config.Free[k][l] }
+
+// ruleAt returns the rule of scaled free coefficients u. It only reads h,
+// so the learning runs of an iteration call it side by side.
+func (h *History) ruleAt(u []float64) rule.Rule {
 	r := h.Config.Start.Clone()
 	r.Name = "learned"
 	q := 0
 	for k, row := range r.Theta {
 		for l := range row {
 			if h.free(k, l) {
-				row[l] = h.U[q] * h.Scales[k][l]
+				row[l] = u[q] * h.Scales[k][l]
 				q++
 			}
 		}
 	}
-	return r
-}
-
-func (h *History) free(k, l int) bool { return h.Config.Free == nil || h.Config.Free[k][l] }
-
-func (h *History) ruleAt(u []float64) rule.Rule {
-	save := h.U
-	h.U = u
-	r := h.Rule()
-	h.U = save
 	return r
 }
 

@@ -200,3 +200,25 @@ func TestGradientAgainstFiniteDifferences(t *testing.T) {
 		t.Logf("cosine(ES, finite differences) = %.3f over %d coefficients", cos, len(g))
 	}
 }
+
+// The runs of an iteration go side by side: the history is the same with
+// one worker as with several. (An earlier version swapped each run's
+// coefficients into the shared history, a data race this test missed at
+// this size and test.sh's race stage catches.)
+func TestTrainWorkersAgree(t *testing.T) {
+	serial := tinyConfig()
+	serial.Workers, serial.Pairs = 1, 4
+	parallel := serial
+	parallel.Workers = 4
+	a, err := Train(context.Background(), serial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Train(context.Background(), parallel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(a.U, b.U) || !reflect.DeepEqual(a.Records[2].Objective, b.Records[2].Objective) {
+		t.Errorf("1 worker: %v, objective %v; 4 workers: %v, objective %v", a.U, a.Records[2].Objective, b.U, b.Records[2].Objective)
+	}
+}
