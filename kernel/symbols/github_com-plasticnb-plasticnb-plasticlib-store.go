@@ -10,13 +10,14 @@ import (
 func init() {
 	Symbols["github.com/plasticnb/plasticnb/plasticlib/store/store"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"LoadCheckpoint": reflect.ValueOf(store.LoadCheckpoint),
-		"LoadHistory":    reflect.ValueOf(store.LoadHistory),
-		"LoadNetwork":    reflect.ValueOf(store.LoadNetwork),
-		"LoadRule":       reflect.ValueOf(store.LoadRule),
-		"SaveCheckpoint": reflect.ValueOf(store.SaveCheckpoint),
-		"SaveHistory":    reflect.ValueOf(store.SaveHistory),
-		"SaveNetwork":    reflect.ValueOf(store.SaveNetwork),
-		"SaveRule":       reflect.ValueOf(store.SaveRule),
+		"LoadCheckpoint":  reflect.ValueOf(store.LoadCheckpoint),
+		"LoadHistory":     reflect.ValueOf(store.LoadHistory),
+		"LoadNetwork":     reflect.ValueOf(store.LoadNetwork),
+		"LoadRule":        reflect.ValueOf(store.LoadRule),
+		"SaveCheckpoint":  reflect.ValueOf(store.SaveCheckpoint),
+		"SaveHistory":     reflect.ValueOf(store.SaveHistory),
+		"SaveNetwork":     reflect.ValueOf(store.SaveNetwork),
+		"SaveRule":        reflect.ValueOf(store.SaveRule),
+		"WriteFileAtomic": reflect.ValueOf(store.WriteFileAtomic),
 	}
 }

@@ -8,33 +8,45 @@ import (
 	"path/filepath"
 )
 
-// SaveCheckpoint writes v as JSON to path atomically: to a temporary file
-// in the same directory, synced, then renamed over path, so that a run
-// killed at any moment leaves either the old checkpoint or the new one,
-// never a torn file. plasticlib/meta and plasticlib/evolve checkpoint
-// their training runs with it.
-func SaveCheckpoint(path string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("store: checkpoint %s: %w", path, err)
-	}
+// WriteFileAtomic writes data to path with permissions perm atomically:
+// to a temporary file in the same directory, synced, then renamed over
+// path, so that a reader, or a process killed at any moment, sees the old
+// file or the new one, never a torn one. On error no temporary file is
+// left behind.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
-		return fmt.Errorf("store: checkpoint %s: %w", path, err)
+		return err
 	}
-	_, werr := tmp.Write(b)
-	if werr == nil {
-		werr = tmp.Sync()
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
 	}
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
 	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
+	if err == nil {
+		err = os.Chmod(tmp.Name(), perm)
 	}
-	if werr != nil {
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("store: checkpoint %s: %w", path, werr)
+	}
+	return err
+}
+
+// SaveCheckpoint writes v as JSON to path atomically (WriteFileAtomic).
+// plasticlib/meta and plasticlib/evolve checkpoint their training runs
+// with it.
+func SaveCheckpoint(path string, v any) error {
+	b, err := json.Marshal(v)
+	if err == nil {
+		err = WriteFileAtomic(path, b, 0o644)
+	}
+	if err != nil {
+		return fmt.Errorf("store: checkpoint %s: %w", path, err)
 	}
 	return nil
 }

@@ -42,3 +42,22 @@ func TestCheckpoint(t *testing.T) {
 		t.Error("SaveCheckpoint into a missing directory succeeded")
 	}
 }
+
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.json")
+	if err := store.WriteFileAtomic(path, []byte("one\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.WriteFileAtomic(path, []byte("two\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	fi, _ := os.Stat(path)
+	if err != nil || string(b) != "two\n" || fi.Mode().Perm() != 0o640 {
+		t.Errorf("after two writes: %q, %v, mode %v; want \"two\\n\", 0640", b, err, fi.Mode().Perm())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d files in the directory; want only the written one", len(entries))
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
 	"github.com/plasticnb/plasticnb/plasticlib/setting"
+	"github.com/plasticnb/plasticnb/plasticlib/store"
 )
 
 // Job is one learning run, fully configured: its result depends on
@@ -120,25 +121,7 @@ func writeResult(dir string, res *Result) error {
 	if err != nil {
 		return fmt.Errorf("sweep: %s: %w", path, err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("sweep: %w", err)
-	}
-	_, err = f.Write(append(b, '\n'))
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
+	if err := store.WriteFileAtomic(path, append(b, '\n'), 0o644); err != nil {
 		return fmt.Errorf("sweep: writing %s: %w", path, err)
 	}
 	return nil

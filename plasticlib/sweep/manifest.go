@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/plasticnb/plasticnb/plasticlib/store"
 )
 
 // ManifestFile is the sweep's manifest in its directory.
@@ -62,11 +64,10 @@ func claim(dir string, spec Spec, jobs []Job) error {
 	if err != nil {
 		return fmt.Errorf("sweep: %w", err)
 	}
-	tmp := filepath.Join(dir, ".tmp-"+ManifestFile)
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+	if err := store.WriteFileAtomic(filepath.Join(dir, ManifestFile), append(b, '\n'), 0o644); err != nil {
 		return fmt.Errorf("sweep: %w", err)
 	}
-	return os.Rename(tmp, filepath.Join(dir, ManifestFile))
+	return nil
 }
 
 func sameSweep(dir string, old *Manifest, spec Spec, jobs []Job) error {

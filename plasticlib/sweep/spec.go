@@ -58,23 +58,9 @@ type NetChange struct {
 	Dale                           bool    `json:",omitempty"`
 }
 
-// Presets lists the rule names Spec.Rules accepts besides files.
-func Presets() []string { return []string{"miconi-cubic", "eh", "node-perturbation", "zero"} }
-
-func preset(name string) (rule.Rule, bool) {
-	switch name {
-	case "miconi-cubic":
-		return rule.MiconiCubic(), true
-	case "eh":
-		return rule.EH(), true
-	case "node-perturbation":
-		return rule.NodePert(), true
-	case "zero":
-		r, err := rule.Zero(3, 3)
-		return r, err == nil
-	}
-	return rule.Rule{}, false
-}
+// Presets lists the rule names Spec.Rules accepts besides files
+// (rule.PresetNames).
+func Presets() []string { return rule.PresetNames() }
 
 // namedRule is a rule and its label in the table.
 type namedRule struct {
@@ -85,8 +71,9 @@ type namedRule struct {
 // loadRule resolves a preset name or a rule file; field names the spec
 // entry in errors.
 func loadRule(field, s string) (namedRule, error) {
-	if r, ok := preset(s); ok {
-		return namedRule{s, r}, nil
+	if slices.Contains(rule.PresetNames(), s) {
+		r, err := rule.Preset(s)
+		return namedRule{s, r}, err
 	}
 	if _, err := os.Stat(s); err != nil {
 		return namedRule{}, fmt.Errorf("%s: unknown rule %q (want a preset: %s; or a rule JSON file)", field, s, strings.Join(Presets(), ", "))
