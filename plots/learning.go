@@ -174,24 +174,15 @@ func checkRuns(fn string, i int, r Runs) error {
 // smoothCurve returns, for each episode, the fraction of the last
 // c.Window errors below c.Threshold (or, with mean set, their mean).
 func smoothCurve(errors []float64, c eval.Criterion, mean bool) []float64 {
+	if !mean {
+		return c.PerformanceCurve(errors)
+	}
 	out := make([]float64, len(errors))
 	sum := 0.0
 	for k, e := range errors {
-		v := e
-		if !mean {
-			v = 0
-			if e < c.Threshold {
-				v = 1
-			}
-		}
-		sum += v
+		sum += e
 		if k >= c.Window {
-			old := errors[k-c.Window]
-			if mean {
-				sum -= old
-			} else if old < c.Threshold {
-				sum--
-			}
+			sum -= errors[k-c.Window]
 		}
 		out[k] = sum / float64(min(k+1, c.Window))
 	}

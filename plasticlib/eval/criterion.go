@@ -32,7 +32,7 @@ func (c Criterion) Performance(errors []float64) float64 {
 	}
 	n := 0
 	for _, e := range errors {
-		if e < c.Threshold {
+		if c.Correct(e) {
 			n++
 		}
 	}
@@ -46,10 +46,10 @@ func (c Criterion) PerformanceCurve(errors []float64) []float64 {
 	out := make([]float64, len(errors))
 	n := 0
 	for k, e := range errors {
-		if e < c.Threshold {
+		if c.Correct(e) {
 			n++
 		}
-		if k >= c.Window && errors[k-c.Window] < c.Threshold {
+		if k >= c.Window && c.Correct(errors[k-c.Window]) {
 			n--
 		}
 		out[k] = float64(n) / float64(min(k+1, c.Window))
@@ -78,10 +78,10 @@ func (c Criterion) Episodes(errors []float64) (n int, reached bool) {
 	need := int(math.Ceil(c.Fraction*float64(c.Window) - 1e-9))
 	below := 0
 	for k, e := range errors {
-		if e < c.Threshold {
+		if c.Correct(e) {
 			below++
 		}
-		if k >= c.Window && errors[k-c.Window] < c.Threshold {
+		if k >= c.Window && c.Correct(errors[k-c.Window]) {
 			below--
 		}
 		if k >= c.Window-1 && below >= need {

@@ -219,3 +219,30 @@ func ExampleRunLearning() {
 	// 150 true
 	// 150 true
 }
+
+func TestPerformance(t *testing.T) {
+	c := eval.Criterion{Window: 2, Fraction: 0.95, Threshold: 1}
+	for _, tc := range []struct {
+		errors []float64
+		perf   float64
+		curve  []float64
+	}{
+		{[]float64{0.5, 1, 0.99, 2}, 0.5, []float64{1, 0.5, 0.5, 0.5}}, // 1 itself is not correct
+		{[]float64{0.1, 0.2, 0.3}, 1, []float64{1, 1, 1}},
+		{[]float64{1.5}, 0, []float64{0}},
+	} {
+		if got := c.Performance(tc.errors); got != tc.perf {
+			t.Errorf("Performance(%v) = %v; want %v", tc.errors, got, tc.perf)
+		}
+		got := c.PerformanceCurve(tc.errors)
+		for k := range got {
+			if got[k] != tc.curve[k] {
+				t.Errorf("PerformanceCurve(%v) = %v; want %v", tc.errors, got, tc.curve)
+				break
+			}
+		}
+	}
+	if p := c.Performance(nil); !math.IsNaN(p) {
+		t.Errorf("Performance(nil) = %v; want NaN", p)
+	}
+}

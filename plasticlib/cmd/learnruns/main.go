@@ -25,8 +25,9 @@ import (
 	"strings"
 	"time"
 
+	"gonum.org/v1/gonum/stat"
+
 	"github.com/plasticnb/plasticnb/plasticlib/eval"
-	"github.com/plasticnb/plasticnb/plasticlib/learn"
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
 	"github.com/plasticnb/plasticnb/plasticlib/setting"
 )
@@ -96,7 +97,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		}
 		var b strings.Builder
 		for i := 0; i < h.Len(); i += *block {
-			fmt.Fprintf(&b, " %.2f", eval.MeanError([]*learn.History{{Errors: h.Errors[i:min(i+*block, h.Len())]}}))
+			fmt.Fprintf(&b, " %.2f", stat.Mean(h.Errors[i:min(i+*block, h.Len())], nil))
 		}
 		n, ok := s.Criterion.Episodes(h.Errors)
 		censored := ""
