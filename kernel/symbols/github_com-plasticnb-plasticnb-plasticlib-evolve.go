@@ -13,6 +13,7 @@ func init() {
 		"MeanCorrect": reflect.ValueOf(evolve.MeanCorrect),
 		"MeanReward":  reflect.ValueOf(evolve.MeanReward),
 		"Scales":      reflect.ValueOf(evolve.Scales),
+		"ToCriterion": reflect.ValueOf(evolve.ToCriterion),
 		"Train":       reflect.ValueOf(evolve.Train),
 
 		// type definitions

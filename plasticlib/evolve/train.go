@@ -26,6 +26,13 @@ const (
 	MeanCorrect Objective = iota
 	// MeanReward is the mean reward (minus the mean error) over the run.
 	MeanReward
+	// ToCriterion is MeanCorrect of a run that stops at the criterion,
+	// its remaining trials counted as correct: the sooner the criterion
+	// is met, the larger, and a run that never meets it (a rule that
+	// learns and then unlearns, or diverges) scores only the trials it
+	// got right. It measures what episodes to criterion measures, and a
+	// run costs only the trials up to its criterion.
+	ToCriterion
 )
 
 func (o Objective) String() string {
@@ -34,6 +41,8 @@ func (o Objective) String() string {
 		return "mean-correct"
 	case MeanReward:
 		return "mean-reward"
+	case ToCriterion:
+		return "to-criterion"
 	}
 	return fmt.Sprintf("Objective(%d)", int(o))
 }
@@ -62,6 +71,12 @@ type Config struct {
 	// Seeds is the number of learning seeds per iteration, the same for
 	// every perturbation (common random numbers); default 2.
 	Seeds int `json:"seeds"`
+	// BothConditions runs every odd-numbered learning seed (training and
+	// held-out alike) in the paper's random-initial-state condition (the
+	// one network of Setting.Net.Seed, trials from x ~ U(-1, 1); see
+	// setting.RandomInitialState) and the others on fresh networks
+	// (random initial J), so that each iteration scores both conditions.
+	BothConditions bool `json:"both_conditions,omitempty"`
 	// LR is Adam's step in scaled coordinates; default 0.05.
 	LR float64 `json:"lr"`
 	// Iterations of the outer loop; default 10.
@@ -183,7 +198,7 @@ func (c *Config) validate() error {
 	if c.Episodes < 1 {
 		add("Episodes", "must be >= 1, got %d", c.Episodes)
 	}
-	if c.Objective != MeanCorrect && c.Objective != MeanReward {
+	if c.Objective != MeanCorrect && c.Objective != MeanReward && c.Objective != ToCriterion {
 		add("Objective", "unknown value %d", int(c.Objective))
 	}
 	if !(c.Sigma > 0) || math.IsInf(c.Sigma, 0) {
@@ -210,14 +225,38 @@ func (c *Config) validate() error {
 	return errors.Join(errs...)
 }
 
-// score returns a run's objective and its final performance.
-func (c *Config) score(h *learn.History) (obj, final float64) {
+// score returns a run's objective and its final performance (the fraction
+// of correct trials over its last quarter). Under ToCriterion a run shorter
+// than Episodes has stopped at the criterion, unless it diverged.
+func (c *Config) score(h *learn.History, diverged bool) (obj, final float64) {
 	q := max(h.Len()/4, 1)
 	final = c.Setting.Criterion.Performance(h.Errors[max(h.Len()-q, 0):])
-	if c.Objective == MeanReward {
+	switch c.Objective {
+	case MeanReward:
 		return -eval.MeanError([]*learn.History{h}), final
+	case ToCriterion:
+		correct := 0
+		for _, e := range h.Errors {
+			if c.Setting.Criterion.Correct(e) {
+				correct++
+			}
+		}
+		if !diverged {
+			correct += c.Episodes - h.Len()
+		}
+		return float64(correct) / float64(c.Episodes), final
 	}
 	return c.Setting.Criterion.Performance(h.Errors), final
+}
+
+// condition returns the setting of the b-th seed of an iteration (or of the
+// held-out set): the random-initial-state condition for odd b under
+// BothConditions.
+func (c *Config) condition(s setting.Setting, b int) setting.Setting {
+	if c.BothConditions && b%2 == 1 {
+		return s.RandomInitialState()
+	}
+	return s
 }
 
 // trainSeed is the b-th learning seed of iteration it: far above the small
@@ -238,6 +277,9 @@ func Train(ctx context.Context, cfg Config) (*History, error) {
 	}
 	s := cfg.Setting
 	s.Learn.Episodes, s.Learn.Stop = cfg.Episodes, nil
+	if cfg.Objective == ToCriterion {
+		s.Learn.Stop = s.Criterion.Stop
+	}
 	h := &History{Config: cfg}
 	resumed := false
 	if cfg.Checkpoint != "" {
@@ -320,9 +362,11 @@ func (h *History) iterate(ctx context.Context, s setting.Setting, it int) (Recor
 	res, err := eval.RunSeeds(ctx, jobs, cfg.Workers, func(ctx context.Context, j uint64) (result, error) {
 		var r rule.Rule
 		var seed uint64
+		var b int
 		if int(j) < nTrain {
 			pair, rest := int(j)/(2*cfg.Seeds), int(j)%(2*cfg.Seeds)
-			sign, b := 1.0, rest/2
+			sign := 1.0
+			b = rest / 2
 			if rest%2 == 1 {
 				sign = -1
 			}
@@ -332,15 +376,18 @@ func (h *History) iterate(ctx context.Context, s setting.Setting, it int) (Recor
 			}
 			r, seed = h.ruleAt(u), cfg.trainSeed(it, b)
 		} else {
-			r, seed = h.Rule(), cfg.EvalSeeds[int(j)-nTrain]
+			b = int(j) - nTrain
+			r, seed = h.Rule(), cfg.EvalSeeds[b]
 		}
-		lh, err := s.Run(ctx, r, seed, false)
+		lh, err := cfg.condition(s, b).Run(ctx, r, seed, false)
 		if cfg.RunProgress != nil {
 			cfg.RunProgress()
 		}
+		diverged := false
 		if err != nil {
 			var div *learn.DivergenceError
 			if errors.As(err, &div) && ctx.Err() == nil {
+				diverged = true
 				// A rule that blows the network up scores its episodes so
 				// far, the rest as failed trials (error 2).
 				for lh.Len() < cfg.Episodes {
@@ -351,7 +398,7 @@ func (h *History) iterate(ctx context.Context, s setting.Setting, it int) (Recor
 				return result{}, err
 			}
 		}
-		o, f := cfg.score(lh)
+		o, f := cfg.score(lh, diverged)
 		return result{o, f}, nil
 	})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plasticnb/plasticnb/plasticlib/learn"
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
 	"github.com/plasticnb/plasticnb/plasticlib/setting"
 )
@@ -171,7 +172,7 @@ func TestGradientAgainstFiniteDifferences(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			o, _ := cfg.score(lh)
+			o, _ := cfg.score(lh, false)
 			sum += o / float64(cfg.Seeds)
 		}
 		return sum
@@ -220,5 +221,48 @@ func TestTrainWorkersAgree(t *testing.T) {
 	}
 	if !reflect.DeepEqual(a.U, b.U) || !reflect.DeepEqual(a.Records[2].Objective, b.Records[2].Objective) {
 		t.Errorf("1 worker: %v, objective %v; 4 workers: %v, objective %v", a.U, a.Records[2].Objective, b.U, b.Records[2].Objective)
+	}
+}
+
+func TestScoreToCriterion(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Objective, cfg.Episodes = ToCriterion, 10
+	for _, tc := range []struct {
+		name     string
+		errors   []float64
+		diverged bool
+		want     float64
+	}{
+		{"stopped at the criterion after 4", []float64{2, 0.5, 0.5, 0.5}, false, (3 + 6) / 10.0},
+		{"never met it", []float64{2, 0.5, 2, 2, 0.5, 2, 2, 2, 2, 0.5}, false, 3 / 10.0},
+		{"diverged after 2", []float64{0.5, 0.5, 2, 2, 2, 2, 2, 2, 2, 2}, true, 2 / 10.0},
+	} {
+		h := &learn.History{Errors: tc.errors}
+		if got, _ := cfg.score(h, tc.diverged); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("%s: score %g; want %g", tc.name, got, tc.want)
+		}
+	}
+}
+
+// Under BothConditions the odd seeds run on the one network of
+// Setting.Net.Seed from random initial states, the even ones on fresh
+// networks, and a training run under ToCriterion stops at the criterion.
+func TestBothConditions(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.BothConditions = true
+	s := cfg.Setting
+	for b, want := range []bool{false, true, false, true} {
+		c := cfg.condition(s, b)
+		if c.FixedNet != want || (c.Net.InitX == 1) != want {
+			t.Errorf("seed %d: FixedNet %v, InitX %g; want random initial state %v", b, c.FixedNet, c.Net.InitX, want)
+		}
+	}
+	cfg.Objective, cfg.Iterations = ToCriterion, 1
+	h, err := Train(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := h.Records[0]; !(r.Objective >= 0 && r.Objective <= 1 && r.HeldOut >= 0 && r.HeldOut <= 1) {
+		t.Errorf("record %+v: objective out of [0, 1]", r)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,11 +48,32 @@ func main() {
 // freeSets are the coefficient sets -free names.
 var freeSets = []string{"all", "odd", "odd-supra"}
 
-// free returns which coefficients of a (k+1) x (l+1) basis evolve.
-func free(name string, k, l int) ([][]bool, error) {
+// free returns which coefficients of a (k+1) x (l+1) basis evolve: those of
+// the named set in the rows of the pre-synaptic powers pre (comma-separated;
+// empty: every row).
+func free(name, pre string, k, l int) ([][]bool, error) {
+	rows := make([]bool, k+1)
+	if pre == "" {
+		for a := range rows {
+			rows[a] = true
+		}
+	}
+	for f := range strings.SplitSeq(pre, ",") {
+		if f = strings.TrimSpace(f); f == "" && pre == "" {
+			continue
+		}
+		a, err := strconv.Atoi(f)
+		if err != nil || a < 0 || a > k {
+			return nil, fmt.Errorf("-pre: %q is not a pre-synaptic power from 0 to K = %d", f, k)
+		}
+		rows[a] = true
+	}
 	out := make([][]bool, k+1)
 	for a := range out {
 		out[a] = make([]bool, l+1)
+		if !rows[a] {
+			continue
+		}
 		for b := range out[a] {
 			switch name {
 			case "all":
@@ -73,7 +95,9 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	sf := setting.AddFlags(fs, setting.Context, setting.Paper)
 	k := fs.Int("K", 5, "basis size K = L (the start is theta_33, so >= 3)")
 	freeSet := fs.String("free", "all", "coefficients that evolve: "+strings.Join(freeSets, ", "))
-	objective := fs.String("objective", "mean-correct", "score of a learning run: mean-correct or mean-reward")
+	pre := fs.String("pre", "", "pre-synaptic powers k whose coefficients evolve, comma-separated (empty: all); each active power adds a trace product per trial")
+	objective := fs.String("objective", "mean-correct", "score of a learning run: mean-correct, to-criterion (runs stop at the criterion, the rest counted correct) or mean-reward")
+	both := fs.Bool("both-conditions", false, "odd learning seeds in the random-initial-state condition (one network), the others on fresh networks")
 	iterations := fs.Int("iterations", 10, "iterations")
 	pairs := fs.Int("pairs", 8, "antithetic pairs per iteration")
 	seeds := fs.Int("seeds", 2, "learning seeds per iteration, shared by all perturbations")
@@ -100,7 +124,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	}
 	start.Name, start.Theta[3][3] = "Miconi θ33", 1
 	start = s.Rule(start)
-	fr, err := free(*freeSet, *k, *k)
+	fr, err := free(*freeSet, *pre, *k, *k)
 	if err != nil {
 		return err
 	}
@@ -109,16 +133,26 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	case "mean-correct":
 	case "mean-reward":
 		obj = evolve.MeanReward
+	case "to-criterion":
+		obj = evolve.ToCriterion
 	default:
-		return fmt.Errorf("-objective: unknown %q (want mean-correct or mean-reward)", *objective)
+		return fmt.Errorf("-objective: unknown %q (want mean-correct, to-criterion or mean-reward)", *objective)
 	}
 	// Held-out seeds sit past the small seeds that evaluations use (1..100).
 	cfg := evolve.Config{Setting: s, Start: start, Free: fr, Objective: obj, Iterations: *iterations, Pairs: *pairs,
 		Seeds: *seeds, Sigma: *sigma, LR: *lr, Seed: *seed, EvalSeeds: eval.Seeds(1001, *evalSeeds), Workers: *workers,
-		Checkpoint: *checkpoint}
+		Checkpoint: *checkpoint, BothConditions: *both}
 	began := time.Now()
-	fmt.Fprintf(w, "evolving %s from θ33 (K = L = %d, %s coefficients free) on %s, %d episodes per run, %s\n",
-		obj, *k, *freeSet, s, s.Learn.Episodes, map[bool]string{true: "resuming " + *checkpoint, false: "new run"}[*checkpoint != "" && exists(*checkpoint)])
+	rows := ""
+	if *pre != "" {
+		rows = " of pre-synaptic powers " + *pre
+	}
+	conds := "fresh networks"
+	if *both {
+		conds = "fresh networks and random initial states"
+	}
+	fmt.Fprintf(w, "evolving %s from θ33 (K = L = %d, %s coefficients%s free) on %s, %s, %d episodes per run, %s\n",
+		obj, *k, *freeSet, rows, s, conds, s.Learn.Episodes, map[bool]string{true: "resuming " + *checkpoint, false: "new run"}[*checkpoint != "" && exists(*checkpoint)])
 	cfg.Progress = func(r evolve.Record) {
 		fmt.Fprintf(w, "iteration %d: objective %.4f (train), %.4f (held-out); final performance %.3f (train), %.3f (held-out); |g| %.3g  [%.0f s]\n",
 			r.Iteration, r.Objective, r.HeldOut, r.TrainFinal, r.HeldOutFinal, r.GradNorm, time.Since(began).Seconds())

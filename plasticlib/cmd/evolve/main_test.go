@@ -25,6 +25,8 @@ func TestRun(t *testing.T) {
 		{"resumed", []string{"-out", out, "-checkpoint", ck, "-iterations", "3"}, "resuming", false},
 		{"odd", []string{"-free", "odd"}, "odd coefficients free", false},
 		{"free", []string{"-free", "even"}, `-free: unknown set "even"`, true},
+		{"pre", []string{"-free", "odd", "-pre", "1,3", "-objective", "to-criterion", "-both-conditions"}, "odd coefficients of pre-synaptic powers 1,3 free", false},
+		{"bad pre", []string{"-pre", "1,9"}, `-pre: "9" is not a pre-synaptic power`, true},
 		{"objective", []string{"-objective", "speed"}, "-objective", true},
 		{"K", []string{"-K", "2"}, "-K must be >= 3", true},
 		{"task", []string{"-task", "xor"}, `unknown task "xor"`, true},
