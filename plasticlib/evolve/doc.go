@@ -9,7 +9,11 @@
 // every network option learn supports (a linear readout, fixed or plastic,
 // Dale's law, sparse J) and optimises the very quantity that episodes to
 // criterion measures. Its cost is 2 x Pairs x Seeds learning runs per
-// iteration, run in parallel.
+// iteration, run in parallel: in this process by default, or through an
+// Executor (Config.Executor) that receives each iteration's runs
+// (History.Runs), such as package sweep's, which runs them as result files
+// locally or as a Slurm job array and resumes an interrupted iteration from
+// the runs it finished. The training does not depend on the executor.
 //
 // Coefficients live in scaled coordinates u_kl = theta_kl / s_kl, where
 // s_kl makes the end-of-trial trace of basis term r^k dx^l as large as

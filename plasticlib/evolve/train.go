@@ -97,8 +97,14 @@ type Config struct {
 	Checkpoint string `json:"-"`
 	// Progress, if not nil, is called after every iteration.
 	Progress func(Record) `json:"-"`
-	// RunProgress, if not nil, is called after every learning run.
+	// RunProgress, if not nil, is called after every learning run (with
+	// an Executor: once per run after the iteration's runs).
 	RunProgress func() `json:"-"`
+	// Executor, if not nil, runs the learning runs of every iteration
+	// (such as package sweep's, as files, locally or as a Slurm job
+	// array); nil runs them in this process on Workers goroutines. The
+	// results, and so the training, do not depend on it.
+	Executor Executor `json:"-"`
 }
 
 // Record is one iteration.
@@ -298,7 +304,7 @@ func Train(ctx context.Context, cfg Config) (*History, error) {
 			return h, fmt.Errorf("evolve: training cancelled after %d of %d iterations: %w", it, cfg.Iterations, err)
 		}
 		began := time.Now()
-		rec, g, err := h.iterate(ctx, s, it)
+		rec, g, err := h.iterate(ctx, it)
 		if err != nil {
 			if ctx.Err() != nil {
 				return h, fmt.Errorf("evolve: training cancelled after %d of %d iterations: %w", it, cfg.Iterations, ctx.Err())
@@ -339,70 +345,106 @@ func (h *History) init(ctx context.Context, s setting.Setting) error {
 	return nil
 }
 
-// iterate scores iteration it's perturbations and held-out seeds and
-// returns its record (without Seconds) and the gradient estimate.
-func (h *History) iterate(ctx context.Context, s setting.Setting, it int) (Record, []float64, error) {
+// perturbations returns iteration it's Pairs perturbation directions (in
+// scaled coordinates), drawn from Seed and it alone.
+func (h *History) perturbations(it int) [][]float64 {
 	cfg := &h.Config
-	np := len(h.U)
 	rng := rand.New(rand.NewPCG(cfg.Seed, uint64(it)))
 	eps := make([][]float64, cfg.Pairs)
 	for i := range eps {
-		eps[i] = make([]float64, np)
+		eps[i] = make([]float64, len(h.U))
 		for q := range eps[i] {
 			eps[i][q] = rng.NormFloat64()
 		}
 	}
-	// Jobs: (pair, sign, seed) for training, then the held-out seeds.
-	nTrain := 2 * cfg.Pairs * cfg.Seeds
-	jobs := make([]uint64, nTrain+len(cfg.EvalSeeds))
-	for j := range jobs {
-		jobs[j] = uint64(j)
+	return eps
+}
+
+// Runs returns the learning runs of iteration it at the history's current
+// coefficients, in the order an Executor returns their results: for each
+// pair p and training seed b the runs "plus-p" and "minus-p" (the rule
+// perturbed by +sigma and -sigma along the pair's direction), then one
+// "current" run of the unperturbed rule per held-out seed. Each run is
+// fully configured: its history depends on nothing else. Call it on a
+// history of Train (or a checkpoint loaded into one): the configuration's
+// defaults are then applied.
+func (h *History) Runs(it int) []Run {
+	cfg := &h.Config
+	s := cfg.Setting
+	s.Learn.Episodes, s.Learn.Stop = cfg.Episodes, nil
+	stop := cfg.Objective == ToCriterion
+	eps := h.perturbations(it)
+	runs := make([]Run, 0, 2*cfg.Pairs*cfg.Seeds+len(cfg.EvalSeeds))
+	cond := func(b int) (string, setting.Setting) {
+		c := cfg.condition(s, b)
+		if c.FixedNet {
+			return "random-initial-state", c
+		}
+		return "fresh-networks", c
 	}
-	type result struct{ obj, final float64 }
-	res, err := eval.RunSeeds(ctx, jobs, cfg.Workers, func(ctx context.Context, j uint64) (result, error) {
-		var r rule.Rule
-		var seed uint64
-		var b int
-		if int(j) < nTrain {
-			pair, rest := int(j)/(2*cfg.Seeds), int(j)%(2*cfg.Seeds)
-			sign := 1.0
-			b = rest / 2
-			if rest%2 == 1 {
-				sign = -1
-			}
-			u := make([]float64, np)
-			for q := range u {
-				u[q] = h.U[q] + sign*cfg.Sigma*eps[pair][q]
-			}
-			r, seed = h.ruleAt(u), cfg.trainSeed(it, b)
-		} else {
-			b = int(j) - nTrain
-			r, seed = h.Rule(), cfg.EvalSeeds[b]
-		}
-		lh, err := cfg.condition(s, b).Run(ctx, r, seed, false)
-		if cfg.RunProgress != nil {
-			cfg.RunProgress()
-		}
-		diverged := false
-		if err != nil {
-			var div *learn.DivergenceError
-			if errors.As(err, &div) && ctx.Err() == nil {
-				diverged = true
-				// A rule that blows the network up scores its episodes so
-				// far, the rest as failed trials (error 2).
-				for lh.Len() < cfg.Episodes {
-					lh.Errors = append(lh.Errors, 2)
+	for pair := range cfg.Pairs {
+		for b := range cfg.Seeds {
+			name, c := cond(b)
+			for _, sign := range []float64{1, -1} {
+				u := make([]float64, len(h.U))
+				for q := range u {
+					u[q] = h.U[q] + sign*cfg.Sigma*eps[pair][q]
 				}
-				err = nil
-			} else {
-				return result{}, err
+				label := fmt.Sprintf("plus-%02d", pair)
+				if sign < 0 {
+					label = fmt.Sprintf("minus-%02d", pair)
+				}
+				runs = append(runs, Run{Name: label, Condition: name, Setting: c, Rule: h.ruleAt(u), Seed: cfg.trainSeed(it, b), StopAtCriterion: stop})
 			}
 		}
-		o, f := cfg.score(lh, diverged)
-		return result{o, f}, nil
-	})
+	}
+	for b, seed := range cfg.EvalSeeds {
+		name, c := cond(b)
+		runs = append(runs, Run{Name: "current", Condition: name, Setting: c, Rule: h.Rule(), Seed: seed, StopAtCriterion: stop})
+	}
+	return runs
+}
+
+// iterate scores iteration it's perturbations and held-out seeds and
+// returns its record (without Seconds) and the gradient estimate.
+func (h *History) iterate(ctx context.Context, it int) (Record, []float64, error) {
+	cfg := &h.Config
+	np := len(h.U)
+	eps := h.perturbations(it)
+	runs := h.Runs(it)
+	nTrain := 2 * cfg.Pairs * cfg.Seeds
+	var ex Executor = inProcess{workers: cfg.Workers, progress: cfg.RunProgress}
+	if cfg.Executor != nil {
+		ex = cfg.Executor
+	}
+	out, err := ex.Execute(ctx, it, runs)
 	if err != nil {
 		return Record{}, nil, err
+	}
+	if len(out) != len(runs) {
+		return Record{}, nil, fmt.Errorf("executor returned %d results for %d runs", len(out), len(runs))
+	}
+	if cfg.Executor != nil && cfg.RunProgress != nil {
+		for range runs {
+			cfg.RunProgress()
+		}
+	}
+	type result struct{ obj, final float64 }
+	res := make([]result, len(runs))
+	for j, o := range out {
+		if o.History == nil {
+			return Record{}, nil, fmt.Errorf("executor returned no history for run %d (%s, seed %d)", j, runs[j].Name, runs[j].Seed)
+		}
+		lh := o.History
+		if o.Diverged {
+			// A rule that blows the network up scores its episodes so
+			// far, the rest as failed trials (error 2).
+			lh = &learn.History{Errors: append([]float64(nil), lh.Errors...)}
+			for lh.Len() < cfg.Episodes {
+				lh.Errors = append(lh.Errors, 2)
+			}
+		}
+		res[j].obj, res[j].final = cfg.score(lh, o.Diverged)
 	}
 	rec := Record{Iteration: it, Theta: h.Rule().Clone().Theta, HeldOut: math.NaN(), HeldOutFinal: math.NaN()}
 	g := make([]float64, np)

@@ -161,7 +161,7 @@ func TestGradientAgainstFiniteDifferences(t *testing.T) {
 	if err := h.init(ctx, s); err != nil {
 		t.Fatal(err)
 	}
-	_, g, err := h.iterate(ctx, s, 0)
+	_, g, err := h.iterate(ctx, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
