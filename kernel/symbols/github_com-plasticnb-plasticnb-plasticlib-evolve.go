@@ -3,6 +3,7 @@
 package symbols
 
 import (
+	"context"
 	"github.com/plasticnb/plasticnb/plasticlib/evolve"
 	"reflect"
 )
@@ -18,8 +19,24 @@ func init() {
 
 		// type definitions
 		"Config":    reflect.ValueOf((*evolve.Config)(nil)),
+		"Executor":  reflect.ValueOf((*evolve.Executor)(nil)),
 		"History":   reflect.ValueOf((*evolve.History)(nil)),
 		"Objective": reflect.ValueOf((*evolve.Objective)(nil)),
 		"Record":    reflect.ValueOf((*evolve.Record)(nil)),
+		"Run":       reflect.ValueOf((*evolve.Run)(nil)),
+		"RunResult": reflect.ValueOf((*evolve.RunResult)(nil)),
+
+		// interface wrapper definitions
+		"_Executor": reflect.ValueOf((*_github_com_plasticnb_plasticnb_plasticlib_evolve_Executor)(nil)),
 	}
+}
+
+// _github_com_plasticnb_plasticnb_plasticlib_evolve_Executor is an interface wrapper for Executor type
+type _github_com_plasticnb_plasticnb_plasticlib_evolve_Executor struct {
+	IValue   interface{}
+	WExecute func(ctx context.Context, iteration int, runs []evolve.Run) ([]evolve.RunResult, error)
+}
+
+func (W _github_com_plasticnb_plasticnb_plasticlib_evolve_Executor) Execute(ctx context.Context, iteration int, runs []evolve.Run) ([]evolve.RunResult, error) {
+	return W.WExecute(ctx, iteration, runs)
 }

@@ -13,8 +13,11 @@ func init() {
 	Symbols["github.com/plasticnb/plasticnb/plasticlib/sweep/sweep"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Format":       reflect.ValueOf(constant.MakeFromLiteral("\"plasticnb-sweep-run/1\"", token.STRING, 0)),
+		"IterationDir": reflect.ValueOf(sweep.IterationDir),
 		"Local":        reflect.ValueOf(constant.MakeFromLiteral("\"local\"", token.STRING, 0)),
 		"ManifestFile": reflect.ValueOf(constant.MakeFromLiteral("\"sweep.json\"", token.STRING, 0)),
+		"MetaJob":      reflect.ValueOf(sweep.MetaJob),
+		"NewMeta":      reflect.ValueOf(sweep.NewMeta),
 		"ParseSpec":    reflect.ValueOf(sweep.ParseSpec),
 		"Presets":      reflect.ValueOf(sweep.Presets),
 		"ReadManifest": reflect.ValueOf(sweep.ReadManifest),
@@ -22,13 +25,16 @@ func init() {
 		"Slurm":        reflect.ValueOf(constant.MakeFromLiteral("\"slurm\"", token.STRING, 0)),
 		"Summarize":    reflect.ValueOf(sweep.Summarize),
 		"Work":         reflect.ValueOf(sweep.Work),
+		"WorkerMain":   reflect.ValueOf(sweep.WorkerMain),
 		"WorkerProbe":  reflect.ValueOf(constant.MakeFromLiteral("\"plasticnb sweep worker 1\"", token.STRING, 0)),
 
 		// type definitions
 		"Condition":    reflect.ValueOf((*sweep.Condition)(nil)),
+		"Flags":        reflect.ValueOf((*sweep.Flags)(nil)),
 		"Group":        reflect.ValueOf((*sweep.Group)(nil)),
 		"Job":          reflect.ValueOf((*sweep.Job)(nil)),
 		"Manifest":     reflect.ValueOf((*sweep.Manifest)(nil)),
+		"Meta":         reflect.ValueOf((*sweep.Meta)(nil)),
 		"NetChange":    reflect.ValueOf((*sweep.NetChange)(nil)),
 		"Options":      reflect.ValueOf((*sweep.Options)(nil)),
 		"Progress":     reflect.ValueOf((*sweep.Progress)(nil)),

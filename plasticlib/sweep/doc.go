@@ -14,13 +14,21 @@
 // Summarize reads the directory back into episodes to criterion per rule
 // and condition.
 //
+// Meta runs meta-training's learning runs the same way (it is an
+// evolve.Executor): each iteration of plasticlib/evolve's Train is a sweep
+// of its runs in Out/iteration-<i>, so that a training resumed from its
+// checkpoint redoes only the runs of the interrupted iteration that have
+// no result. Flags are the executor's command-line flags and WorkerMain the
+// worker mode, shared by the sweep and evolve commands.
+//
 // The API is usable from an interpreted notebook cell: no generic
 // functions, progress through a callback or any value with Add(int) (such
 // as a display progress bar), and cancellation through the context (the
 // Slurm executor then scancels its array; finished results stay).
 //
-// Layer: above setting, eval, learn and store; imports nothing of the
-// kernel or plots. The Slurm executor calls sbatch, squeue, scontrol and
-// scancel; the array tasks run the sweep command's worker mode
-// (plasticlib/cmd/sweep), which calls Work.
+// Layer: above setting, eval, learn, store and evolve (which knows nothing
+// of sweep or Slurm); imports nothing of the kernel or plots. The Slurm
+// executor calls sbatch, squeue, scontrol and scancel; the array tasks run
+// the worker mode (WorkerMain, which calls Work) of the sweep or evolve
+// command.
 package sweep

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/plasticnb/plasticnb/plasticlib/evolve"
+	"github.com/plasticnb/plasticnb/plasticlib/rule"
+	"github.com/plasticnb/plasticnb/plasticlib/setting"
 	"github.com/plasticnb/plasticnb/plasticlib/sweep"
 )
 
@@ -76,4 +79,41 @@ func ExampleSummarize() {
 	fmt.Print(s)
 	// Output:
 	// zero on dnms/miconi: episodes to criterion: median 150, IQR 150-150, censored 3/3; mean error 0.9856
+}
+
+// Meta-training with every learning run a result file (here on this
+// machine; Executor: sweep.Slurm makes each iteration a job array): a
+// second training with the same configuration and directory reuses the
+// last iteration's runs.
+func ExampleNewMeta() {
+	dir, err := os.MkdirTemp("", "meta")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	s := setting.MustLookup("dnms", "miconi")
+	s.Net.N = 16
+	s.SetDt(10)
+	s.Learn.Episodes, s.Learn.WarmUp = 40, 4
+	cfg := evolve.Config{Setting: s, Start: s.Rule(rule.MiconiCubic()), Pairs: 2, Seeds: 1, Iterations: 2, EvalSeeds: []uint64{1}}
+	for range 2 {
+		reused := 0
+		m, err := sweep.NewMeta(context.Background(), sweep.Options{Out: dir, Progress: func(p sweep.Progress) {
+			if p.Done == p.Skipped {
+				reused += p.Skipped
+			}
+		}}, false)
+		if err != nil {
+			panic(err)
+		}
+		cfg.Executor = m
+		h, err := evolve.Train(context.Background(), cfg)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("%d iterations, %d runs reused\n", len(h.Records), reused)
+	}
+	// Output:
+	// 2 iterations, 0 runs reused
+	// 2 iterations, 5 runs reused
 }

@@ -18,9 +18,10 @@ import (
 // SlurmOptions configure the Slurm executor. The cluster is the one the
 // Slurm commands on PATH reach (SLURM_CONF, or the site's slurm.conf).
 type SlurmOptions struct {
-	// Binary is the sweep command (plasticlib/cmd/sweep) on a filesystem
-	// the compute nodes share, as is Options.Out. Default: this process's
-	// executable, which must then be the sweep command.
+	// Binary is a command with the worker mode (WorkerMain): the sweep
+	// command (plasticlib/cmd/sweep) or the evolve command, on a
+	// filesystem the compute nodes share, as is Options.Out. Default: this
+	// process's executable, which must then be one of them.
 	Binary string
 	// Partition, Account and Time (sbatch --time, e.g. "2:00:00") are
 	// passed to sbatch when not empty; CPUsPerTask (--cpus-per-task) when
@@ -36,8 +37,8 @@ type SlurmOptions struct {
 	Poll time.Duration
 }
 
-// WorkerProbe is what the sweep command's "worker -probe" prints: the
-// Slurm executor checks that SlurmOptions.Binary is a sweep worker.
+// WorkerProbe is what "worker -probe" prints (WorkerMain): the Slurm
+// executor checks that SlurmOptions.Binary is a sweep worker.
 const WorkerProbe = "plasticnb sweep worker 1"
 
 type slurm struct{ SlurmOptions }
@@ -69,7 +70,7 @@ func newSlurm(ctx context.Context, so SlurmOptions) (*slurm, error) {
 	so.Binary = abs
 	probe, err := exec.CommandContext(cctx, so.Binary, "worker", "-probe").Output()
 	if err != nil || strings.TrimSpace(string(probe)) != WorkerProbe {
-		return nil, fmt.Errorf("sweep.SlurmOptions.Binary: %s is not the sweep command (build plasticlib/cmd/sweep and name it here)", so.Binary)
+		return nil, fmt.Errorf("sweep.SlurmOptions.Binary: %s is not a sweep worker (build plasticlib/cmd/sweep or plasticlib/cmd/evolve and name it here)", so.Binary)
 	}
 	if so.Tasks <= 0 || so.Tasks > 1000 {
 		so.Tasks = 1000

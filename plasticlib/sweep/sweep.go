@@ -90,30 +90,47 @@ func (o *Options) logf(format string, args ...any) {
 // names what failed; Report.Missing lists the jobs to redo, which running
 // the same sweep again does.
 func Run(ctx context.Context, spec Spec, o Options) (Report, error) {
-	if o.Out == "" {
-		return Report{}, fmt.Errorf("sweep.Options.Out: no directory")
-	}
-	out, err := filepath.Abs(o.Out)
+	out, err := outDir(o.Out)
 	if err != nil {
-		return Report{}, fmt.Errorf("sweep.Options.Out: %w", err)
+		return Report{}, err
 	}
 	jobs, err := spec.Plan()
 	if err != nil {
 		return Report{}, err
 	}
-	var ex executor
+	ex, err := newExecutor(ctx, o)
+	if err != nil {
+		return Report{}, err
+	}
+	return runList(ctx, out, spec, jobs, ex, o)
+}
+
+// outDir returns Options.Out as an absolute path.
+func outDir(dir string) (string, error) {
+	if dir == "" {
+		return "", fmt.Errorf("sweep.Options.Out: no directory")
+	}
+	out, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("sweep.Options.Out: %w", err)
+	}
+	return out, nil
+}
+
+// newExecutor returns o.Executor's executor, checking that it is available.
+func newExecutor(ctx context.Context, o Options) (executor, error) {
 	switch o.Executor {
 	case "", Local:
-		ex = local{workers: o.Workers}
+		return local{workers: o.Workers}, nil
 	case Slurm:
-		s, err := newSlurm(ctx, o.SlurmOptions)
-		if err != nil {
-			return Report{}, err
-		}
-		ex = s
-	default:
-		return Report{}, fmt.Errorf("sweep.Options.Executor: unknown executor %q (want %s or %s)", o.Executor, Local, Slurm)
+		return newSlurm(ctx, o.SlurmOptions)
 	}
+	return nil, fmt.Errorf("sweep.Options.Executor: unknown executor %q (want %s or %s)", o.Executor, Local, Slurm)
+}
+
+// runList runs the sweep (spec, jobs) into out on ex: it claims out, skips
+// every job whose result exists and runs the others.
+func runList(ctx context.Context, out string, spec Spec, jobs []Job, ex executor, o Options) (Report, error) {
 	if err := claim(out, spec, jobs); err != nil {
 		return Report{}, err
 	}

@@ -8,7 +8,15 @@
 // With -checkpoint it resumes an interrupted run; Ctrl-C stops it after the
 // runs in flight and keeps the iterations done.
 //
+// With -out-dir each iteration's learning runs go through package sweep,
+// one result file per run under DIR/iteration-<i>: on this machine
+// (-executor local) or as one Slurm job array per iteration (-executor
+// slurm, the sweep command's Slurm options), and a resumed training redoes
+// only the runs of the interrupted iteration that have no result. "evolve
+// worker" is the mode the array tasks run (sweep.WorkerMain).
+//
 //	go run -tags openblas ./plasticlib/cmd/evolve -task context -setting paper -n 100 -episodes 1500 -out learned.json
+//	evolve -executor slurm -partition short -time 2:00:00 -out-dir /shared/runs -checkpoint ck.json ... (same flags)
 //
 // Main only: flags and wiring; the science is in plasticlib/evolve.
 package main
@@ -22,6 +30,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/plasticnb/plasticnb/plasticlib/eval"
@@ -29,10 +38,18 @@ import (
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
 	"github.com/plasticnb/plasticnb/plasticlib/setting"
 	"github.com/plasticnb/plasticnb/plasticlib/store"
+	"github.com/plasticnb/plasticnb/plasticlib/sweep"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	if len(os.Args) > 1 && os.Args[1] == "worker" {
+		if err := sweep.WorkerMain(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "evolve worker:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
 		// The library's errors already name the package, evolve.
@@ -108,8 +125,24 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	workers := fs.Int("workers", 0, "learning runs in parallel (0: one per CPU)")
 	checkpoint := fs.String("checkpoint", "", "JSON checkpoint, written every iteration, resumed from")
 	out := fs.String("out", "", "save the learned rule here (JSON)")
+	outDir := fs.String("out-dir", "", "run each iteration's learning runs as result files under this directory (on a filesystem the Slurm nodes share), resumable")
+	keepRuns := fs.Bool("keep-runs", false, "with -out-dir: keep every iteration's runs (default: removed once the next iteration starts)")
+	var exec sweep.Flags
+	exec.Register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (see -h)", fs.Arg(0))
+	}
+	switch exec.Executor {
+	case sweep.Local:
+	case sweep.Slurm:
+		if *outDir == "" {
+			return fmt.Errorf("-out-dir: -executor slurm needs a directory for the runs' results, on a filesystem the compute nodes share")
+		}
+	default:
+		return fmt.Errorf("-executor: unknown executor %q (want %s or %s)", exec.Executor, sweep.Local, sweep.Slurm)
 	}
 	s, err := sf.Setting()
 	if err != nil {
@@ -142,6 +175,15 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	cfg := evolve.Config{Setting: s, Start: start, Free: fr, Objective: obj, Iterations: *iterations, Pairs: *pairs,
 		Seeds: *seeds, Sigma: *sigma, LR: *lr, Seed: *seed, EvalSeeds: eval.Seeds(1001, *evalSeeds), Workers: *workers,
 		Checkpoint: *checkpoint, BothConditions: *both}
+	if *outDir != "" {
+		so := sweep.Options{Out: *outDir, Workers: *workers, Log: w}
+		exec.Apply(&so)
+		m, err := sweep.NewMeta(ctx, so, *keepRuns)
+		if err != nil {
+			return err
+		}
+		cfg.Executor = m
+	}
 	began := time.Now()
 	rows := ""
 	if *pre != "" {
@@ -151,8 +193,12 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if *both {
 		conds = "fresh networks and random initial states"
 	}
-	fmt.Fprintf(w, "evolving %s from θ33 (K = L = %d, %s coefficients%s free) on %s, %s, %d episodes per run, %s\n",
-		obj, *k, *freeSet, rows, s, conds, s.Learn.Episodes, map[bool]string{true: "resuming " + *checkpoint, false: "new run"}[*checkpoint != "" && exists(*checkpoint)])
+	where := ""
+	if *outDir != "" {
+		where = fmt.Sprintf(", runs through the %s executor into %s", exec.Executor, *outDir)
+	}
+	fmt.Fprintf(w, "evolving %s from θ33 (K = L = %d, %s coefficients%s free) on %s, %s, %d episodes per run%s, %s\n",
+		obj, *k, *freeSet, rows, s, conds, s.Learn.Episodes, where, map[bool]string{true: "resuming " + *checkpoint, false: "new run"}[*checkpoint != "" && exists(*checkpoint)])
 	cfg.Progress = func(r evolve.Record) {
 		fmt.Fprintf(w, "iteration %d: objective %.4f (train), %.4f (held-out); final performance %.3f (train), %.3f (held-out); |g| %.3g  [%.0f s]\n",
 			r.Iteration, r.Objective, r.HeldOut, r.TrainFinal, r.HeldOutFinal, r.GradNorm, time.Since(began).Seconds())

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,7 +13,7 @@ import (
 
 func TestRun(t *testing.T) {
 	dir := t.TempDir()
-	out, ck := filepath.Join(dir, "learned.json"), filepath.Join(dir, "ck.json")
+	out, ck, runs := filepath.Join(dir, "learned.json"), filepath.Join(dir, "ck.json"), filepath.Join(dir, "runs")
 	tiny := []string{"-task", "dnms", "-setting", "miconi", "-n", "12", "-dt", "10", "-episodes", "30",
 		"-iterations", "2", "-pairs", "1", "-seeds", "1", "-eval-seeds", "1", "-K", "3"}
 	for _, tc := range []struct {
@@ -31,6 +32,11 @@ func TestRun(t *testing.T) {
 		{"K", []string{"-K", "2"}, "-K must be >= 3", true},
 		{"task", []string{"-task", "xor"}, `unknown task "xor"`, true},
 		{"another config", []string{"-checkpoint", ck, "-sigma", "0.5"}, "another configuration", true},
+		{"runs as files", []string{"-out-dir", runs, "-workers", "1"}, "iteration 1: 3 runs: 0 done before, 3 to run", false},
+		{"runs reused", []string{"-out-dir", runs, "-iterations", "2", "-keep-runs"}, "iteration 1: ran 0 runs, reused 3, missing 0", false},
+		{"executor", []string{"-executor", "pbs"}, `-executor: unknown executor "pbs"`, true},
+		{"slurm without out-dir", []string{"-executor", "slurm"}, "-out-dir: -executor slurm needs a directory", true},
+		{"argument", []string{"stray"}, `unexpected argument "stray"`, true},
 	} {
 		var b bytes.Buffer
 		err := run(context.Background(), &b, append(append([]string(nil), tiny...), tc.args...))
@@ -42,6 +48,10 @@ func TestRun(t *testing.T) {
 		case tc.fail && (err == nil || !strings.Contains(err.Error(), tc.want)):
 			t.Errorf("%s: err = %v; want one containing %q", tc.name, err, tc.want)
 		}
+	}
+	t.Setenv("PATH", t.TempDir())
+	if err := run(context.Background(), io.Discard, append(tiny, "-executor", "slurm", "-out-dir", runs)); err == nil || !strings.Contains(err.Error(), "sbatch not found on PATH") {
+		t.Errorf("-executor slurm without sbatch: err = %v", err)
 	}
 	r, err := store.LoadRule(out)
 	if err != nil {

@@ -10,7 +10,7 @@
 //
 // Running the same command again skips every run whose result exists.
 // Ctrl-C stops the runs (scancel under Slurm) and keeps the finished ones.
-// "sweep worker" is the mode the Slurm array tasks run.
+// "sweep worker" is the mode the Slurm array tasks run (sweep.WorkerMain).
 //
 // Main only: flags and wiring; the sweep is plasticlib/sweep.
 package main
@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -43,18 +42,15 @@ type options struct {
 	Seeds         int
 	RunAll        bool
 	Out           string
-	Executor      string
+	Exec          sweep.Flags // -executor and the Slurm options
 	Workers       int
 	Summary       bool
-	Slurm         sweep.SlurmOptions
-	Extra         string
-	PollSeconds   float64
 	specFlagsUsed []string
 }
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "worker" {
-		if err := worker(os.Args[2:]); err != nil {
+		if err := sweep.WorkerMain(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "sweep worker:", err)
 			os.Exit(1)
 		}
@@ -72,17 +68,9 @@ func main() {
 	flag.IntVar(&o.Seeds, "seeds", 4, "number of seeds")
 	flag.BoolVar(&o.RunAll, "run-all", false, "run every trial, not stopping at the criterion")
 	flag.StringVar(&o.Out, "out", "", "the sweep's results directory (required)")
-	flag.StringVar(&o.Executor, "executor", sweep.Local, "local (goroutines) or slurm (one sbatch --array)")
+	o.Exec.Register(flag.CommandLine)
 	flag.IntVar(&o.Workers, "workers", 0, "local: runs at once (0: one per CPU)")
 	flag.BoolVar(&o.Summary, "summary", false, "only print the summary of -out")
-	flag.StringVar(&o.Slurm.Partition, "partition", "", "slurm: sbatch --partition")
-	flag.StringVar(&o.Slurm.Account, "account", "", "slurm: sbatch --account")
-	flag.StringVar(&o.Slurm.Time, "time", "", "slurm: sbatch --time per array task, e.g. 1:00:00")
-	flag.IntVar(&o.Slurm.CPUsPerTask, "cpus-per-task", 0, "slurm: sbatch --cpus-per-task (runs at once per array task)")
-	flag.IntVar(&o.Slurm.Tasks, "array-tasks", 0, "slurm: at most this many array tasks (0: one per run, up to 1000)")
-	flag.StringVar(&o.Slurm.Binary, "binary", "", "slurm: this command's binary on the shared filesystem (default: this executable)")
-	flag.StringVar(&o.Extra, "sbatch-args", "", "slurm: further sbatch arguments, space-separated")
-	flag.Float64Var(&o.PollSeconds, "poll", 10, "slurm: seconds between squeue calls")
 	flag.Parse()
 	flag.Visit(func(f *flag.Flag) {
 		switch f.Name {
@@ -146,11 +134,9 @@ func run(ctx context.Context, o options) error {
 		if err != nil {
 			return err
 		}
-		o.Slurm.Extra = strings.Fields(o.Extra)
-		o.Slurm.Poll = time.Duration(o.PollSeconds * float64(time.Second))
 		began := time.Now()
 		last := time.Time{}
-		rep, err := sweep.Run(ctx, spec, sweep.Options{Out: o.Out, Executor: o.Executor, Workers: o.Workers, SlurmOptions: o.Slurm, Log: os.Stdout,
+		so := sweep.Options{Out: o.Out, Workers: o.Workers, Log: os.Stdout,
 			Progress: func(p sweep.Progress) {
 				if p.Done == p.Skipped {
 					fmt.Printf("%d runs: %d done before, %d to run\n", p.Total, p.Skipped, p.Total-p.Skipped)
@@ -160,7 +146,9 @@ func run(ctx context.Context, o options) error {
 					last = time.Now()
 					fmt.Printf("%d/%d runs done (%.0f s)\n", p.Done, p.Total, time.Since(began).Seconds())
 				}
-			}})
+			}}
+		o.Exec.Apply(&so)
+		rep, err := sweep.Run(ctx, spec, so)
 		if rep.Total > 0 { // planned and claimed -out
 			fmt.Printf("ran %d runs, skipped %d, missing %d\n", rep.Ran, rep.Skipped, len(rep.Missing))
 		}
@@ -177,30 +165,4 @@ func run(ctx context.Context, o options) error {
 	}
 	fmt.Print(s)
 	return nil
-}
-
-// worker is one Slurm array task: sweep worker -out DIR -share FILE -index I.
-func worker(args []string) error {
-	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
-	probe := fs.Bool("probe", false, "print "+strconv.Quote(sweep.WorkerProbe)+" and exit")
-	out := fs.String("out", "", "the sweep's directory")
-	share := fs.String("share", "", "the submission's share file")
-	index := fs.Int("index", -1, "the array task index ($SLURM_ARRAY_TASK_ID)")
-	workers := fs.Int("workers", 0, "runs at once (0: $SLURM_CPUS_PER_TASK, else 1)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *probe {
-		fmt.Println(sweep.WorkerProbe)
-		return nil
-	}
-	if *workers == 0 {
-		*workers = 1
-		if n, err := strconv.Atoi(os.Getenv("SLURM_CPUS_PER_TASK")); err == nil && n > 0 {
-			*workers = n
-		}
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return sweep.Work(ctx, *out, *share, *index, *workers)
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/plasticnb/plasticnb/plasticlib/sweep"
 )
 
 func TestRun(t *testing.T) {
@@ -14,7 +16,7 @@ func TestRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	flags := func(out string) options {
-		return options{Tasks: "dnms", Settings: "miconi", Rules: "eh,zero", N: 20, Dt: 10, Episodes: 110, First: 1, Seeds: 2, Out: out, Executor: "local"}
+		return options{Tasks: "dnms", Settings: "miconi", Rules: "eh,zero", N: 20, Dt: 10, Episodes: 110, First: 1, Seeds: 2, Out: out, Exec: sweep.Flags{Executor: "local"}}
 	}
 	for _, tc := range []struct {
 		name   string
@@ -28,7 +30,7 @@ func TestRun(t *testing.T) {
 		{"unknown rule", func(o *options) { o.Rules = "eh,hebb" }, `unknown rule "hebb"`},
 		{"unknown task", func(o *options) { o.Tasks = "xor" }, `unknown task "xor"`},
 		{"unknown setting", func(o *options) { o.Settings = "fast" }, `unknown setting "fast"`},
-		{"unknown executor", func(o *options) { o.Executor = "pbs" }, `unknown executor "pbs"`},
+		{"unknown executor", func(o *options) { o.Exec.Executor = "pbs" }, `unknown executor "pbs"`},
 	} {
 		o := flags(filepath.Join(t.TempDir(), "out"))
 		tc.change(&o)
@@ -43,10 +45,10 @@ func TestRun(t *testing.T) {
 }
 
 func TestWorkerProbe(t *testing.T) {
-	if err := worker([]string{"-probe"}); err != nil {
+	if err := sweep.WorkerMain([]string{"-probe"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := worker([]string{"-out", t.TempDir(), "-share", "none", "-index", "0"}); err == nil {
+	if err := sweep.WorkerMain([]string{"-out", t.TempDir(), "-share", "none", "-index", "0"}); err == nil {
 		t.Error("worker on an empty directory succeeded")
 	}
 }
