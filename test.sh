@@ -18,7 +18,9 @@
 #   6. the Slurm test: a throw-away single-node Slurm cluster on 127.0.0.1
 #      (munged, slurmctld, slurmd as the test's own processes) runs a sweep as
 #      a job array, with one task scancelled and one result deleted, and checks
-#      it against the local executor (test/slurm)
+#      it against the local executor, and meta-trains (evolve -executor slurm,
+#      one array per iteration, one task scancelled, resumed) against the
+#      in-process training (test/slurm)
 #
 # Usage: ./test.sh [--short] [--help]
 #   --short   skip the long tests (go test -short; notebooks still run)

@@ -93,7 +93,7 @@ func (m *Meta) Execute(ctx context.Context, it int, runs []evolve.Run) ([]evolve
 		o.logf("iteration %d: ran %d runs, reused %d, missing %d", it, rep.Ran, rep.Skipped, len(rep.Missing))
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w\n(the finished runs of iteration %d stay in %s: resume the training from its checkpoint to redo only the missing ones)", err, it, dir)
 	}
 	res := make([]evolve.RunResult, len(jobs))
 	for k, j := range jobs {

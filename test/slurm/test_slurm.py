@@ -18,6 +18,15 @@ coordinator meanwhile refuses to submit the same runs again), kill -9 of a
 local sweep (a re-run redoes only the runs lost), and the errors for an
 unreachable cluster and for no sbatch on PATH.
 
+It then meta-trains (plasticlib/cmd/evolve, 2 iterations of 10 tiny
+learning runs) in process and with -executor slurm (one array per
+iteration) and checks that the printed records, the saved rule (byte for
+byte) and the checkpoint's coefficients and Adam state are the same; then
+scancels an array task of the second iteration, deletes one of that
+iteration's results, resumes from the checkpoint and checks that only the
+missing runs are redone and that the training ends equal to the
+uninterrupted one.
+
 Needs the Debian packages slurmctld, slurmd, slurm-client and munge
 (./install.sh installs them) and root. PLASTICNB_SKIP_SLURM=1 skips it.
 The sweep binary is built from this tree (go build, the BLAS tags of
@@ -27,6 +36,7 @@ Run: /usr/bin/python3 -m unittest discover -s test/slurm -v
 """
 
 import filecmp
+import json
 import os
 import re
 import shutil
@@ -45,6 +55,13 @@ DAEMONS = {"munged": "munge", "slurmctld": "slurmctld", "slurmd": "slurmd", "sba
 SWEEP = ["-task", "dnms", "-n", "40", "-dt", "10", "-episodes", "400", "-run-all",
          "-seeds", "12", "-rules", "miconi-cubic,eh,node-perturbation"]
 ARRAY_TASKS = 3
+
+# The meta-training: 2 iterations of 2 pairs x 2 seeds + 2 held-out seeds
+# (10 learning runs each) of tiny DNMS runs, on fresh networks and random
+# initial states.
+EVOLVE = ["-task", "dnms", "-setting", "miconi", "-n", "40", "-dt", "10", "-episodes", "300", "-K", "3",
+          "-iterations", "2", "-pairs", "2", "-seeds", "2", "-eval-seeds", "2", "-both-conditions"]
+EVOLVE_RUNS = 10
 
 
 def free_port():
@@ -187,7 +204,9 @@ class SlurmSweepTest(unittest.TestCase):
         cls.addClassCleanup(cls.cluster.stop)
         tags = subprocess.run([os.path.join(REPO, "scripts", "buildtags.sh")], capture_output=True, text=True).stdout.strip()
         cls.binary = os.path.join(cls.tmp, "bin", "sweep")
-        subprocess.run(["go", "build", "-tags", tags, "-o", cls.binary, "./plasticlib/cmd/sweep"], cwd=REPO, check=True)
+        cls.evolve = os.path.join(cls.tmp, "bin", "evolve")
+        for binary, pkg in ((cls.binary, "./plasticlib/cmd/sweep"), (cls.evolve, "./plasticlib/cmd/evolve")):
+            subprocess.run(["go", "build", "-tags", tags, "-o", binary, pkg], cwd=REPO, check=True)
         cls.cluster.start()
 
     def sweep(self, *args, env=None, check=True):
@@ -323,6 +342,90 @@ class SlurmSweepTest(unittest.TestCase):
         for rel, mtime in before.items():
             self.assertEqual(os.stat(after[rel]).st_mtime_ns, mtime, "%s was redone, though it existed" % rel)
 
+    def run_evolve(self, *args, env=None, check=True):
+        p = subprocess.run([self.evolve, *args], env=env or self.cluster.env, capture_output=True, text=True, timeout=180)
+        if check and p.returncode != 0:
+            self.fail("evolve %s: exit %d\nstdout:\n%s\nstderr:\n%s" % (" ".join(args), p.returncode, p.stdout, p.stderr))
+        return p
+
+    @staticmethod
+    def records(stdout):
+        """The iteration records evolve prints, without their wall time."""
+        return [re.sub(r"\s+\[\d+ s\]$", "", l) for l in stdout.splitlines() if re.match(r"iteration \d+: objective", l)]
+
+    @staticmethod
+    def checkpoint(path):
+        """A checkpoint without the wall times of its records."""
+        with open(path) as f:
+            ck = json.load(f)
+        for r in ck["records"]:
+            r.pop("seconds")
+        return ck
+
+    def test_evolve(self):
+        """Meta-training through Slurm equals the in-process one, also when resumed after a lost array task."""
+        local = os.path.join(self.tmp, "evolve-local")
+        os.mkdir(local)
+        p = self.run_evolve(*EVOLVE, "-checkpoint", os.path.join(local, "ck.json"), "-out", os.path.join(local, "rule.json"))
+        want = self.records(p.stdout)
+        self.assertEqual(len(want), 2, p.stdout)
+        want_ck = self.checkpoint(os.path.join(local, "ck.json"))
+
+        def slurm_args(d):
+            return [*EVOLVE, "-executor", "slurm", "-out-dir", os.path.join(d, "runs"), "-poll", "0.5", "-array-tasks", "2",
+                    "-checkpoint", os.path.join(d, "ck.json"), "-out", os.path.join(d, "rule.json")]
+
+        # Uninterrupted, through Slurm: the same records, rule and checkpoint.
+        whole = os.path.join(self.tmp, "evolve-slurm")
+        p = self.run_evolve(*slurm_args(whole))
+        self.assertEqual(self.records(p.stdout), want)
+        self.assertEqual(p.stdout.count("submitted array job"), 2, p.stdout)
+        self.assertTrue(filecmp.cmp(os.path.join(whole, "rule.json"), os.path.join(local, "rule.json"), shallow=False),
+                        "the rule learned through Slurm differs from the in-process one")
+        self.assertEqual(self.checkpoint(os.path.join(whole, "ck.json")), want_ck)
+        self.assertFalse(os.path.exists(os.path.join(whole, "runs", "iteration-0000")), "iteration 0's runs were kept")
+
+        # Interrupted: one array task of iteration 1 scancelled while it runs.
+        out = os.path.join(self.tmp, "evolve-interrupted")
+        it1 = os.path.join(out, "runs", "iteration-0001")
+        proc = subprocess.Popen([self.evolve, *slurm_args(out)], env=self.cluster.env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            job = wait_for("iteration 1's array job ID", lambda: read(os.path.join(it1, "slurm", "1", "job_id")), 120, 0.05)
+            victim = job + "_1"
+            wait_for("array task %s to run" % victim, lambda: victim + " RUNNING" in subprocess.run(
+                ["squeue", "-h", "-r", "-j", job, "-o", "%i %T"], env=self.cluster.env, capture_output=True, text=True).stdout, 60, 0.05)
+            subprocess.run(["scancel", victim], env=self.cluster.env, check=True)
+            stdout, stderr = proc.communicate(timeout=180)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        self.assertNotEqual(proc.returncode, 0, "evolve did not notice the cancelled task:\n" + stdout)
+        self.assertIn("array task " + victim, stderr)
+        self.assertEqual(self.records(stdout), want[:1])
+        kept = self.results(it1)
+        self.assertTrue(0 < len(kept) < EVOLVE_RUNS, "iteration 1 has %d of %d results; want some lost, some kept" % (len(kept), EVOLVE_RUNS))
+        # A deleted result is redone too.
+        deleted = sorted(kept)[0]
+        os.remove(kept.pop(deleted))
+        before = {rel: os.stat(p).st_mtime_ns for rel, p in kept.items()}
+
+        p = self.run_evolve(*slurm_args(out))
+        n = len(kept)
+        self.assertIn("resuming", p.stdout)
+        self.assertIn("iteration 1: %d runs: %d done before, %d to run" % (EVOLVE_RUNS, n, EVOLVE_RUNS - n), p.stdout)
+        self.assertIn("iteration 1: ran %d runs, reused %d, missing 0" % (EVOLVE_RUNS - n, n), p.stdout)
+        self.assertEqual(self.records(p.stdout), want[1:])
+        after = self.results(it1)
+        self.assertEqual(len(after), EVOLVE_RUNS)
+        self.assertIn(deleted, after)
+        for rel, mtime in before.items():
+            self.assertEqual(os.stat(after[rel]).st_mtime_ns, mtime, "%s was redone, though it existed" % rel)
+        self.assertTrue(filecmp.cmp(os.path.join(out, "rule.json"), os.path.join(local, "rule.json"), shallow=False),
+                        "the rule of the resumed training differs from the uninterrupted one")
+        self.assertEqual(self.checkpoint(os.path.join(out, "ck.json")), want_ck)
+
     def test_unavailable(self):
         # No cluster reachable: a slurm.conf naming a port nobody listens on.
         dead = os.path.join(self.tmp, "dead.conf")
@@ -342,6 +445,15 @@ class SlurmSweepTest(unittest.TestCase):
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("sbatch not found on PATH", p.stderr)
         self.assertFalse(os.path.exists(os.path.join(out, "sweep.json")), "an unavailable executor claimed -out")
+        # The same for evolve -executor slurm, before any learning run.
+        for env, want in ((dict(self.cluster.env, SLURM_CONF=dead), "no cluster reachable"),
+                          (dict(self.cluster.env, PATH=empty), "sbatch not found on PATH")):
+            p = self.run_evolve(*EVOLVE, "-executor", "slurm", "-out-dir", out, env=env, check=False)
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn(want, p.stderr)
+            self.assertNotIn("iteration 0", p.stdout)
+        p = self.run_evolve(*EVOLVE, "-executor", "pbs", check=False)
+        self.assertIn('-executor: unknown executor "pbs"', p.stderr)
 
 
 if __name__ == "__main__":
