@@ -209,11 +209,39 @@ class SlurmSweepTest(unittest.TestCase):
             subprocess.run(["go", "build", "-tags", tags, "-o", binary, pkg], cwd=REPO, check=True)
         cls.cluster.start()
 
-    def sweep(self, *args, env=None, check=True):
-        p = subprocess.run([self.binary, *args], env=env or self.cluster.env, capture_output=True, text=True, timeout=180)
+    def command(self, binary, *args, env=None, check=True):
+        p = subprocess.run([binary, *args], env=env or self.cluster.env, capture_output=True, text=True, timeout=180)
         if check and p.returncode != 0:
-            self.fail("sweep %s: exit %d\nstdout:\n%s\nstderr:\n%s" % (" ".join(args), p.returncode, p.stdout, p.stderr))
+            self.fail("%s %s: exit %d\nstdout:\n%s\nstderr:\n%s" % (os.path.basename(binary), " ".join(args), p.returncode, p.stdout, p.stderr))
         return p
+
+    def sweep(self, *args, **kw):
+        return self.command(self.binary, *args, **kw)
+
+    def run_evolve(self, *args, **kw):
+        return self.command(self.evolve, *args, **kw)
+
+    def scancel_running(self, argv, job_id_file, task):
+        """Runs argv, scancels array task `task` of the array whose ID it
+        writes to job_id_file as soon as that task runs, and returns the
+        task's ID and argv's exit code, stdout and stderr."""
+        proc = subprocess.Popen(argv, env=self.cluster.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            job = wait_for("the array's job ID", lambda: read(job_id_file), 120, 0.05)
+            victim = "%s_%d" % (job, task)
+
+            def running():
+                q = subprocess.run(["squeue", "-h", "-r", "-j", job, "-o", "%i %T"], env=self.cluster.env,
+                                   capture_output=True, text=True).stdout
+                return victim + " RUNNING" in q
+            wait_for("array task %s to run" % victim, running, 60, 0.05)
+            subprocess.run(["scancel", victim], env=self.cluster.env, check=True)
+            stdout, stderr = proc.communicate(timeout=180)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        return victim, proc.returncode, stdout, stderr
 
     @staticmethod
     def summary(stdout):
@@ -239,26 +267,10 @@ class SlurmSweepTest(unittest.TestCase):
 
         # Slurm, with one array task scancelled while it runs.
         out = os.path.join(self.tmp, "slurm")
-        proc = subprocess.Popen([self.binary, *SWEEP, "-out", out, "-executor", "slurm", "-poll", "0.5",
-                                 "-array-tasks", str(ARRAY_TASKS)],
-                                env=self.cluster.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            job_id_file = os.path.join(out, "slurm", "1", "job_id")
-            job = wait_for("the array's job ID", lambda: read(job_id_file), 60, 0.05)
-            victim = job + "_1"
-
-            def running():
-                q = subprocess.run(["squeue", "-h", "-r", "-j", job, "-o", "%i %T"], env=self.cluster.env,
-                                   capture_output=True, text=True).stdout
-                return victim + " RUNNING" in q
-            wait_for("array task %s to run" % victim, running, 60, 0.05)
-            subprocess.run(["scancel", victim], env=self.cluster.env, check=True)
-            stdout, stderr = proc.communicate(timeout=180)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        self.assertNotEqual(proc.returncode, 0, "the sweep did not notice the cancelled task:\n" + stdout)
+        victim, rc, stdout, stderr = self.scancel_running(
+            [self.binary, *SWEEP, "-out", out, "-executor", "slurm", "-poll", "0.5", "-array-tasks", str(ARRAY_TASKS)],
+            os.path.join(out, "slurm", "1", "job_id"), 1)
+        self.assertNotEqual(rc, 0, "the sweep did not notice the cancelled task:\n" + stdout)
         log = os.path.join(out, "slurm", "1", "logs", victim + ".out")
         self.assertIn("array task " + victim, stderr)
         self.assertIn(log, stderr)
@@ -342,12 +354,6 @@ class SlurmSweepTest(unittest.TestCase):
         for rel, mtime in before.items():
             self.assertEqual(os.stat(after[rel]).st_mtime_ns, mtime, "%s was redone, though it existed" % rel)
 
-    def run_evolve(self, *args, env=None, check=True):
-        p = subprocess.run([self.evolve, *args], env=env or self.cluster.env, capture_output=True, text=True, timeout=180)
-        if check and p.returncode != 0:
-            self.fail("evolve %s: exit %d\nstdout:\n%s\nstderr:\n%s" % (" ".join(args), p.returncode, p.stdout, p.stderr))
-        return p
-
     @staticmethod
     def records(stdout):
         """The iteration records evolve prints, without their wall time."""
@@ -388,20 +394,8 @@ class SlurmSweepTest(unittest.TestCase):
         # Interrupted: one array task of iteration 1 scancelled while it runs.
         out = os.path.join(self.tmp, "evolve-interrupted")
         it1 = os.path.join(out, "runs", "iteration-0001")
-        proc = subprocess.Popen([self.evolve, *slurm_args(out)], env=self.cluster.env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            job = wait_for("iteration 1's array job ID", lambda: read(os.path.join(it1, "slurm", "1", "job_id")), 120, 0.05)
-            victim = job + "_1"
-            wait_for("array task %s to run" % victim, lambda: victim + " RUNNING" in subprocess.run(
-                ["squeue", "-h", "-r", "-j", job, "-o", "%i %T"], env=self.cluster.env, capture_output=True, text=True).stdout, 60, 0.05)
-            subprocess.run(["scancel", victim], env=self.cluster.env, check=True)
-            stdout, stderr = proc.communicate(timeout=180)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        self.assertNotEqual(proc.returncode, 0, "evolve did not notice the cancelled task:\n" + stdout)
+        victim, rc, stdout, stderr = self.scancel_running([self.evolve, *slurm_args(out)], os.path.join(it1, "slurm", "1", "job_id"), 1)
+        self.assertNotEqual(rc, 0, "evolve did not notice the cancelled task:\n" + stdout)
         self.assertIn("array task " + victim, stderr)
         self.assertEqual(self.records(stdout), want[:1])
         kept = self.results(it1)
