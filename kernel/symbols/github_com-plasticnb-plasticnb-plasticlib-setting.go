@@ -12,21 +12,25 @@ import (
 func init() {
 	Symbols["github.com/plasticnb/plasticnb/plasticlib/setting/setting"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"AddFlags":      reflect.ValueOf(setting.AddFlags),
-		"Context":       reflect.ValueOf(constant.MakeFromLiteral("\"context\"", token.STRING, 0)),
-		"DNMS":          reflect.ValueOf(constant.MakeFromLiteral("\"dnms\"", token.STRING, 0)),
-		"Evidence":      reflect.ValueOf(constant.MakeFromLiteral("\"evidence\"", token.STRING, 0)),
-		"LongDelay":     reflect.ValueOf(constant.MakeFromLiteral("\"long-delay\"", token.STRING, 0)),
-		"Lookup":        reflect.ValueOf(setting.Lookup),
-		"Miconi":        reflect.ValueOf(constant.MakeFromLiteral("\"miconi\"", token.STRING, 0)),
-		"MustLookup":    reflect.ValueOf(setting.MustLookup),
-		"Names":         reflect.ValueOf(setting.Names),
-		"Paper":         reflect.ValueOf(constant.MakeFromLiteral("\"paper\"", token.STRING, 0)),
-		"Tasks":         reflect.ValueOf(setting.Tasks),
-		"VariableDelay": reflect.ValueOf(constant.MakeFromLiteral("\"variable-delay\"", token.STRING, 0)),
+		"AddFlags":         reflect.ValueOf(setting.AddFlags),
+		"AddOverrideFlags": reflect.ValueOf(setting.AddOverrideFlags),
+		"Context":          reflect.ValueOf(constant.MakeFromLiteral("\"context\"", token.STRING, 0)),
+		"DNMS":             reflect.ValueOf(constant.MakeFromLiteral("\"dnms\"", token.STRING, 0)),
+		"Evidence":         reflect.ValueOf(constant.MakeFromLiteral("\"evidence\"", token.STRING, 0)),
+		"LongDelay":        reflect.ValueOf(constant.MakeFromLiteral("\"long-delay\"", token.STRING, 0)),
+		"Lookup":           reflect.ValueOf(setting.Lookup),
+		"Miconi":           reflect.ValueOf(constant.MakeFromLiteral("\"miconi\"", token.STRING, 0)),
+		"MustLookup":       reflect.ValueOf(setting.MustLookup),
+		"Names":            reflect.ValueOf(setting.Names),
+		"Override":         reflect.ValueOf(setting.Override),
+		"OverrideNames":    reflect.ValueOf(setting.OverrideNames),
+		"Paper":            reflect.ValueOf(constant.MakeFromLiteral("\"paper\"", token.STRING, 0)),
+		"Tasks":            reflect.ValueOf(setting.Tasks),
+		"VariableDelay":    reflect.ValueOf(constant.MakeFromLiteral("\"variable-delay\"", token.STRING, 0)),
 
 		// type definitions
-		"Flags":   reflect.ValueOf((*setting.Flags)(nil)),
-		"Setting": reflect.ValueOf((*setting.Setting)(nil)),
+		"Flags":     reflect.ValueOf((*setting.Flags)(nil)),
+		"Overrides": reflect.ValueOf((*setting.Overrides)(nil)),
+		"Setting":   reflect.ValueOf((*setting.Setting)(nil)),
 	}
 }

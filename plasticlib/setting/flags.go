@@ -1,15 +1,23 @@
 package setting
 
 import (
+	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 )
 
 // Flags are the command-line flags that pick a setting (-task, -setting)
 // and override its fields. Only the overrides given on the command line
 // apply: a flag left out keeps the setting's value. Commands register
-// them with AddFlags and call Setting after fs.Parse.
+// them with AddFlags and call Setting after fs.Parse (or, naming the
+// setting otherwise, register the overrides alone with AddOverrideFlags
+// and call Apply or Overrides).
 type Flags struct {
 	fs           *flag.FlagSet
 	task, name   string
@@ -30,6 +38,20 @@ func AddFlags(fs *flag.FlagSet, defaultTask, defaultSetting string) *Flags {
 	f := &Flags{fs: fs}
 	fs.StringVar(&f.task, "task", defaultTask, "task: "+strings.Join(Tasks(), ", "))
 	fs.StringVar(&f.name, "setting", defaultSetting, "named setting of the task: "+strings.Join(Names(), ", "))
+	f.addOverrides()
+	return f
+}
+
+// AddOverrideFlags registers the override flags alone on fs (not -task
+// and -setting): those OverrideNames lists.
+func AddOverrideFlags(fs *flag.FlagSet) *Flags {
+	f := &Flags{fs: fs}
+	f.addOverrides()
+	return f
+}
+
+func (f *Flags) addOverrides() {
+	fs := f.fs
 	fs.IntVar(&f.n, "n", 200, "network size N (overrides the setting)")
 	fs.Float64Var(&f.dt, "dt", 1, "time step (ms) of network and task (overrides the setting)")
 	fs.Float64Var(&f.amp, "amp", 0, "perturbation amplitude A (overrides the setting)")
@@ -43,7 +65,69 @@ func AddFlags(fs *flag.FlagSet, defaultTask, defaultSetting string) *Flags {
 	fs.BoolVar(&f.plastic, "plastic-readout", false, "a linear readout that learns under the rule (overrides the setting)")
 	fs.Float64Var(&f.threshold, "threshold", 0, "a trial is correct below this error (overrides the setting's: Miconi's 1)")
 	fs.IntVar(&f.episodes, "episodes", 0, "trials per learning run (overrides the setting's)")
-	return f
+}
+
+// OverrideNames lists the override flags (without the dash), in the order
+// they apply.
+func OverrideNames() []string {
+	return []string{"n", "dt", "amp", "pprob", "initx", "bias", "noise", "readout", "plastic-readout", "threshold", "episodes", "eta", "maxdw"}
+}
+
+// Overrides are setting overrides by flag name (without the dash), each
+// value as the flag takes it: {"bias": "0.5", "readout": "linear"}. From
+// JSON they also take numbers and booleans: {"bias": 0.5, "plastic-readout": true}.
+type Overrides map[string]string
+
+// UnmarshalJSON reads an object of strings, numbers and booleans.
+func (o *Overrides) UnmarshalJSON(b []byte) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var raw map[string]any
+	if err := d.Decode(&raw); err != nil {
+		return err
+	}
+	*o = Overrides{}
+	for k, v := range raw {
+		switch v := v.(type) {
+		case string:
+			(*o)[k] = v
+		case json.Number:
+			(*o)[k] = v.String()
+		case bool:
+			(*o)[k] = strconv.FormatBool(v)
+		default:
+			return fmt.Errorf("setting override %q: want a string, number or boolean, got %v", k, v)
+		}
+	}
+	return nil
+}
+
+// Overrides returns the override flags given on the command line.
+func (f *Flags) Overrides() Overrides {
+	o := Overrides{}
+	f.fs.Visit(func(fl *flag.Flag) {
+		if slices.Contains(OverrideNames(), fl.Name) {
+			o[fl.Name] = fl.Value.String()
+		}
+	})
+	return o
+}
+
+// Override returns s with the overrides applied, as the flags of the same
+// names would apply them. Errors name the flag.
+func Override(s Setting, o Overrides) (Setting, error) {
+	fs := flag.NewFlagSet("overrides", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	f := AddOverrideFlags(fs)
+	for _, k := range slices.Sorted(maps.Keys(o)) {
+		if !slices.Contains(OverrideNames(), k) {
+			return s, fmt.Errorf("unknown setting override %q (want one of %s)", k, strings.Join(OverrideNames(), ", "))
+		}
+		if err := fs.Set(k, o[k]); err != nil {
+			return s, fmt.Errorf("-%s: %w", k, err)
+		}
+	}
+	return s, f.Apply(&s)
 }
 
 // Given reports whether the named flag was given on the command line.
@@ -59,6 +143,12 @@ func (f *Flags) Setting() (Setting, error) {
 	if err != nil {
 		return s, fmt.Errorf("-task/-setting: %w", err)
 	}
+	return s, f.Apply(&s)
+}
+
+// Apply applies the override flags given on the command line to s and
+// validates the result. Errors name the flag.
+func (f *Flags) Apply(s *Setting) error {
 	if f.Given("n") {
 		s.Net.N = f.n
 	}
@@ -76,7 +166,7 @@ func (f *Flags) Setting() (Setting, error) {
 	}
 	if f.Given("bias") || f.Given("noise") {
 		if s.TaskName != Context {
-			return s, fmt.Errorf("-bias and -noise apply to -task context only, not %s", s.TaskName)
+			return fmt.Errorf("-bias and -noise apply to -task context only, not %s", s.TaskName)
 		}
 		if f.Given("bias") {
 			s.ContextCfg.Bias = f.bias
@@ -87,7 +177,7 @@ func (f *Flags) Setting() (Setting, error) {
 	}
 	if f.Given("readout") {
 		if err := s.Net.Readout.UnmarshalText([]byte(f.readout)); err != nil {
-			return s, fmt.Errorf("-readout: %w", err)
+			return fmt.Errorf("-readout: %w", err)
 		}
 	}
 	if f.Given("plastic-readout") {
@@ -106,16 +196,16 @@ func (f *Flags) Setting() (Setting, error) {
 		s.MaxDW = f.maxdw
 	}
 	if err := s.Criterion.Validate(); err != nil {
-		return s, fmt.Errorf("-threshold: %w", err)
+		return fmt.Errorf("-threshold: %w", err)
 	}
 	if s.Learn.Episodes < 1 {
-		return s, fmt.Errorf("-episodes: must be >= 1, got %d", s.Learn.Episodes)
+		return fmt.Errorf("-episodes: must be >= 1, got %d", s.Learn.Episodes)
 	}
 	if err := s.Net.Validate(); err != nil {
-		return s, err
+		return err
 	}
 	if _, err := s.Task(); err != nil {
-		return s, err
+		return err
 	}
-	return s, nil
+	return nil
 }

@@ -46,7 +46,16 @@ type Condition struct {
 	// Task and Setting name a setting.Lookup (Setting default "miconi").
 	Task    string `json:"task"`
 	Setting string `json:"setting,omitempty"`
-	// Net changes the setting's network (zero fields change nothing).
+	// Set overrides the setting's fields as the setting flags of
+	// learnruns and evolve do (setting.Override), by flag name: {"bias":
+	// 0.5, "noise": 0.1, "pprob": 0.01, "amp": 10, "initx": 1, "readout":
+	// "linear", "plastic-readout": true, "threshold": 0.5, "eta": 0.02,
+	// "maxdw": 1e-3, "n": 40, "dt": 10, "episodes": 500}; they take
+	// precedence over the spec's N, Dt, Episodes and Criterion. Errors name
+	// the flag.
+	Set setting.Overrides `json:"set,omitempty"`
+	// Net changes the setting's network (zero fields change nothing),
+	// after Set.
 	Net NetChange `json:"net,omitzero"`
 }
 
@@ -179,6 +188,11 @@ func (s Spec) resolve(c Condition) (setting.Setting, error) {
 	}
 	if s.Criterion != (eval.Criterion{}) {
 		st.Criterion = s.Criterion
+	}
+	if len(c.Set) > 0 {
+		if st, err = setting.Override(st, c.Set); err != nil {
+			return st, fmt.Errorf("Set: %w", err)
+		}
 	}
 	n := c.Net
 	if n.N > 0 {

@@ -6,11 +6,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
+	"github.com/plasticnb/plasticnb/plasticlib/setting"
 	"github.com/plasticnb/plasticnb/plasticlib/store"
 )
 
@@ -213,6 +215,9 @@ func TestBadInput(t *testing.T) {
 		{"seeds", func(s *Spec) { s.Seeds = 0 }, "Spec.Seeds"},
 		{"bad network", func(s *Spec) { s.Conditions[0].Net.ConnProb = 2 }, "network.Config.ConnProb"},
 		{"bad criterion", func(s *Spec) { s.Criterion.Window = -1 }, "Spec.Criterion"},
+		{"unknown override", func(s *Spec) { s.Conditions[0].Set = setting.Overrides{"bais": "1"} }, `Conditions[0]: Set: unknown setting override "bais"`},
+		{"bad override", func(s *Spec) { s.Conditions[0].Set = setting.Overrides{"readout": "softmax"} }, "Conditions[0]: Set: -readout"},
+		{"override of another task", func(s *Spec) { s.Conditions[0].Set = setting.Overrides{"bias": "0.5"} }, "Conditions[0]: Set: -bias and -noise apply to -task context only"},
 	} {
 		s := tiny()
 		s.Conditions = append([]Condition(nil), s.Conditions...)
@@ -227,6 +232,44 @@ func TestBadInput(t *testing.T) {
 	}
 	if _, err := ParseSpec([]byte(`{"rules": ["eh"], "seed": 3}`)); err == nil || !strings.Contains(err.Error(), `"seed"`) {
 		t.Errorf("ParseSpec with an unknown field: %v; want it named", err)
+	}
+}
+
+// A condition's Set carries every setting flag of learnruns and evolve:
+// its jobs learn at the setting those flags give (setting.Override), over
+// the spec's N, Dt, Episodes and Criterion.
+func TestConditionSet(t *testing.T) {
+	spec, err := ParseSpec([]byte(`{"rules": ["eh"], "first": 1, "seeds": 1, "n": 30, "dt": 5, "episodes": 90,
+		"criterion": {"Window": 50, "Fraction": 0.8, "Threshold": 0.8},
+		"conditions": [{"task": "context", "setting": "paper", "set": {"bias": 0.25, "noise": 0.2, "pprob": 0.01, "amp": 5,
+			"initx": 0.5, "readout": "linear", "plastic-readout": true, "threshold": 0.7, "eta": 0.02, "maxdw": 0.001,
+			"n": 24, "dt": 10, "episodes": 60}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := spec.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := setting.Override(setting.MustLookup("context", "paper"), spec.Conditions[0].Set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.Criterion.Window, want.Criterion.Fraction = 50, 0.8 // the spec's, but the threshold the condition's
+	if got := jobs[0].Setting; !reflect.DeepEqual(got, want) {
+		t.Errorf("job's setting\n%+v\nwant the flags'\n%+v", got, want)
+	}
+	if r := jobs[0].Rule; r.Eta != 0.02 || r.MaxDW != 0.001 {
+		t.Errorf("rule learns at eta %g, maxdw %g; want the overrides' 0.02, 0.001", r.Eta, r.MaxDW)
+	}
+	base := tiny()
+	base.Conditions = []Condition{{Task: "dnms"}, {Name: "fast", Task: "dnms", Set: setting.Overrides{"eta": "0.3"}}}
+	jobs, err = base.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if jobs[0].ID() == jobs[3].ID() || jobs[3].Rule.Eta != 0.3 || jobs[0].Setting.Net.N != 20 {
+		t.Errorf("a condition's override: eta %g (ID %s vs %s); want 0.3 and another ID", jobs[3].Rule.Eta, jobs[3].ID()[:8], jobs[0].ID()[:8])
 	}
 }
 

@@ -5,6 +5,7 @@
 //	go run -tags openblas ./plasticlib/cmd/sweep -task context -setting paper \
 //	    -rules miconi-cubic,eh,node-perturbation -seeds 10 -out results/ctx
 //	sweep -executor slurm -partition short -time 1:00:00 ... (same flags)
+//	sweep -task context -bias 0.5 -readout linear ...  (every setting flag of learnruns)
 //	sweep -spec sweep.json -out results/table   (a sweep.Spec as JSON)
 //	sweep -summary -out results/ctx             (only read the results back)
 //
@@ -22,10 +23,13 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/plasticnb/plasticnb/plasticlib/setting"
 	"github.com/plasticnb/plasticnb/plasticlib/sweep"
 )
 
@@ -35,9 +39,7 @@ type options struct {
 	Tasks         string
 	Settings      string
 	Rules         string
-	N             int
-	Dt            float64
-	Episodes      int
+	Set           setting.Overrides // the setting flags given (-n, -dt, -episodes, -bias, ...)
 	First         uint64
 	Seeds         int
 	RunAll        bool
@@ -61,9 +63,7 @@ func main() {
 	flag.StringVar(&o.Tasks, "task", "context", "tasks, comma-separated: dnms, context, long-delay, variable-delay, evidence")
 	flag.StringVar(&o.Settings, "setting", "miconi", "named settings, comma-separated: miconi, paper")
 	flag.StringVar(&o.Rules, "rules", "miconi-cubic", "rules, comma-separated: presets ("+strings.Join(sweep.Presets(), ", ")+") or rule JSON files")
-	flag.IntVar(&o.N, "n", 0, "network size N (0: the setting's)")
-	flag.Float64Var(&o.Dt, "dt", 0, "time step in ms (0: the setting's)")
-	flag.IntVar(&o.Episodes, "episodes", 0, "trials per run (0: the setting's); a run stops at the criterion")
+	sf := setting.AddOverrideFlags(flag.CommandLine)
 	flag.Uint64Var(&o.First, "first", 1, "first seed")
 	flag.IntVar(&o.Seeds, "seeds", 4, "number of seeds")
 	flag.BoolVar(&o.RunAll, "run-all", false, "run every trial, not stopping at the criterion")
@@ -72,9 +72,9 @@ func main() {
 	flag.IntVar(&o.Workers, "workers", 0, "local: runs at once (0: one per CPU)")
 	flag.BoolVar(&o.Summary, "summary", false, "only print the summary of -out")
 	flag.Parse()
+	o.Set = sf.Overrides()
 	flag.Visit(func(f *flag.Flag) {
-		switch f.Name {
-		case "task", "setting", "rules", "n", "dt", "episodes", "first", "seeds", "run-all":
+		if _, set := o.Set[f.Name]; set || slices.Contains([]string{"task", "setting", "rules", "first", "seeds", "run-all"}, f.Name) {
 			o.specFlagsUsed = append(o.specFlagsUsed, "-"+f.Name)
 		}
 	})
@@ -116,10 +116,32 @@ func (o options) spec() (sweep.Spec, error) {
 		}
 		return s, nil
 	}
-	s := sweep.Spec{Rules: split(o.Rules), N: o.N, Dt: o.Dt, Episodes: o.Episodes, First: o.First, Seeds: o.Seeds, RunAll: o.RunAll}
+	s := sweep.Spec{Rules: split(o.Rules), First: o.First, Seeds: o.Seeds, RunAll: o.RunAll}
+	// -n, -dt and -episodes are the spec's N, Dt and Episodes (as before
+	// the other overrides came); the others each condition's Set.
+	set := setting.Overrides{}
+	for k, v := range o.Set {
+		var err error
+		switch k {
+		case "n":
+			s.N, err = strconv.Atoi(v)
+		case "dt":
+			s.Dt, err = strconv.ParseFloat(v, 64)
+		case "episodes":
+			s.Episodes, err = strconv.Atoi(v)
+		default:
+			set[k] = v
+		}
+		if err != nil {
+			return s, fmt.Errorf("-%s: %w", k, err)
+		}
+	}
+	if len(set) == 0 {
+		set = nil
+	}
 	for _, t := range split(o.Tasks) {
 		for _, st := range split(o.Settings) {
-			s.Conditions = append(s.Conditions, sweep.Condition{Task: t, Setting: st})
+			s.Conditions = append(s.Conditions, sweep.Condition{Task: t, Setting: st, Set: set})
 		}
 	}
 	return s, nil
