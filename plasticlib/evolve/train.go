@@ -255,6 +255,19 @@ func (c *Config) score(h *learn.History, diverged bool) (obj, final float64) {
 	return c.Setting.Criterion.Performance(h.Errors), final
 }
 
+// scoreResult is score of an executor's result: a rule that blew the
+// network up scores its episodes so far, the rest as failed trials (error 2).
+func (c *Config) scoreResult(o RunResult) (obj, final float64) {
+	lh := o.History
+	if o.Diverged {
+		lh = &learn.History{Errors: append([]float64(nil), lh.Errors...)}
+		for lh.Len() < c.Episodes {
+			lh.Errors = append(lh.Errors, 2)
+		}
+	}
+	return c.score(lh, o.Diverged)
+}
+
 // condition returns the setting of the b-th seed of an iteration (or of the
 // held-out set): the random-initial-state condition for odd b under
 // BothConditions.
@@ -435,16 +448,7 @@ func (h *History) iterate(ctx context.Context, it int) (Record, []float64, error
 		if o.History == nil {
 			return Record{}, nil, fmt.Errorf("executor returned no history for run %d (%s, seed %d)", j, runs[j].Name, runs[j].Seed)
 		}
-		lh := o.History
-		if o.Diverged {
-			// A rule that blows the network up scores its episodes so
-			// far, the rest as failed trials (error 2).
-			lh = &learn.History{Errors: append([]float64(nil), lh.Errors...)}
-			for lh.Len() < cfg.Episodes {
-				lh.Errors = append(lh.Errors, 2)
-			}
-		}
-		res[j].obj, res[j].final = cfg.score(lh, o.Diverged)
+		res[j].obj, res[j].final = cfg.scoreResult(o)
 	}
 	rec := Record{Iteration: it, Theta: h.Rule().Clone().Theta, HeldOut: math.NaN(), HeldOutFinal: math.NaN()}
 	g := make([]float64, np)
@@ -504,4 +508,33 @@ func (h *History) resume(cfg Config) (bool, error) {
 	old.Config = cfg
 	*h = old
 	return true, nil
+}
+
+// Score returns rule r's mean objective on the held-out seeds of h's
+// configuration, each in its condition, as Train scores the current rule
+// every iteration: for comparing a start and a learned rule on the
+// quantity meta-training optimised. It runs in this process on
+// Config.Workers goroutines.
+func (h *History) Score(ctx context.Context, r rule.Rule) (float64, error) {
+	cfg := &h.Config
+	if len(cfg.EvalSeeds) == 0 {
+		return math.NaN(), errors.New("evolve: History.Score: the configuration has no EvalSeeds")
+	}
+	var runs []Run
+	for _, run := range h.Runs(len(h.Records)) {
+		if run.Name == "current" {
+			run.Rule = r
+			runs = append(runs, run)
+		}
+	}
+	out, err := inProcess{workers: cfg.Workers}.Execute(ctx, 0, runs)
+	if err != nil {
+		return math.NaN(), err
+	}
+	sum := 0.0
+	for _, o := range out {
+		obj, _ := cfg.scoreResult(o)
+		sum += obj / float64(len(out))
+	}
+	return sum, nil
 }

@@ -265,4 +265,20 @@ func TestBothConditions(t *testing.T) {
 	if r := h.Records[0]; !(r.Objective >= 0 && r.Objective <= 1 && r.HeldOut >= 0 && r.HeldOut <= 1) {
 		t.Errorf("record %+v: objective out of [0, 1]", r)
 	}
+	// Score of the rule a record was evaluated at is that record's
+	// held-out objective.
+	h.Records = h.Records[:0]
+	h.U = append([]float64(nil), h.U...)
+	start := h.Config.Start
+	got, err := h.Score(context.Background(), start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := Train(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := first.Records[0].HeldOut; got != want {
+		t.Errorf("Score(start) = %g; want the first record's held-out objective %g", got, want)
+	}
 }
