@@ -26,6 +26,7 @@ type userDecl struct {
 	results        int  // of a function: the number of its results
 	generic        bool // a function with type parameters
 	isType         bool // a type declaration
+	compiled       bool // declared by a %%compile cell (magics.go)
 }
 
 // recordDecls records the top-level declarations of a cell's parts.

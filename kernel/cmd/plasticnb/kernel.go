@@ -19,6 +19,7 @@ import (
 	"github.com/plasticnb/plasticnb/kernel/capture"
 	"github.com/plasticnb/plasticnb/kernel/cell"
 	"github.com/plasticnb/plasticnb/kernel/goeval"
+	"github.com/plasticnb/plasticnb/kernel/plugins"
 	"github.com/plasticnb/plasticnb/kernel/symbols"
 	"github.com/plasticnb/plasticnb/kernel/transport"
 	"github.com/plasticnb/plasticnb/kernel/widget"
@@ -72,7 +73,7 @@ func runKernel(args []string, stderr io.Writer) int {
 		return 1
 	}
 	ip := kernel.Lazy(kernel.DefaultLanguage(), func() (cell.Interpreter, error) {
-		ip, err := goeval.New(goeval.Options{Stdio: stdio, MaxDepth: maxDepth, Symbols: symbols.Symbols})
+		ip, err := goeval.New(goeval.Options{Stdio: stdio, MaxDepth: maxDepth, Symbols: symbols.Symbols, Plugins: newPlugins()})
 		if err != nil {
 			lg.Printf("the interpreter failed to start: %v", err)
 			return nil, err
@@ -132,6 +133,16 @@ func runKernel(args []string, stderr io.Writer) int {
 		lg.Print("shutting down for a restart")
 	}
 	return 0
+}
+
+// newPlugins returns the builder of the plugin magics' plugins
+// (kernel/plugins). PLASTICNB_PLUGINS=off turns them off.
+func newPlugins() *plugins.Builder {
+	cfg := plugins.Config{SourceDir: sourceDirOf()}
+	if v := os.Getenv("PLASTICNB_PLUGINS"); v == "off" || v == "0" {
+		cfg.Disabled = "plugins are disabled in this kernel (PLASTICNB_PLUGINS=" + v + ")"
+	}
+	return plugins.New(cfg)
 }
 
 // setMemoryLimit sets the Go runtime's soft memory limit to 90% of the
