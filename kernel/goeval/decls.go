@@ -27,6 +27,7 @@ type userDecl struct {
 	generic        bool // a function with type parameters
 	isType         bool // a type declaration
 	compiled       bool // declared by a %%compile cell (magics.go)
+	variable       bool // a variable of a %%compile cell
 }
 
 // recordDecls records the top-level declarations of a cell's parts.

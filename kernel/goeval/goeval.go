@@ -577,6 +577,9 @@ func (ip *Interp) parsePart(file, code string, p part) (compiled, error) {
 	}
 	pkgs := ip.imports(code)
 	isVar := func(pkg, name string) bool {
+		if pkg == "" {
+			return ip.isCompiledVar(name)
+		}
 		p, ok := pkgs[pkg]
 		if !ok {
 			return false

@@ -216,10 +216,20 @@ func (ip *Interp) recordCompiled(syms map[string]reflect.Value) {
 		case v.Kind() == reflect.Func:
 			d.results = v.Type().NumOut()
 			d.signature = name + " " + strings.TrimPrefix(v.Type().String(), "func") + " (compiled by %%compile)"
+		case v.CanAddr():
+			d.variable = true
 		case v.Kind() == reflect.Pointer && v.IsNil():
 			d.isType = true
 			d.signature = "type " + name + " " + v.Type().Elem().String() + " (compiled by %%compile)"
 		}
 		ip.decls[name] = d
 	}
+}
+
+// isCompiledVar reports whether name is a variable of a %%compile cell.
+func (ip *Interp) isCompiledVar(name string) bool {
+	ip.declMu.Lock()
+	defer ip.declMu.Unlock()
+	d := ip.decls[name]
+	return d != nil && d.compiled && d.variable
 }

@@ -146,9 +146,10 @@ class PluginTests(unittest.TestCase):
             "func (h Hold) Steps() int     { return h.Len }\n"
             "func (h Hold) Trial(dst *task.Trial, typ int, rng *rand.Rand) {\n"
             "\tdst.Set(0, 1, 0, float64(2*typ-1))\n\tdst.SetTarget(0, h.Len, float64(2*typ-1))\n\tdst.EvalStart, dst.EvalEnd = h.Len/2, h.Len\n}\n\n"
-            "var calls int\n"
+            "var calls int\n\n"
+            "func bump() int {\n\tcalls++\n\treturn calls\n}\n"
         )
-        self.assertIn("compiled sumSqrt, Hold, calls", self.text_of(out))
+        self.assertIn("compiled sumSqrt, Hold, calls, bump", self.text_of(out))
         self.ok(
             'import (\n\t"math"\n\t"time"\n)\n'
             "func sumSqrtI(n int) float64 {\n\ts := 0.0\n\tfor i := 0; i < n; i++ {\n\t\ts += math.Sqrt(float64(i))\n\t}\n\treturn s\n}\n"
@@ -169,8 +170,12 @@ class PluginTests(unittest.TestCase):
             'fmt.Printf("%T %v\\n", p.Task, task.Validate(p.Task))'
         )
         self.assertEqual(self.text_of(out), "main.Hold <nil>\n")
+        # The compiled variable is shared: interpreted cells set and read it.
+        self.ok("calls = 5")
+        out = self.ok("bump()")
+        self.assertEqual(self.result_of(out), "6")
         out = self.ok("calls")
-        self.assertEqual(self.result_of(out), "0")
+        self.assertEqual(self.result_of(out), "6")
 
     def test_compile_errors_name_the_cell_lines(self):
         self.ok("interpretedScale := 2.0")
