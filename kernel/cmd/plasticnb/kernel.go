@@ -8,6 +8,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"os/exec"
 	"os/signal"
 	"runtime"
 	"runtime/debug"
@@ -56,6 +57,13 @@ func runKernel(args []string, stderr io.Writer) int {
 	} else {
 		logOut = stdio.Stderr()
 		defer stdio.Close()
+		// The runtime's last words on a fatal error reach the front end's
+		// log through a relay process (kernel/capture/relay.go).
+		if exe, err := os.Executable(); err != nil {
+			fmt.Fprintf(logOut, "plasticnb: no stderr relay: %v\n", err)
+		} else if err := stdio.RelayStderr(exec.Command(exe, capture.RelayCommand)); err != nil {
+			fmt.Fprintf(logOut, "plasticnb: no stderr relay: %v\n", err)
+		}
 	}
 	lg := log.New(logOut, "plasticnb: ", log.Ltime|log.Lmicroseconds)
 

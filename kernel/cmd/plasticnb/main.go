@@ -21,6 +21,7 @@ import (
 	"runtime"
 	"runtime/debug"
 
+	"github.com/plasticnb/plasticnb/kernel/capture"
 	"github.com/plasticnb/plasticnb/kernel/plugins"
 )
 
@@ -64,6 +65,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runKernel(args[1:], stderr)
 	case "install":
 		return runInstall(args[1:], stdout, stderr)
+	case capture.RelayCommand:
+		capture.IgnoreSignals()
+		return capture.RelayMain(os.Stdin, stdout, stderr)
 	case plugins.ExtractCommand:
 		return plugins.ExtractMain(args[1:], stderr)
 	case "version", "--version", "-version":
