@@ -2,6 +2,7 @@ package plugins
 
 import (
 	"crypto/sha256"
+	"errors"
 	"encoding/hex"
 	"fmt"
 	"runtime/debug"
@@ -102,43 +103,40 @@ func Conflicts(kernel, before, after map[string]string) []Conflict {
 	return cs
 }
 
-// conflictError words the conflicts of a "%go get" of spec: what conflicts
-// and what to do.
-func conflictError(spec Spec, cs []Conflict, srcDir, pluginDir string) error {
+// conflictError words the conflicts of what ("%go get PATH@VERSION", or
+// "%%compile"), whose modules are mods ("github.com/x/y", or "the modules
+// the cell imports"): what conflicts and what to do.
+func conflictError(what, mods string, cs []Conflict, srcDir, pluginDir string) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%%go get %s: ", spec)
+	fmt.Fprintf(&b, "%s: ", what)
+	var kernel []string
+	earlier := false
 	for i, c := range cs {
 		if i > 0 {
 			b.WriteString("; ")
 		}
 		switch {
 		case c.Earlier:
+			earlier = true
 			fmt.Fprintf(&b, "it needs %s %s, but %s was fetched earlier and its plugin is built at %s", c.Module, c.Want, c.Module, c.Have)
 		case c.Want == "":
 			fmt.Fprintf(&b, "it would remove %s, which the kernel is built with at %s", c.Module, c.Have)
 		default:
+			kernel = append(kernel, c.Module+"@"+c.Want)
 			fmt.Fprintf(&b, "it needs %s %s, but the kernel is built with %s %s", c.Module, c.Want, c.Module, c.Have)
 		}
 	}
-	b.WriteString(". A plugin must use the kernel's versions of the modules they share. ")
-	var kernel []string
-	earlier := false
-	for _, c := range cs {
-		if c.Earlier {
-			earlier = true
-		} else if c.Want != "" {
-			kernel = append(kernel, c.Module+"@"+c.Want)
-		}
-	}
-	if len(kernel) > 0 {
-		fmt.Fprintf(&b, "Fetch an older version of %s that works with the kernel's, or rebuild the kernel with the newer ones: in %s run `go get %s && ./install.sh`, then restart the kernel.", spec.Path, srcDir, strings.Join(kernel, " "))
-	} else if !earlier {
-		fmt.Fprintf(&b, "Fetch another version of %s.", spec.Path)
+	b.WriteString(". Plugins must use the versions of the modules that the kernel and the plugins loaded before use.")
+	switch {
+	case len(kernel) > 0:
+		fmt.Fprintf(&b, " Fetch an older version of %s that works with the kernel's, or rebuild the kernel with the newer ones: in %s run `go get %s && ./install.sh`, then restart the kernel.", mods, srcDir, strings.Join(kernel, " "))
+	case !earlier:
+		fmt.Fprintf(&b, " Fetch another version of %s.", mods)
 	}
 	if earlier {
 		fmt.Fprintf(&b, " To start over with other versions of the modules fetched earlier, delete %s and restart the kernel.", pluginDir)
 	}
-	return fmt.Errorf("%s", strings.TrimSpace(b.String()))
+	return errors.New(b.String())
 }
 
 // kernelVersions returns the modules the kernel was built with, by path,

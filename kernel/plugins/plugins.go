@@ -243,6 +243,17 @@ func (b *Builder) run(ctx context.Context, args ...string) (string, error) {
 	return out.String(), err
 }
 
+// snapshot saves the plugin module's go.mod and go.sum and returns the
+// function that puts them back.
+func (b *Builder) snapshot() (restore func()) {
+	mod, _ := os.ReadFile(filepath.Join(b.modDir(), "go.mod"))
+	sum, _ := os.ReadFile(filepath.Join(b.modDir(), "go.sum"))
+	return func() {
+		os.WriteFile(filepath.Join(b.modDir(), "go.mod"), mod, 0o644)
+		os.WriteFile(filepath.Join(b.modDir(), "go.sum"), sum, 0o644)
+	}
+}
+
 // buildList returns the plugin module's build list, path to version.
 func (b *Builder) buildList(ctx context.Context) (map[string]string, error) {
 	out, err := b.run(ctx, "list", "-m", "-f", "{{.Path}} {{if .Replace}}{{.Replace.Version}}{{else}}{{.Version}}{{end}}", "all")
@@ -326,12 +337,7 @@ func (b *Builder) GoGet(ctx context.Context, spec Spec, progress io.Writer) (*Lo
 	if err != nil {
 		return nil, err
 	}
-	mod, _ := os.ReadFile(filepath.Join(b.modDir(), "go.mod"))
-	sum, _ := os.ReadFile(filepath.Join(b.modDir(), "go.sum"))
-	restore := func() {
-		os.WriteFile(filepath.Join(b.modDir(), "go.mod"), mod, 0o644)
-		os.WriteFile(filepath.Join(b.modDir(), "go.sum"), sum, 0o644)
-	}
+	restore := b.snapshot()
 	fmt.Fprintf(progress, "go get %s\n", spec)
 	if out, err := b.run(ctx, "get", spec.String()); err != nil {
 		restore()
@@ -347,7 +353,7 @@ func (b *Builder) GoGet(ctx context.Context, spec Spec, progress io.Writer) (*Lo
 	}
 	if cs := Conflicts(b.kernel, before, after); len(cs) > 0 {
 		restore()
-		return nil, conflictError(spec, cs, b.cfg.SourceDir, b.dir)
+		return nil, conflictError("%go get "+spec.String(), spec.Path, cs, b.cfg.SourceDir, b.dir)
 	}
 	pkgs, modPath, version, err := b.packages(ctx, spec)
 	if err != nil {
@@ -538,8 +544,25 @@ func (b *Builder) Compile(ctx context.Context, c *Cell, progress io.Writer) (*Lo
 			return nil, err
 		}
 		fmt.Fprintln(progress, "compiling the cell into a plugin (the first plugin of a kernel takes 20 s or more)")
-		if err := b.build(ctx, dir, so); err != nil {
+		// The go command fetches a module the cell imports that the
+		// plugin module lacks (-mod=mod): refuse it if it moves a version.
+		before, err := b.buildList(ctx)
+		if err != nil {
 			return nil, err
+		}
+		restore := b.snapshot()
+		if err := b.build(ctx, dir, so); err != nil {
+			restore()
+			return nil, err
+		}
+		after, err := b.buildList(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if cs := Conflicts(b.kernel, before, after); len(cs) > 0 {
+			restore()
+			os.Remove(so)
+			return nil, conflictError("%%compile", "the modules the cell imports", cs, b.cfg.SourceDir, b.dir)
 		}
 	}
 	l, err := b.open(so)

@@ -88,7 +88,7 @@ func TestConflictError(t *testing.T) {
 		{cs: []Conflict{{Module: "example.com/m", Have: "v1.1.0", Want: "v1.2.0", Earlier: true}},
 			want: []string{"example.com/m was fetched earlier and its plugin is built at v1.1.0", "delete /cache and restart the kernel"}},
 	} {
-		msg := conflictError(spec, tc.cs, "/src", "/cache").Error()
+		msg := conflictError("%go get "+spec.String(), spec.Path, tc.cs, "/src", "/cache").Error()
 		for _, w := range tc.want {
 			if !strings.Contains(msg, w) {
 				t.Errorf("conflictError = %q\nwant it to contain %q", msg, w)
