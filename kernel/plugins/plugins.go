@@ -101,7 +101,11 @@ func (b *Builder) check() error {
 		return errors.New(b.cfg.Disabled)
 	}
 	if !pluginsSupported {
-		return fmt.Errorf("plugins are unavailable: this kernel was built without cgo or for %s/%s, where Go plugins do not work; rebuild it with install.sh on Linux with a C compiler installed", runtime.GOOS, runtime.GOARCH)
+		switch runtime.GOOS {
+		case "linux", "darwin", "freebsd":
+			return errors.New("plugins are unavailable: this kernel was built without cgo (CGO_ENABLED=0), which Go plugins need; rebuild it with install.sh with a C compiler installed")
+		}
+		return fmt.Errorf("plugins are unavailable: Go plugins do not work on %s", runtime.GOOS)
 	}
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
@@ -440,7 +444,7 @@ func (b *Builder) buildGet(ctx context.Context, spec Spec, pkgs []string, so str
 	if err := b.extract(ctx, dir, pkgs); err != nil {
 		return fmt.Errorf("%%go get %s: generating the export tables: %v", spec, err)
 	}
-	fmt.Fprintln(progress, "building the plugin (the first plugin of a kernel takes 20 s or more)")
+	fmt.Fprintln(progress, "building the plugin (the first plugin on a machine can take a minute: the go command compiles the standard library for plugins once)")
 	if err := b.build(ctx, dir, so); err != nil {
 		return fmt.Errorf("%%go get %s: building the plugin: %v", spec, err)
 	}
@@ -543,7 +547,7 @@ func (b *Builder) Compile(ctx context.Context, c *Cell, progress io.Writer) (*Lo
 		if err := os.WriteFile(filepath.Join(dir, "zz_plasticnb_symbols.go"), []byte(c.Symbols), 0o644); err != nil {
 			return nil, err
 		}
-		fmt.Fprintln(progress, "compiling the cell into a plugin (the first plugin of a kernel takes 20 s or more)")
+		fmt.Fprintln(progress, "compiling the cell into a plugin (the first plugin on a machine can take a minute: the go command compiles the standard library for plugins once)")
 		// The go command fetches a module the cell imports that the
 		// plugin module lacks (-mod=mod): refuse it if it moves a version.
 		before, err := b.buildList(ctx)
