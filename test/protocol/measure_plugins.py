@@ -9,6 +9,7 @@ Run: /usr/bin/python3 test/protocol/measure_plugins.py   (note `uptime` too)
 """
 
 import os
+import shutil
 import sys
 import tempfile
 
@@ -22,7 +23,9 @@ CELLS = ['import (\n\t"fmt"\n\t"math/rand/v2"\n\t"time"\n\n\t"github.com/plastic
 
 def main():
     env = dict(os.environ)
-    env.setdefault("PLASTICNB_PLUGIN_CACHE", tempfile.mkdtemp(prefix="plasticnb-plugins-"))
+    made = None
+    if "PLASTICNB_PLUGIN_CACHE" not in env:
+        made = env["PLASTICNB_PLUGIN_CACHE"] = tempfile.mkdtemp(prefix="plasticnb-plugins-")
     km, kc = start_new_kernel(kernel_name=conf.KERNEL, env=env)
     try:
         for code in CELLS:
@@ -41,6 +44,8 @@ def main():
     finally:
         kc.stop_channels()
         km.shutdown_kernel()
+        if made:
+            shutil.rmtree(made, ignore_errors=True)
 
 
 if __name__ == "__main__":
