@@ -138,7 +138,8 @@ else
 	bindir="$(go env GOPATH)/bin"
 fi
 mkdir -p "$bindir"
-go build -tags "$tags" -o "$bindir/plasticnb" ./kernel/cmd/plasticnb || die "building the kernel failed (see the compiler output above)."
+# main.sourceDir: the source the plugins of %go get and %%compile are built against.
+go build -tags "$tags" -ldflags "-X 'main.sourceDir=$here'" -o "$bindir/plasticnb" ./kernel/cmd/plasticnb || die "building the kernel failed (see the compiler output above)."
 echo "kernel binary: $bindir/plasticnb"
 
 step "Registering the Jupyter kernel 'plasticnb'"
@@ -171,3 +172,4 @@ fi
 step "Done"
 echo "Start Jupyter with:  jupyter notebook notebooks/   (choose the kernel \"Go (plasticnb)\")"
 echo "Run every test with: ./test.sh"
+echo "Plugins built by %go get and %%compile are cached in ${PLASTICNB_PLUGIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/plasticnb/plugins} (delete it to rebuild them; PLASTICNB_PLUGIN_CACHE moves it)"

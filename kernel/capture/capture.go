@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"runtime/debug"
 	"sync"
 	"unicode/utf8"
@@ -38,6 +39,7 @@ type Stdio struct {
 	last    cell.Sink // the last cell's sink, or nil
 	flushes int       // counter for flush markers
 	closed  bool
+	relay   *exec.Cmd // the stderr relay (relay.go), or nil
 }
 
 // stream forwards one pipe to the current sink.
@@ -176,6 +178,9 @@ func (s *Stdio) Close() error {
 	s.errW.Close()
 	for _, st := range s.streams {
 		<-st.done
+	}
+	if s.relay != nil {
+		_ = s.relay.Wait()
 	}
 	return err
 }

@@ -26,6 +26,8 @@ type userDecl struct {
 	results        int  // of a function: the number of its results
 	generic        bool // a function with type parameters
 	isType         bool // a type declaration
+	compiled       bool // declared by a %%compile cell (magics.go)
+	variable       bool // a variable of a %%compile cell
 }
 
 // recordDecls records the top-level declarations of a cell's parts.

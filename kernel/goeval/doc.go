@@ -30,6 +30,23 @@
 // function named main after every later compilation once one exists, so
 // the kernel renames main in cells.)
 //
+// # Magics: %go get and %%compile
+//
+// Lines "%go get MODULE[@VERSION]" at the top of a cell fetch a module and
+// load a plugin of its packages (kernel/plugins, Options.Plugins), so
+// that a later import of them runs compiled code; the rest of the cell
+// runs as Go, its lines keeping their numbers. A cell whose first line is
+// "%%compile" is compiled, not interpreted: its declarations become a
+// plugin whose table of names (unexported ones too) is registered under
+// a path of its own and dot-imported into the cells' file, so that later
+// cells call its functions, use its types (real compiled types: a value
+// is a task.Task where its methods say so) and read and assign its
+// variables (assignments become "*&v = x": yaegi takes a dot-imported
+// variable for a constant) by their names. Its compile errors name the
+// cell's lines, and a name an interpreted cell declared is said to be
+// one. With Options.Plugins nil or unavailable, both magics fail with one
+// sentence saying why (magics.go).
+//
 // # Values and output
 //
 // If the cell's last statement is an expression, its value is the cell's
@@ -230,7 +247,7 @@
 //     running in the background; the next cell then shares the interpreter
 //     with it.
 //   - Interpreted code runs about 85 times slower than compiled Go: keep
-//     heavy loops in compiled packages.
+//     heavy loops in compiled packages, or in a %%compile cell.
 //
 // # Cost
 //

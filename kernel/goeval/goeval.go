@@ -21,6 +21,7 @@ import (
 	"github.com/plasticnb/plasticnb/kernel/capture"
 	"github.com/plasticnb/plasticnb/kernel/cell"
 	"github.com/plasticnb/plasticnb/kernel/display"
+	"github.com/plasticnb/plasticnb/kernel/plugins"
 )
 
 // Options configures an interpreter. The zero value is ready to use.
@@ -46,6 +47,9 @@ type Options struct {
 	// it the cell fails with the depth and the function's line. Zero:
 	// DefaultMaxDepth.
 	MaxDepth int
+	// Plugins builds the plugins of the magics %go get and %%compile
+	// (magics.go). Nil: both fail saying that plugins are unavailable.
+	Plugins *plugins.Builder
 }
 
 // Interp is a Go interpreter whose state persists from cell to cell. It
@@ -56,8 +60,8 @@ type Interp struct {
 	disp  *display.Display
 	guard *depthGuard
 
-	knownOnce sync.Once           // computes known
-	known     map[string][]string // importable packages by name (knownPackages)
+	known map[string][]string // importable packages by name (knownPackages), under declMu
+	extra []interp.Exports    // tables of the plugins loaded (magics.go), under declMu
 
 	execMu sync.Mutex // one Execute at a time
 
@@ -309,7 +313,12 @@ func (ip *Interp) Execute(ctx context.Context, req cell.Request, out cell.Output
 	}()
 
 	var res cell.Result
-	v, hasValue, err := ip.eval(ctx, r, req.Code)
+	code, done, err := ip.magics(ctx, r, req.Code)
+	var v any
+	var hasValue bool
+	if !done {
+		v, hasValue, err = ip.eval(ctx, r, code)
+	}
 	if derr := r.runDefers(); err == nil {
 		err = derr
 	}
@@ -568,6 +577,9 @@ func (ip *Interp) parsePart(file, code string, p part) (compiled, error) {
 	}
 	pkgs := ip.imports(code)
 	isVar := func(pkg, name string) bool {
+		if pkg == "" {
+			return ip.isCompiledVar(name)
+		}
 		p, ok := pkgs[pkg]
 		if !ok {
 			return false

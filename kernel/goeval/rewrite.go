@@ -21,7 +21,9 @@ import (
 //   - "r, err := ..." redeclaring a parameter or named result (issue 1640);
 //   - an assignment to an exported variable of a compiled package,
 //     "pkg.V = x", becomes "*&pkg.V = x": yaegi loses the plain assignment.
-//     isVar reports whether pkg.V names such a variable;
+//     isVar reports whether pkg.V names such a variable; isVar("", V),
+//     whether V is a variable of a %%compile cell (dot-imported, which
+//     yaegi takes for a constant: "cannot assign");
 //   - "for i := range n" over an integer (see rangeInts; isInt reports
 //     whether a global variable is an integer);
 //   - the name main becomes mainName: yaegi runs a function main after
@@ -81,6 +83,9 @@ func rewrite(fset *token.FileSet, n ast.Node, isVar func(pkg, name string) bool,
 // viaPointer returns *&x for a selector x naming a variable of a compiled
 // package, and x otherwise.
 func viaPointer(x ast.Expr, isVar func(pkg, name string) bool) ast.Expr {
+	if id, ok := x.(*ast.Ident); ok && isVar("", id.Name) {
+		return &ast.StarExpr{Star: id.Pos(), X: &ast.UnaryExpr{OpPos: id.Pos(), Op: token.AND, X: id}}
+	}
 	sel, ok := x.(*ast.SelectorExpr)
 	if !ok {
 		return x

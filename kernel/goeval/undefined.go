@@ -112,8 +112,11 @@ func (r *run) noteNames(unresolved []*ast.Ident, n ast.Node) {
 // knownPackages returns the import paths of the packages cells can import
 // (Options.Symbols and the standard library), by package name: the
 // project's first, then the shortest. It is computed once per Interp.
+// It is called with declMu held.
 func (ip *Interp) knownPackages() map[string][]string {
-	ip.knownOnce.Do(func() { ip.known = knownPackagesOf(ip.opts.Symbols, stdlib.Symbols) })
+	if ip.known == nil {
+		ip.known = knownPackagesOf(append([]interp.Exports{ip.opts.Symbols, stdlib.Symbols}, ip.extra...)...)
+	}
 	return ip.known
 }
 
@@ -151,7 +154,7 @@ var noSource = regexp.MustCompile(`import ("[^"]*") error: unable to find source
 // internals.
 func betterWording(msg string) string {
 	return noSource.ReplaceAllString(msg, "cannot import $1: only the packages compiled into the kernel can be imported "+
-		"(the standard library and those of the kernel's symbol tables: gonum, gonum/plot and plasticnb's; see kernel/symbols to add one)")
+		"(the standard library and those of the kernel's symbol tables: gonum, gonum/plot and plasticnb's; or a module fetched by %go get MODULE[@VERSION])")
 }
 
 // logMu serialises the compilations of all interpreters: while one runs,

@@ -4,11 +4,16 @@ Through jupyter_client against the kernel "plasticnb" (test.sh registers a
 freshly built one): a package used without its import names the import to
 add; no interpreter log line reaches a cell's output; a cell asking for
 32 GiB, network.New with N = 100000, and an endless recursion each fail
-with their message while the session's variables stay; slices.Sort works.
+with their message while the session's variables stay; slices.Sort works;
+a Go runtime fatal error (concurrent map writes from a cell's goroutines)
+ends the kernel, and its standard error, the front end's log, names the
+cause.
 
 Run: /usr/bin/python3 -m unittest discover -s test/protocol -p test_usability.py -v
 """
 
+import tempfile
+import time
 import unittest
 
 from jupyter_client.manager import start_new_kernel
@@ -101,6 +106,32 @@ class UsabilityTests(unittest.TestCase):
         self.assertEqual(self.result_of(out), "[1 2 3]")
         _, out = self.run_cell('import "maps"\nslices.Sorted(maps.Keys(map[string]int{"b": 1, "a": 2}))')
         self.assertEqual(self.result_of(out), "[a b]")
+
+
+class LastWordsTests(unittest.TestCase):
+    """A fatal error ends the kernel; its last words name the cause."""
+
+    def test_concurrent_map_writes_named_in_the_log(self):
+        with tempfile.TemporaryFile(mode="w+") as log:
+            km, kc = start_new_kernel(kernel_name=conf.KERNEL, stderr=log)
+            try:
+                kc.execute(
+                    'import "sync"\nm := map[int]int{}\nvar wg sync.WaitGroup\n'
+                    "for g := 0; g < 4; g++ {\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n"
+                    "\t\tfor i := 0; i < 1000000; i++ {\n\t\t\tm[i] = i\n\t\t}\n\t}()\n}\nwg.Wait()"
+                )
+                deadline = time.monotonic() + conf.TIMEOUT
+                while km.is_alive() and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                self.assertFalse(km.is_alive(), "concurrent map writes should end the kernel")
+                time.sleep(0.5)  # the relay's last write
+                log.seek(0)
+                text = log.read()
+            finally:
+                kc.stop_channels()
+                km.shutdown_kernel(now=True)
+        self.assertIn("fatal error: concurrent map writes", text)
+        self.assertIn("goroutine", text)
 
 
 if __name__ == "__main__":

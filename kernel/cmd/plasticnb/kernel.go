@@ -8,6 +8,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"os/exec"
 	"os/signal"
 	"runtime"
 	"runtime/debug"
@@ -19,6 +20,7 @@ import (
 	"github.com/plasticnb/plasticnb/kernel/capture"
 	"github.com/plasticnb/plasticnb/kernel/cell"
 	"github.com/plasticnb/plasticnb/kernel/goeval"
+	"github.com/plasticnb/plasticnb/kernel/plugins"
 	"github.com/plasticnb/plasticnb/kernel/symbols"
 	"github.com/plasticnb/plasticnb/kernel/transport"
 	"github.com/plasticnb/plasticnb/kernel/widget"
@@ -55,6 +57,13 @@ func runKernel(args []string, stderr io.Writer) int {
 	} else {
 		logOut = stdio.Stderr()
 		defer stdio.Close()
+		// The runtime's last words on a fatal error reach the front end's
+		// log through a relay process (kernel/capture/relay.go).
+		if exe, err := os.Executable(); err != nil {
+			fmt.Fprintf(logOut, "plasticnb: no stderr relay: %v\n", err)
+		} else if err := stdio.RelayStderr(exec.Command(exe, capture.RelayCommand)); err != nil {
+			fmt.Fprintf(logOut, "plasticnb: no stderr relay: %v\n", err)
+		}
 	}
 	lg := log.New(logOut, "plasticnb: ", log.Ltime|log.Lmicroseconds)
 
@@ -72,7 +81,7 @@ func runKernel(args []string, stderr io.Writer) int {
 		return 1
 	}
 	ip := kernel.Lazy(kernel.DefaultLanguage(), func() (cell.Interpreter, error) {
-		ip, err := goeval.New(goeval.Options{Stdio: stdio, MaxDepth: maxDepth, Symbols: symbols.Symbols})
+		ip, err := goeval.New(goeval.Options{Stdio: stdio, MaxDepth: maxDepth, Symbols: symbols.Symbols, Plugins: newPlugins()})
 		if err != nil {
 			lg.Printf("the interpreter failed to start: %v", err)
 			return nil, err
@@ -132,6 +141,16 @@ func runKernel(args []string, stderr io.Writer) int {
 		lg.Print("shutting down for a restart")
 	}
 	return 0
+}
+
+// newPlugins returns the builder of the plugin magics' plugins
+// (kernel/plugins). PLASTICNB_PLUGINS=off turns them off.
+func newPlugins() *plugins.Builder {
+	cfg := plugins.Config{SourceDir: sourceDirOf()}
+	if v := os.Getenv("PLASTICNB_PLUGINS"); v == "off" || v == "0" {
+		cfg.Disabled = "plugins are disabled in this kernel (PLASTICNB_PLUGINS=" + v + ")"
+	}
+	return plugins.New(cfg)
 }
 
 // setMemoryLimit sets the Go runtime's soft memory limit to 90% of the

@@ -17,9 +17,32 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
+
+	"github.com/plasticnb/plasticnb/kernel/capture"
+	"github.com/plasticnb/plasticnb/kernel/plugins"
 )
+
+// sourceDir is the directory of the source the kernel was built from, for
+// the plugin magics (%go get, %%compile): install.sh sets it with
+// -ldflags "-X main.sourceDir=DIR". If unset, sourceDirOf finds it from
+// this file's path as the compiler recorded it (absent with -trimpath).
+var sourceDir string
+
+// sourceDirOf returns the source directory the kernel was built from, or
+// "" if unknown.
+func sourceDirOf() string {
+	if sourceDir != "" {
+		return sourceDir
+	}
+	_, file, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(file) {
+		return ""
+	}
+	return filepath.Dir(filepath.Dir(filepath.Dir(filepath.Dir(file))))
+}
 
 const usage = `usage:
   plasticnb kernel -f CONNECTION_FILE
@@ -42,6 +65,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runKernel(args[1:], stderr)
 	case "install":
 		return runInstall(args[1:], stdout, stderr)
+	case capture.RelayCommand:
+		capture.IgnoreSignals()
+		return capture.RelayMain(os.Stdin, stdout, stderr)
+	case plugins.ExtractCommand:
+		return plugins.ExtractMain(args[1:], stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "plasticnb %s (%s)\n", version(), runtime.Version())
 		return 0
