@@ -12,9 +12,11 @@ func init() {
 		// function, constant and variable definitions
 		"Backend":      reflect.ValueOf(linalg.Backend),
 		"Core":         reflect.ValueOf(linalg.Core),
+		"CoreDetected": reflect.ValueOf(linalg.CoreDetected),
 		"Gemm":         reflect.ValueOf(linalg.Gemm),
 		"MatVec":       reflect.ValueOf(linalg.MatVec),
 		"MatVecKernel": reflect.ValueOf(linalg.MatVecKernel),
+		"Tanh":         reflect.ValueOf(linalg.Tanh),
 		"Threads":      reflect.ValueOf(linalg.Threads),
 	}
 }

@@ -229,9 +229,7 @@ func (net *Net) Step(u []float64, units []int, xi []float64) {
 	r, dx, xbar := net.R[:n], net.DX[:n], net.XBar[:n]
 	ax := c.FilterAlpha
 	if c.Nonlinearity == Tanh {
-		for i, xi := range x {
-			r[i] = math.Tanh(xi)
-		}
+		linalg.Tanh(r, x) // math.Tanh's results, vectorised
 	} else {
 		for i, xi := range x {
 			r[i] = c.Nonlinearity.Apply(xi)

@@ -79,3 +79,27 @@ func MatVec4(y []float64, a []float64, lda int, x []float64, m, n int) bool {
 	}
 	return true
 }
+
+//go:noescape
+func tanhAVX512(dst, src *float64, n int)
+
+//go:noescape
+func tanhFMA(dst, src *float64, n int)
+
+// Tanh sets dst[i] = math.Tanh(src[i]), bit for bit, for the first
+// len(src)&^7 (AVX-512) or len(src)&^3 (AVX + FMA3) elements through the
+// assembly kernel and returns how many it set (0 without the kernels).
+// dst may be src; the caller checks that dst is long enough.
+func Tanh(dst, src []float64) int {
+	switch {
+	case hasAVX512 && len(src) >= 8:
+		n := len(src) &^ 7
+		tanhAVX512(&dst[0], &src[0], n)
+		return n
+	case hasFMA && len(src) >= 4:
+		n := len(src) &^ 3
+		tanhFMA(&dst[0], &src[0], n)
+		return n
+	}
+	return 0
+}
