@@ -238,6 +238,8 @@ func (l *Learner) episode(h *History) (int, float64, error) {
 	if overlap {
 		l.startWorker()
 		l.tp.reset()
+	} else if l.tp != nil {
+		l.tp.next = 0
 	}
 	for t := 0; t < steps; t++ {
 		units, xi := l.pert.At(t)
@@ -283,6 +285,8 @@ func (l *Learner) episode(h *History) (int, float64, error) {
 				}
 				if overlap {
 					l.tp.handComplete(row + nk)
+				} else {
+					l.tp.inline(row + nk)
 				}
 			} else {
 				ed := l.elig.RawMatrix()

@@ -44,6 +44,9 @@ type traceProduct struct {
 	// read and written by the episode's goroutine only.
 	perTrial [2]time.Duration
 	trials   int
+	// next is the next block the serial way adds (see inline; 0 at the
+	// start of every trial).
+	next int
 }
 
 // claims hands the blocks of a trial out, in order, to whoever takes the
@@ -78,14 +81,25 @@ func (p *traceProduct) add(b int) {
 	linalg.Gemm(blas.Trans, blas.NoTrans, n, n, r1-r0, 1, p.post[r0*n:r1*n], n, p.pre[r0*n:r1*n], n, beta, e, n)
 }
 
-// serial forms e on the calling goroutine.
+// inline adds, on the episode's goroutine, the blocks not added yet whose
+// rows are all below done: the serial way forms each block as soon as its
+// rows are complete, while they are still in cache (measured: the whole
+// trial's factor rows, 3.2 MB at N = 200, T = 1000, exceed a core's L2).
+func (p *traceProduct) inline(done int) {
+	for p.next < p.blocks() && p.blockEnd(p.next) <= done {
+		p.add(p.next)
+		p.next++
+	}
+}
+
+// serial adds the blocks inline has not, on the calling goroutine.
 func (p *traceProduct) serial() {
 	if p.rows == 0 {
 		clear(p.elig.Data)
 		return
 	}
-	for b := range p.blocks() {
-		p.add(b)
+	for ; p.next < p.blocks(); p.next++ {
+		p.add(p.next)
 	}
 }
 
