@@ -8,7 +8,8 @@
 #   - the C++/Eigen trial peer (../shared/peers/reftrial.cpp, or $PEERS)
 #   - the serial limit in Eigen (test/bench/serial_limit.cpp): 1000 steps of
 #     the bare recurrence at N = 200, float64 and float32
-#   - the Go benchmarks: a learning trial (overlapped and serial), the bare
+#   - the Go benchmarks: a learning trial (overlapped and serial; float64
+#     and, as an option, float32: learn.Config.Precision), the bare
 #     recurrence on linalg.MatVec, 2 seeds one after the other and in
 #     parallel, the meta-gradient per episode (N = 100, P = 16)
 #   - the PyTorch peer's meta-gradient (torch_peer.py --n100: forward and
@@ -63,7 +64,7 @@ for r in $(seq "$rounds"); do
 	read -r d f < <("$tmp/serial_limit" 2>/dev/null)
 	echo "round $r eigen_limit_ms $d" >>"$out"
 	echo "round $r eigen_limit32_ms $f" >>"$out"
-	bench "$tmp/learn.test" 'TrialDNMS200(Serial)?$|Recurrence200$' | sed "s/^/round $r go /" >>"$out"
+	bench "$tmp/learn.test" 'TrialDNMS200(F32)?(Serial)?$|Recurrence200$' | sed "s/^/round $r go /" >>"$out"
 	bench "$tmp/learn.test" 'SeedsParallel2$' 1x | sed "s/^/round $r go /" >>"$out"
 	bench "$tmp/meta.test" 'MetaGradientDNMS100$' | sed "s/^/round $r go /" >>"$out"
 	if [ "$torch" = 1 ]; then
@@ -103,7 +104,8 @@ def faster(a, b):  # how many times faster a is than the faster of the b's
     return statistics.median(v) if v else float("nan")
 
 print("\nmedians over %d rounds (ms)" % len(rounds))
-for k in ["BenchmarkTrialDNMS200_ms", "BenchmarkTrialDNMS200Serial_ms", "BenchmarkRecurrence200_ms",
+for k in ["BenchmarkTrialDNMS200_ms", "BenchmarkTrialDNMS200Serial_ms", "BenchmarkTrialDNMS200F32_ms",
+          "BenchmarkTrialDNMS200F32Serial_ms", "BenchmarkRecurrence200_ms",
           "eigen_limit_ms", "eigen_limit32_ms", "cpp_trial_ms", "BenchmarkMetaGradientDNMS100_ms",
           "BenchmarkMetaGradientDNMS100_cpu-ms/op", "torch_forward_ms", "torch_reverse_ms"]:
     print("  %-40s %8.3f" % (k, med(k)))
@@ -113,6 +115,8 @@ print("  trial / serial limit (Eigen)           %6.2f   target <= 1.5" % ratio(T
 print("  trial / bare recurrence (Go, MatVec)   %6.2f" % ratio(T, "BenchmarkRecurrence200_ms"))
 print("  serial trial / serial limit (Eigen)    %6.2f" % ratio("BenchmarkTrialDNMS200Serial_ms", "eigen_limit_ms"))
 print("  C++ trial / trial                      %6.2f   target >= 2" % ratio("cpp_trial_ms", T))
+print("  float32 trial / float64 trial          %6.2f" % ratio("BenchmarkTrialDNMS200F32_ms", T))
+print("  float32 trial / float32 limit (Eigen)  %6.2f" % ratio("BenchmarkTrialDNMS200F32_ms", "eigen_limit32_ms"))
 print("  2 seeds parallel / one after the other %6.2f   target <= 0.55 (cores used %.2f)" % (
     med("BenchmarkSeedsParallel2_parallel/serial"), med("BenchmarkSeedsParallel2_cores-used")))
 print("  PyTorch's faster mode / meta-gradient  %6.2f   target >= 5" % faster(

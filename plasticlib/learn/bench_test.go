@@ -45,8 +45,18 @@ var sinkErr float64
 func benchmarkTrial(b *testing.B, r rule.Rule) { benchmarkTrialSerial(b, r, false) }
 
 func benchmarkTrialSerial(b *testing.B, r rule.Rule, serial bool) {
+	benchmarkTrialAt(b, r, serial, linalg.Float64)
+}
+
+func benchmarkTrialAt(b *testing.B, r rule.Rule, serial bool, p linalg.Precision) {
 	l := newDNMSLearner(b, r, 1)
 	l.Config.Serial = serial
+	if p != linalg.Float64 {
+		var err error
+		if l, err = learn.New(l.Net, l.Task, l.Rule, withPrecision(l.Config, p)); err != nil {
+			b.Fatal(err)
+		}
+	}
 	// Warm the baselines so the update is not trivially zero.
 	for range 4 {
 		if _, _, err := l.Episode(); err != nil {
@@ -74,6 +84,22 @@ func BenchmarkTrialDNMS200(b *testing.B) {
 // BenchmarkTrialDNMS200Serial is the same trial with the trace product
 // after the steps, on the episode's goroutine (Config.Serial).
 func BenchmarkTrialDNMS200Serial(b *testing.B) { benchmarkTrialSerial(b, rule.MiconiCubic(), true) }
+
+// BenchmarkTrialDNMS200F32 is the same trial at Config.Precision Float32
+// (steps, factor rows and trace products in float32).
+func BenchmarkTrialDNMS200F32(b *testing.B) {
+	benchmarkTrialAt(b, rule.MiconiCubic(), false, linalg.Float32)
+}
+
+// BenchmarkTrialDNMS200F32Serial is the float32 trial with Config.Serial.
+func BenchmarkTrialDNMS200F32Serial(b *testing.B) {
+	benchmarkTrialAt(b, rule.MiconiCubic(), true, linalg.Float32)
+}
+
+func withPrecision(c learn.Config, p linalg.Precision) learn.Config {
+	c.Precision = p
+	return c
+}
 
 // BenchmarkTrialDNMS200NodePert is the same trial under node perturbation.
 func BenchmarkTrialDNMS200NodePert(b *testing.B) { benchmarkTrial(b, rule.NodePert()) }

@@ -34,6 +34,10 @@ type traceProduct struct {
 	// colMajor: pre and post are N x rows (see Learner.colMajor).
 	colMajor bool
 	elig     blas64.General
+	// Under Config.Precision Float32, pre32 and post32 hold the factor
+	// rows instead of pre and post (step-major) and the blocks add up in
+	// elig32 (N x N), which the episode widens into elig.
+	pre32, post32, elig32 []float32
 
 	// The worker, started by the first overlapped episode: sig wakes it
 	// when blocks become ready (see claims).
@@ -73,6 +77,10 @@ func (p *traceProduct) add(b int) {
 	if b == 0 {
 		beta = 0
 	}
+	if p.pre32 != nil {
+		linalg.Gemm32(blas.Trans, blas.NoTrans, n, n, r1-r0, 1, p.post32[r0*n:r1*n], n, p.pre32[r0*n:r1*n], n, float32(beta), p.elig32, n)
+		return
+	}
 	e := p.elig.Data
 	if p.colMajor {
 		linalg.Gemm(blas.NoTrans, blas.Trans, n, n, r1-r0, 1, p.post[r0:], p.rows, p.pre[r0:], p.rows, beta, e, n)
@@ -96,6 +104,7 @@ func (p *traceProduct) inline(done int) {
 func (p *traceProduct) serial() {
 	if p.rows == 0 {
 		clear(p.elig.Data)
+		clear(p.elig32)
 		return
 	}
 	for ; p.next < p.blocks(); p.next++ {

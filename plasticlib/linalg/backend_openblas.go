@@ -47,6 +47,7 @@ import "C"
 import (
 	"os"
 
+	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/netlib/blas/netlib"
 )
@@ -73,6 +74,7 @@ func init() {
 		}
 	}
 	blas64.Use(netlib.Implementation{})
+	blas32.Use(netlib.Implementation{})
 }
 
 // Backend reports the BLAS implementation in use: "openblas" here.

@@ -103,3 +103,39 @@ func Tanh(dst, src []float64) int {
 	}
 	return 0
 }
+
+//go:noescape
+func dot4FMAS(a *float32, lda int, x *float32, n int, y *float32)
+
+//go:noescape
+func dot4AVX512S(a *float32, lda int, x *float32, n int, y *float32)
+
+// MatVec4F32 is MatVec4 on float32: rows [0, m&^3) of y = A x over the
+// first n&^7 columns; false (nothing done) without AVX and FMA3 or with
+// n < 8.
+func MatVec4F32(y []float32, a []float32, lda int, x []float32, m, n int) bool {
+	if !hasFMA || n < 8 {
+		return false
+	}
+	n8 := n &^ 7
+	if hasAVX512 && n >= 16 {
+		n16 := n &^ 15
+		for i := 0; i+4 <= m; i += 4 {
+			dot4AVX512S(&a[i*lda], lda, &x[0], n16, &y[i])
+		}
+		if n16 < n8 { // columns n16..n16+7
+			var t [4]float32
+			for i := 0; i+4 <= m; i += 4 {
+				dot4FMAS(&a[i*lda+n16], lda, &x[n16], 8, &t[0])
+				for r := range 4 {
+					y[i+r] += t[r]
+				}
+			}
+		}
+		return true
+	}
+	for i := 0; i+4 <= m; i += 4 {
+		dot4FMAS(&a[i*lda], lda, &x[0], n8, &y[i])
+	}
+	return true
+}

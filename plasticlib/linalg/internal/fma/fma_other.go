@@ -10,3 +10,6 @@ func Kernel() string { return "" }
 
 // Tanh sets nothing and reports 0: no kernel on this architecture.
 func Tanh(dst, src []float64) int { return 0 }
+
+// MatVec4F32 reports false: no kernel on this architecture.
+func MatVec4F32(y []float32, a []float32, lda int, x []float32, m, n int) bool { return false }
