@@ -11,7 +11,7 @@
 #   - the Go benchmarks: a learning trial (overlapped and serial; float64
 #     and, as an option, float32: learn.Config.Precision), the bare
 #     recurrence on linalg.MatVec, 2 seeds one after the other and in
-#     parallel, the meta-gradient per episode (N = 100, P = 16)
+#     parallel (also with every trial serial), the meta-gradient per episode (N = 100, P = 16)
 #   - the PyTorch peer's meta-gradient (torch_peer.py --n100: forward and
 #     reverse mode), unless --no-torch
 #
@@ -65,7 +65,7 @@ for r in $(seq "$rounds"); do
 	echo "round $r eigen_limit_ms $d" >>"$out"
 	echo "round $r eigen_limit32_ms $f" >>"$out"
 	bench "$tmp/learn.test" 'TrialDNMS200(F32)?(Serial)?$|Recurrence200$' | sed "s/^/round $r go /" >>"$out"
-	bench "$tmp/learn.test" 'SeedsParallel2$' 1x | sed "s/^/round $r go /" >>"$out"
+	bench "$tmp/learn.test" 'SeedsParallel2(Serial)?$' 1x | sed "s/^/round $r go /" >>"$out"
 	bench "$tmp/meta.test" 'MetaGradientDNMS100$' | sed "s/^/round $r go /" >>"$out"
 	if [ "$torch" = 1 ]; then
 		read -r fw rv < <(cd "$tmp" && /usr/bin/python3 "$peers/torch_peer.py" --n100)
@@ -86,7 +86,7 @@ for line in open(sys.argv[1]):
             k, v = kv.split("=")
             if k == "ns/op":
                 r[name + "_ms"] = float(v) / 1e6
-            elif k in ("parallel/serial", "cpu-ms/op", "cores-used"):
+            elif k in ("parallel/serial", "cpu-ms/op", "cores-used", "cpu-parallel/serial"):
                 r[name + "_" + k] = float(v)
     else:
         r[f[2]] = float(f[3])
@@ -119,6 +119,9 @@ print("  float32 trial / float64 trial          %6.2f" % ratio("BenchmarkTrialDN
 print("  float32 trial / float32 limit (Eigen)  %6.2f" % ratio("BenchmarkTrialDNMS200F32_ms", "eigen_limit32_ms"))
 print("  2 seeds parallel / one after the other %6.2f   target <= 0.55 (cores used %.2f)" % (
     med("BenchmarkSeedsParallel2_parallel/serial"), med("BenchmarkSeedsParallel2_cores-used")))
+print("  the same, every trial serial           %6.2f   (cores used %.2f, CPU time side by side / one after the other %.2f)" % (
+    med("BenchmarkSeedsParallel2Serial_parallel/serial"), med("BenchmarkSeedsParallel2Serial_cores-used"),
+    med("BenchmarkSeedsParallel2Serial_cpu-parallel/serial")))
 print("  PyTorch's faster mode / meta-gradient  %6.2f   target >= 5" % faster(
     "BenchmarkMetaGradientDNMS100_ms", ["torch_forward_ms", "torch_reverse_ms"]))
 EOF

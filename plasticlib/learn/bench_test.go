@@ -116,18 +116,26 @@ func BenchmarkTrialDNMS200K5(b *testing.B) {
 // another, then on all cores, and reports the wall-time ratio
 // parallel/serial (issue 3: <= 0.6 on 2 cores). Episodes is kept small
 // by default; the ratio is what matters.
-func BenchmarkSeedsParallel(b *testing.B) { benchmarkSeeds(b, 10, 60) }
+func BenchmarkSeedsParallel(b *testing.B) { benchmarkSeeds(b, 10, 60, false) }
 
 // BenchmarkSeedsParallel2 is 2 seeds x 100 episodes, one after the other,
 // then side by side (issue 15: <= 0.55 on 2 cores). One after the other,
 // each trial may overlap its trace with its steps on the second core; side
 // by side, the concurrency budget keeps both on the serial path.
-func BenchmarkSeedsParallel2(b *testing.B) { benchmarkSeeds(b, 2, 100) }
+func BenchmarkSeedsParallel2(b *testing.B) { benchmarkSeeds(b, 2, 100, false) }
 
-func benchmarkSeeds(b *testing.B, seeds, episodes int) {
+// BenchmarkSeedsParallel2Serial is BenchmarkSeedsParallel2 with
+// Config.Serial in both phases: one after the other, the trials do not
+// use the second core either, so the ratio shows what running side by
+// side costs (shared caches, memory bandwidth) apart from the overlap the
+// one-after-the-other phase otherwise gets.
+func BenchmarkSeedsParallel2Serial(b *testing.B) { benchmarkSeeds(b, 2, 100, true) }
+
+func benchmarkSeeds(b *testing.B, seeds, episodes int, serialTrials bool) {
 	run := func(seed uint64) {
 		l := newDNMSLearner(b, rule.MiconiCubic(), seed)
 		l.Config.Episodes = episodes
+		l.Config.Serial = serialTrials
 		if _, err := l.Run(context.Background()); err != nil {
 			b.Error(err)
 		}

@@ -1,6 +1,7 @@
 package network_test
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -61,4 +62,20 @@ func TestNet32(t *testing.T) {
 			t.Errorf("%v: Finite with a NaN at unit 3 = %v, %d", readout, ok, unit)
 		}
 	}
+}
+
+// ExampleNewNet32 steps a network in float32 and stores the state back
+// into the (float64) Net.
+func ExampleNewNet32() {
+	c := network.DefaultConfig()
+	c.N = 16
+	net, _ := network.New(c)
+	net.StartTrial(rand.New(rand.NewPCG(1, 1)))
+	m := network.NewNet32(net)
+	for range 10 {
+		m.Step(make([]float64, c.NumInputs), nil, nil)
+	}
+	m.StoreState()
+	fmt.Println(net.X[0] == float64(m.X[0]), math.Abs(net.R[0]-math.Tanh(net.X[0])) < 1e-6)
+	// Output: true true
 }
