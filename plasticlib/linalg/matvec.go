@@ -42,7 +42,7 @@ func MatVec(y, a []float64, lda int, x []float64, m, n int) {
 func matVecTails[T float32 | float64](y, a []T, lda int, x []T, m, n, nk int) {
 	m4 := m &^ 3
 	x = x[:n]
-	for i := range m4 {
+	for i := range m4 * min(n-nk, 1) { // none when the kernel did all columns
 		row := a[i*lda+nk : i*lda+n]
 		s := y[i]
 		for j, v := range row {

@@ -76,7 +76,8 @@ reduces:
 	STORE4S
 
 // func dot4AVX512S(a *float32, lda int, x *float32, n int, y *float32)
-// As dot4FMAS on 16-wide registers; n % 16 == 0.
+// As dot4FMAS on 16-wide registers; n % 8 == 0 (a last 8 columns in the
+// low lanes of the first accumulators).
 TEXT ·dot4AVX512S(SB), NOSPLIT, $0-40
 	ARGS32
 	VXORPS Z0, Z0, Z0
@@ -102,10 +103,25 @@ loop32s:
 	JMP  loop32s
 
 tail16s:
-	CMPQ AX, CX
-	JGE  reduce512s
+	MOVQ CX, BX
+	SUBQ $16, BX
+	CMPQ AX, BX
+	JG   tail8s512
 	VMOVUPS (DI)(AX*4), Z4
 	ROWS4S(0, Z4, Z0, Z1, Z2, Z3)
+	ADDQ $16, AX
+
+tail8s512: // 8 columns left (n % 16 == 8): masked to the low 8 lanes, so
+	// that nothing past them is read
+	CMPQ AX, CX
+	JGE  reduce512s
+	MOVL $0xff, R12
+	KMOVW R12, K1
+	VMOVUPS.Z (DI)(AX*4), K1, Z4
+	VFMADD231PS (SI)(AX*4), Z4, K1, Z0
+	VFMADD231PS (R9)(AX*4), Z4, K1, Z1
+	VFMADD231PS (R10)(AX*4), Z4, K1, Z2
+	VFMADD231PS (R11)(AX*4), Z4, K1, Z3
 
 reduce512s:
 	VADDPS Z8, Z0, Z0

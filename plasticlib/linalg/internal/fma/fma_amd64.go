@@ -118,19 +118,9 @@ func MatVec4F32(y []float32, a []float32, lda int, x []float32, m, n int) bool {
 		return false
 	}
 	n8 := n &^ 7
-	if hasAVX512 && n >= 16 {
-		n16 := n &^ 15
+	if hasAVX512 {
 		for i := 0; i+4 <= m; i += 4 {
-			dot4AVX512S(&a[i*lda], lda, &x[0], n16, &y[i])
-		}
-		if n16 < n8 { // columns n16..n16+7
-			var t [4]float32
-			for i := 0; i+4 <= m; i += 4 {
-				dot4FMAS(&a[i*lda+n16], lda, &x[n16], 8, &t[0])
-				for r := range 4 {
-					y[i+r] += t[r]
-				}
-			}
+			dot4AVX512S(&a[i*lda], lda, &x[0], n8, &y[i])
 		}
 		return true
 	}
