@@ -65,6 +65,7 @@ func benchmarkTrialAt(b *testing.B, r rule.Rule, serial bool, p linalg.Precision
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := cpuTime()
 	for range b.N {
 		_, e, err := l.Episode()
 		if err != nil {
@@ -72,6 +73,13 @@ func benchmarkTrialAt(b *testing.B, r rule.Rule, serial bool, p linalg.Precision
 		}
 		sinkErr = e
 	}
+	reportCPU(b, c0)
+}
+
+// reportCPU reports the process's CPU time per op since c0 (cpu-ms/op):
+// for a serial computation, its time less what other processes took.
+func reportCPU(b *testing.B, c0 time.Duration) {
+	b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N), "cpu-ms/op")
 }
 
 // BenchmarkTrialDNMS200 is one DNMS trial with learning: N = 200,
@@ -198,6 +206,8 @@ func BenchmarkRecurrence200(b *testing.B) {
 	const a = 1.0 / 30
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := cpuTime()
+	defer reportCPU(b, c0)
 	for range b.N {
 		for i := range x {
 			x[i] = 0.1

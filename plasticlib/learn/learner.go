@@ -135,8 +135,9 @@ func New(net *network.Net, tk task.Task, r rule.Rule, cfg Config) (*Learner, err
 		l.rows = traced * len(l.ks)
 		l.preTmp = make([]float64, n)
 		l.postTmp = make([]float64, n)
-		l.tp = &traceProduct{n: n, rows: l.rows, elig: l.elig.RawMatrix()}
+		l.tp = &traceProduct{n: n, rows: l.rows, blockRows: traceBlockRows, elig: l.elig.RawMatrix()}
 		if cfg.Precision == linalg.Float32 {
+			l.tp.blockRows = traceBlockRows32
 			l.n32 = network.NewNet32(net)
 			l.rPrev64, l.dx64 = make([]float64, n), make([]float64, n)
 			l.tp.pre32, l.tp.post32 = make([]float32, l.rows*n), make([]float32, l.rows*n)

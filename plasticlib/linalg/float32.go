@@ -58,19 +58,25 @@ func MatVec32(y, a []float32, lda int, x []float32, m, n int) {
 	matVecTails(y, a, lda, x, m, n, n&^7)
 }
 
-// Widen sets dst[i] = float64(src[i]) for i < len(src).
+// Widen sets dst[i] = float64(src[i]) for i < len(src), on the assembly
+// kernels' CPUs 8 or 4 at a time; it panics if dst is shorter than src.
 func Widen(dst []float64, src []float32) {
-	dst = dst[:len(src)]
-	for i, v := range src {
-		dst[i] = float64(v)
+	if len(dst) < len(src) {
+		panic("linalg.Widen: dst shorter than src")
+	}
+	for i := fma.Widen(dst, src); i < len(src); i++ {
+		dst[i] = float64(src[i])
 	}
 }
 
-// Narrow sets dst[i] = float32(src[i]) (rounded) for i < len(src).
+// Narrow sets dst[i] = float32(src[i]) (rounded to nearest, as Go's
+// conversion) for i < len(src), as Widen.
 func Narrow(dst []float32, src []float64) {
-	dst = dst[:len(src)]
-	for i, v := range src {
-		dst[i] = float32(v)
+	if len(dst) < len(src) {
+		panic("linalg.Narrow: dst shorter than src")
+	}
+	for i := fma.Narrow(dst, src); i < len(src); i++ {
+		dst[i] = float32(src[i])
 	}
 }
 

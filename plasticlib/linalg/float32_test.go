@@ -126,3 +126,29 @@ func ExampleMatVec32() {
 	fmt.Println(y, linalg.Float32)
 	// Output: [-2 -2] float32
 }
+
+// TestWidenNarrow: Go's conversions, on lengths that leave the kernels'
+// tails, and a panic on a short dst.
+func TestWidenNarrow(t *testing.T) {
+	for _, n := range []int{0, 3, 4, 9, 203} {
+		d := make([]float64, n)
+		for i := range d {
+			d[i] = float64(i)/3 - 7
+		}
+		f := make([]float32, n)
+		linalg.Narrow(f, d)
+		w := make([]float64, n)
+		linalg.Widen(w, f)
+		for i := range d {
+			if f[i] != float32(d[i]) || w[i] != float64(f[i]) {
+				t.Errorf("n = %d, [%d]: Narrow %v, Widen %v; want %v, %v", n, i, f[i], w[i], float32(d[i]), float64(f[i]))
+			}
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Widen with a short dst did not panic")
+		}
+	}()
+	linalg.Widen(make([]float64, 2), make([]float32, 3))
+}

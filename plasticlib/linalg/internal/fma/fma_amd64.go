@@ -129,3 +129,48 @@ func MatVec4F32(y []float32, a []float32, lda int, x []float32, m, n int) bool {
 	}
 	return true
 }
+
+//go:noescape
+func widen8(dst *float64, src *float32, n int)
+
+//go:noescape
+func widen4(dst *float64, src *float32, n int)
+
+//go:noescape
+func narrow8(dst *float32, src *float64, n int)
+
+//go:noescape
+func narrow4(dst *float32, src *float64, n int)
+
+// Widen sets dst[i] = float64(src[i]) for the first len(src)&^7 (AVX-512)
+// or len(src)&^3 (AVX) elements and returns how many it set (0 without
+// the kernels); the caller checks that dst is long enough.
+func Widen(dst []float64, src []float32) int {
+	switch {
+	case hasAVX512 && len(src) >= 8:
+		n := len(src) &^ 7
+		widen8(&dst[0], &src[0], n)
+		return n
+	case hasFMA && len(src) >= 4:
+		n := len(src) &^ 3
+		widen4(&dst[0], &src[0], n)
+		return n
+	}
+	return 0
+}
+
+// Narrow is Widen's converse: dst[i] = float32(src[i]), rounded to
+// nearest as Go's conversion rounds.
+func Narrow(dst []float32, src []float64) int {
+	switch {
+	case hasAVX512 && len(src) >= 8:
+		n := len(src) &^ 7
+		narrow8(&dst[0], &src[0], n)
+		return n
+	case hasFMA && len(src) >= 4:
+		n := len(src) &^ 3
+		narrow4(&dst[0], &src[0], n)
+		return n
+	}
+	return 0
+}

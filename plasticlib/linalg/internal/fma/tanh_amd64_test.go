@@ -62,3 +62,37 @@ func TestTanhKernels(t *testing.T) {
 		}
 	}
 }
+
+// TestConvertKernels: the widening and narrowing kernels equal Go's
+// conversions bit for bit (rounding, overflow to Inf, subnormals, NaN).
+func TestConvertKernels(t *testing.T) {
+	src64 := append(tanhInputs(), 1e39, -1e39, 1e-40, 1+0x1p-24, 1+0x1p-23+0x1p-24, 3.4028235677973366e38)
+	for len(src64)%8 != 0 {
+		src64 = append(src64, 0.1)
+	}
+	src32 := make([]float32, len(src64))
+	for i, v := range src64 {
+		src32[i] = float32(v)
+	}
+	for _, k := range []struct {
+		name   string
+		ok     bool
+		widen  func(*float64, *float32, int)
+		narrow func(*float32, *float64, int)
+	}{{"avx512", hasAVX512, widen8, narrow8}, {"avx", hasFMA, widen4, narrow4}} {
+		if !k.ok {
+			continue
+		}
+		w, n := make([]float64, len(src32)), make([]float32, len(src64))
+		k.widen(&w[0], &src32[0], len(src32))
+		k.narrow(&n[0], &src64[0], len(src64))
+		for i := range src64 {
+			if math.Float64bits(w[i]) != math.Float64bits(float64(src32[i])) {
+				t.Fatalf("%s: widen(%v) = %v", k.name, src32[i], w[i])
+			}
+			if math.Float32bits(n[i]) != math.Float32bits(float32(src64[i])) {
+				t.Fatalf("%s: narrow(%v) = %v; Go gives %v", k.name, src64[i], n[i], float32(src64[i]))
+			}
+		}
+	}
+}
