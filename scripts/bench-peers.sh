@@ -61,9 +61,11 @@ out=$tmp/rounds.txt
 for r in $(seq "$rounds"); do
 	echo "round $r of $rounds..." >&2
 	echo "round $r cpp_trial_ms $("$tmp/reftrial" | cut -d' ' -f1)" >>"$out"
-	read -r d f < <("$tmp/serial_limit" 2>/dev/null)
+	read -r d f dc fc < <("$tmp/serial_limit" 2>/dev/null)
 	echo "round $r eigen_limit_ms $d" >>"$out"
 	echo "round $r eigen_limit32_ms $f" >>"$out"
+	echo "round $r eigen_limit_cpu_ms $dc" >>"$out"
+	echo "round $r eigen_limit32_cpu_ms $fc" >>"$out"
 	bench "$tmp/learn.test" 'TrialDNMS200(F32)?(Serial)?$|Recurrence200$' | sed "s/^/round $r go /" >>"$out"
 	bench "$tmp/learn.test" 'SeedsParallel2(Serial)?$' 1x | sed "s/^/round $r go /" >>"$out"
 	bench "$tmp/meta.test" 'MetaGradientDNMS100$' | sed "s/^/round $r go /" >>"$out"
@@ -124,4 +126,12 @@ print("  the same, every trial serial           %6.2f   (cores used %.2f, CPU ti
     med("BenchmarkSeedsParallel2Serial_cpu-parallel/serial")))
 print("  PyTorch's faster mode / meta-gradient  %6.2f   target >= 5" % faster(
     "BenchmarkMetaGradientDNMS100_ms", ["torch_forward_ms", "torch_reverse_ms"]))
+print("\nCPU time (less sensitive to other processes; serial ways only, whose CPU time is their time)")
+for k in ["BenchmarkTrialDNMS200Serial_cpu-ms/op", "BenchmarkTrialDNMS200F32Serial_cpu-ms/op",
+          "BenchmarkRecurrence200_cpu-ms/op", "eigen_limit_cpu_ms", "eigen_limit32_cpu_ms"]:
+    print("  %-40s %8.3f" % (k, med(k)))
+print("  serial trial / serial limit (Eigen)    %6.2f" % ratio("BenchmarkTrialDNMS200Serial_cpu-ms/op", "eigen_limit_cpu_ms"))
+print("  bare recurrence Go / Eigen             %6.2f" % ratio("BenchmarkRecurrence200_cpu-ms/op", "eigen_limit_cpu_ms"))
+print("  float32 serial trial / float64's       %6.2f" % ratio("BenchmarkTrialDNMS200F32Serial_cpu-ms/op", "BenchmarkTrialDNMS200Serial_cpu-ms/op"))
+print("  float32 serial trial / float32 limit   %6.2f" % ratio("BenchmarkTrialDNMS200F32Serial_cpu-ms/op", "eigen_limit32_cpu_ms"))
 EOF
