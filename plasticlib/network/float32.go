@@ -1,8 +1,6 @@
 package network
 
 import (
-	"math"
-
 	"github.com/plasticnb/plasticnb/plasticlib/linalg"
 )
 
@@ -144,11 +142,11 @@ func (m *Net32) Step(u []float64, units []int, xi []float64) {
 // Finite is Net.Finite on the float32 state.
 func (m *Net32) Finite() (ok bool, unit int) {
 	for i, v := range m.X {
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+		if v-v != 0 { // as in Net.Finite
 			return false, i
 		}
 	}
-	if z := float64(m.Z); math.IsNaN(z) || math.IsInf(z, 0) {
+	if m.Z-m.Z != 0 {
 		return false, -1
 	}
 	return true, 0
