@@ -8,9 +8,10 @@
 #   - the C++/Eigen trial peer (../shared/peers/reftrial.cpp, or $PEERS)
 #   - the serial limit in Eigen (test/bench/serial_limit.cpp): 1000 steps of
 #     the bare recurrence at N = 200, float64 and float32
-#   - the Go benchmarks: a learning trial (overlapped and serial), the bare
+#   - the Go benchmarks: a learning trial (overlapped and serial; float64
+#     and, as an option, float32: learn.Config.Precision), the bare
 #     recurrence on linalg.MatVec, 2 seeds one after the other and in
-#     parallel, the meta-gradient per episode (N = 100, P = 16)
+#     parallel (also with every trial serial), the meta-gradient per episode (N = 100, P = 16)
 #   - the PyTorch peer's meta-gradient (torch_peer.py --n100: forward and
 #     reverse mode), unless --no-torch
 #
@@ -60,11 +61,13 @@ out=$tmp/rounds.txt
 for r in $(seq "$rounds"); do
 	echo "round $r of $rounds..." >&2
 	echo "round $r cpp_trial_ms $("$tmp/reftrial" | cut -d' ' -f1)" >>"$out"
-	read -r d f < <("$tmp/serial_limit" 2>/dev/null)
+	read -r d f dc fc < <("$tmp/serial_limit" 2>/dev/null)
 	echo "round $r eigen_limit_ms $d" >>"$out"
 	echo "round $r eigen_limit32_ms $f" >>"$out"
-	bench "$tmp/learn.test" 'TrialDNMS200(Serial)?$|Recurrence200$' | sed "s/^/round $r go /" >>"$out"
-	bench "$tmp/learn.test" 'SeedsParallel2$' 1x | sed "s/^/round $r go /" >>"$out"
+	echo "round $r eigen_limit_cpu_ms $dc" >>"$out"
+	echo "round $r eigen_limit32_cpu_ms $fc" >>"$out"
+	bench "$tmp/learn.test" 'TrialDNMS200(F32)?(Serial)?$|Recurrence200$' | sed "s/^/round $r go /" >>"$out"
+	bench "$tmp/learn.test" 'SeedsParallel2(Serial)?$' 1x | sed "s/^/round $r go /" >>"$out"
 	bench "$tmp/meta.test" 'MetaGradientDNMS100$' | sed "s/^/round $r go /" >>"$out"
 	if [ "$torch" = 1 ]; then
 		read -r fw rv < <(cd "$tmp" && /usr/bin/python3 "$peers/torch_peer.py" --n100)
@@ -85,7 +88,7 @@ for line in open(sys.argv[1]):
             k, v = kv.split("=")
             if k == "ns/op":
                 r[name + "_ms"] = float(v) / 1e6
-            elif k in ("parallel/serial", "cpu-ms/op", "cores-used"):
+            elif k in ("parallel/serial", "cpu-ms/op", "cores-used", "cpu-parallel/serial"):
                 r[name + "_" + k] = float(v)
     else:
         r[f[2]] = float(f[3])
@@ -103,7 +106,8 @@ def faster(a, b):  # how many times faster a is than the faster of the b's
     return statistics.median(v) if v else float("nan")
 
 print("\nmedians over %d rounds (ms)" % len(rounds))
-for k in ["BenchmarkTrialDNMS200_ms", "BenchmarkTrialDNMS200Serial_ms", "BenchmarkRecurrence200_ms",
+for k in ["BenchmarkTrialDNMS200_ms", "BenchmarkTrialDNMS200Serial_ms", "BenchmarkTrialDNMS200F32_ms",
+          "BenchmarkTrialDNMS200F32Serial_ms", "BenchmarkRecurrence200_ms",
           "eigen_limit_ms", "eigen_limit32_ms", "cpp_trial_ms", "BenchmarkMetaGradientDNMS100_ms",
           "BenchmarkMetaGradientDNMS100_cpu-ms/op", "torch_forward_ms", "torch_reverse_ms"]:
     print("  %-40s %8.3f" % (k, med(k)))
@@ -113,8 +117,23 @@ print("  trial / serial limit (Eigen)           %6.2f   target <= 1.5" % ratio(T
 print("  trial / bare recurrence (Go, MatVec)   %6.2f" % ratio(T, "BenchmarkRecurrence200_ms"))
 print("  serial trial / serial limit (Eigen)    %6.2f" % ratio("BenchmarkTrialDNMS200Serial_ms", "eigen_limit_ms"))
 print("  C++ trial / trial                      %6.2f   target >= 2" % ratio("cpp_trial_ms", T))
+print("  float32 trial / float64 trial          %6.2f" % ratio("BenchmarkTrialDNMS200F32_ms", T))
+print("  float32 trial / float32 limit (Eigen)  %6.2f" % ratio("BenchmarkTrialDNMS200F32_ms", "eigen_limit32_ms"))
 print("  2 seeds parallel / one after the other %6.2f   target <= 0.55 (cores used %.2f)" % (
     med("BenchmarkSeedsParallel2_parallel/serial"), med("BenchmarkSeedsParallel2_cores-used")))
+print("  the same, every trial serial           %6.2f   (cores used %.2f, CPU time side by side / one after the other %.2f)" % (
+    med("BenchmarkSeedsParallel2Serial_parallel/serial"), med("BenchmarkSeedsParallel2Serial_cores-used"),
+    med("BenchmarkSeedsParallel2Serial_cpu-parallel/serial")))
 print("  PyTorch's faster mode / meta-gradient  %6.2f   target >= 5" % faster(
     "BenchmarkMetaGradientDNMS100_ms", ["torch_forward_ms", "torch_reverse_ms"]))
+print("\nCPU time (less sensitive to other processes; serial ways only, whose CPU time is their time)")
+for k in ["BenchmarkTrialDNMS200Serial_cpu-ms/op", "BenchmarkTrialDNMS200F32Serial_cpu-ms/op",
+          "BenchmarkRecurrence200_cpu-ms/op", "eigen_limit_cpu_ms", "eigen_limit32_cpu_ms"]:
+    print("  %-40s %8.3f" % (k, med(k)))
+print("  serial trial / serial limit (Eigen)    %6.2f" % ratio("BenchmarkTrialDNMS200Serial_cpu-ms/op", "eigen_limit_cpu_ms"))
+print("  bare recurrence Go / Eigen             %6.2f" % ratio("BenchmarkRecurrence200_cpu-ms/op", "eigen_limit_cpu_ms"))
+print("  serial trial / bare recurrence (Go)    %6.2f   (the tighter limit when Go's is the faster: Eigen 3.4's double tanh is scalar)" % ratio(
+    "BenchmarkTrialDNMS200Serial_cpu-ms/op", "BenchmarkRecurrence200_cpu-ms/op"))
+print("  float32 serial trial / float64's       %6.2f" % ratio("BenchmarkTrialDNMS200F32Serial_cpu-ms/op", "BenchmarkTrialDNMS200Serial_cpu-ms/op"))
+print("  float32 serial trial / float32 limit   %6.2f" % ratio("BenchmarkTrialDNMS200F32Serial_cpu-ms/op", "eigen_limit32_cpu_ms"))
 EOF

@@ -12,9 +12,21 @@ func init() {
 		// function, constant and variable definitions
 		"Backend":      reflect.ValueOf(linalg.Backend),
 		"Core":         reflect.ValueOf(linalg.Core),
+		"CoreDetected": reflect.ValueOf(linalg.CoreDetected),
+		"Float32":      reflect.ValueOf(linalg.Float32),
+		"Float64":      reflect.ValueOf(linalg.Float64),
 		"Gemm":         reflect.ValueOf(linalg.Gemm),
+		"Gemm32":       reflect.ValueOf(linalg.Gemm32),
 		"MatVec":       reflect.ValueOf(linalg.MatVec),
+		"MatVec32":     reflect.ValueOf(linalg.MatVec32),
 		"MatVecKernel": reflect.ValueOf(linalg.MatVecKernel),
+		"Narrow":       reflect.ValueOf(linalg.Narrow),
+		"Tanh":         reflect.ValueOf(linalg.Tanh),
+		"Tanh32":       reflect.ValueOf(linalg.Tanh32),
 		"Threads":      reflect.ValueOf(linalg.Threads),
+		"Widen":        reflect.ValueOf(linalg.Widen),
+
+		// type definitions
+		"Precision": reflect.ValueOf((*linalg.Precision)(nil)),
 	}
 }

@@ -14,12 +14,14 @@ func init() {
 		"LinearReadout": reflect.ValueOf(network.LinearReadout),
 		"NeuronReadout": reflect.ValueOf(network.NeuronReadout),
 		"New":           reflect.ValueOf(network.New),
+		"NewNet32":      reflect.ValueOf(network.NewNet32),
 		"RectTanh":      reflect.ValueOf(network.RectTanh),
 		"Tanh":          reflect.ValueOf(network.Tanh),
 
 		// type definitions
 		"Config":        reflect.ValueOf((*network.Config)(nil)),
 		"Net":           reflect.ValueOf((*network.Net)(nil)),
+		"Net32":         reflect.ValueOf((*network.Net32)(nil)),
 		"Nonlinearity":  reflect.ValueOf((*network.Nonlinearity)(nil)),
 		"Perturbations": reflect.ValueOf((*network.Perturbations)(nil)),
 		"Readout":       reflect.ValueOf((*network.Readout)(nil)),

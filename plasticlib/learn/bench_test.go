@@ -45,8 +45,18 @@ var sinkErr float64
 func benchmarkTrial(b *testing.B, r rule.Rule) { benchmarkTrialSerial(b, r, false) }
 
 func benchmarkTrialSerial(b *testing.B, r rule.Rule, serial bool) {
+	benchmarkTrialAt(b, r, serial, linalg.Float64)
+}
+
+func benchmarkTrialAt(b *testing.B, r rule.Rule, serial bool, p linalg.Precision) {
 	l := newDNMSLearner(b, r, 1)
 	l.Config.Serial = serial
+	if p != linalg.Float64 {
+		var err error
+		if l, err = learn.New(l.Net, l.Task, l.Rule, withPrecision(l.Config, p)); err != nil {
+			b.Fatal(err)
+		}
+	}
 	// Warm the baselines so the update is not trivially zero.
 	for range 4 {
 		if _, _, err := l.Episode(); err != nil {
@@ -55,6 +65,7 @@ func benchmarkTrialSerial(b *testing.B, r rule.Rule, serial bool) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := cpuTime()
 	for range b.N {
 		_, e, err := l.Episode()
 		if err != nil {
@@ -62,6 +73,13 @@ func benchmarkTrialSerial(b *testing.B, r rule.Rule, serial bool) {
 		}
 		sinkErr = e
 	}
+	reportCPU(b, c0)
+}
+
+// reportCPU reports the process's CPU time per op since c0 (cpu-ms/op):
+// for a serial computation, its time less what other processes took.
+func reportCPU(b *testing.B, c0 time.Duration) {
+	b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N), "cpu-ms/op")
 }
 
 // BenchmarkTrialDNMS200 is one DNMS trial with learning: N = 200,
@@ -74,6 +92,22 @@ func BenchmarkTrialDNMS200(b *testing.B) {
 // BenchmarkTrialDNMS200Serial is the same trial with the trace product
 // after the steps, on the episode's goroutine (Config.Serial).
 func BenchmarkTrialDNMS200Serial(b *testing.B) { benchmarkTrialSerial(b, rule.MiconiCubic(), true) }
+
+// BenchmarkTrialDNMS200F32 is the same trial at Config.Precision Float32
+// (steps, factor rows and trace products in float32).
+func BenchmarkTrialDNMS200F32(b *testing.B) {
+	benchmarkTrialAt(b, rule.MiconiCubic(), false, linalg.Float32)
+}
+
+// BenchmarkTrialDNMS200F32Serial is the float32 trial with Config.Serial.
+func BenchmarkTrialDNMS200F32Serial(b *testing.B) {
+	benchmarkTrialAt(b, rule.MiconiCubic(), true, linalg.Float32)
+}
+
+func withPrecision(c learn.Config, p linalg.Precision) learn.Config {
+	c.Precision = p
+	return c
+}
 
 // BenchmarkTrialDNMS200NodePert is the same trial under node perturbation.
 func BenchmarkTrialDNMS200NodePert(b *testing.B) { benchmarkTrial(b, rule.NodePert()) }
@@ -90,18 +124,26 @@ func BenchmarkTrialDNMS200K5(b *testing.B) {
 // another, then on all cores, and reports the wall-time ratio
 // parallel/serial (issue 3: <= 0.6 on 2 cores). Episodes is kept small
 // by default; the ratio is what matters.
-func BenchmarkSeedsParallel(b *testing.B) { benchmarkSeeds(b, 10, 60) }
+func BenchmarkSeedsParallel(b *testing.B) { benchmarkSeeds(b, 10, 60, false) }
 
 // BenchmarkSeedsParallel2 is 2 seeds x 100 episodes, one after the other,
 // then side by side (issue 15: <= 0.55 on 2 cores). One after the other,
 // each trial may overlap its trace with its steps on the second core; side
 // by side, the concurrency budget keeps both on the serial path.
-func BenchmarkSeedsParallel2(b *testing.B) { benchmarkSeeds(b, 2, 100) }
+func BenchmarkSeedsParallel2(b *testing.B) { benchmarkSeeds(b, 2, 100, false) }
 
-func benchmarkSeeds(b *testing.B, seeds, episodes int) {
+// BenchmarkSeedsParallel2Serial is BenchmarkSeedsParallel2 with
+// Config.Serial in both phases: one after the other, the trials do not
+// use the second core either, so the ratio shows what running side by
+// side costs (shared caches, memory bandwidth) apart from the overlap the
+// one-after-the-other phase otherwise gets.
+func BenchmarkSeedsParallel2Serial(b *testing.B) { benchmarkSeeds(b, 2, 100, true) }
+
+func benchmarkSeeds(b *testing.B, seeds, episodes int, serialTrials bool) {
 	run := func(seed uint64) {
 		l := newDNMSLearner(b, rule.MiconiCubic(), seed)
 		l.Config.Episodes = episodes
+		l.Config.Serial = serialTrials
 		if _, err := l.Run(context.Background()); err != nil {
 			b.Error(err)
 		}
@@ -148,11 +190,11 @@ func cpuTime() time.Duration {
 }
 
 // BenchmarkRecurrence200 is the serial limit of a trial: 1000 steps of the
-// bare recurrence x += a (-x + J r), r = tanh(x) at N = 200 on the per-step
-// product the networks use (linalg.MatVec), with nothing else (no input,
-// perturbation, filter, output or plasticity). A trial cannot be faster
-// than this on one core; test/bench/serial_limit.cpp times the same loop
-// in Eigen.
+// bare recurrence x += a (-x + J r), r = tanh(x) at N = 200, with nothing
+// else (no input, perturbation, filter, output or plasticity), on the
+// per-step product and tanh the networks use (linalg.MatVec,
+// linalg.Tanh). A trial cannot be faster than this on one core;
+// test/bench/serial_limit.cpp times the same loop in Eigen.
 func BenchmarkRecurrence200(b *testing.B) {
 	const n, steps = 200, 1000
 	net, err := network.New(network.DefaultConfig())
@@ -164,6 +206,8 @@ func BenchmarkRecurrence200(b *testing.B) {
 	const a = 1.0 / 30
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := cpuTime()
+	defer reportCPU(b, c0)
 	for range b.N {
 		for i := range x {
 			x[i] = 0.1
@@ -173,8 +217,8 @@ func BenchmarkRecurrence200(b *testing.B) {
 			linalg.MatVec(h, j.Data, j.Stride, r, n, n)
 			for i, hi := range h {
 				x[i] += a * (hi - x[i])
-				r[i] = math.Tanh(x[i])
 			}
+			linalg.Tanh(r, x)
 		}
 	}
 	sinkErr = r[0]

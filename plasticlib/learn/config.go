@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/plasticnb/plasticnb/plasticlib/field"
+	"github.com/plasticnb/plasticnb/plasticlib/linalg"
 	"github.com/plasticnb/plasticnb/plasticlib/task"
 )
 
@@ -41,6 +42,14 @@ type Config struct {
 	// goroutine while the steps run. The results are the same bit for bit
 	// either way; only the time differs.
 	Serial bool `json:"-"`
+	// Precision is the floating-point type of each trial's primal: the
+	// network's steps (network.Net32), the trace's factor rows and their
+	// products. Default linalg.Float64. Under linalg.Float32 the weights,
+	// baselines, error and update stay float64 (J is rounded to float32
+	// at the start of every trial, the eligibility widened at its end);
+	// it covers polynomial rules without a plastic readout (New reports
+	// other uses as errors).
+	Precision linalg.Precision `json:",omitempty"`
 }
 
 // Record lists what a run keeps, off by default.
@@ -85,6 +94,9 @@ func (c Config) Validate() error {
 	}
 	if c.TraceAfter < -1 {
 		add("TraceAfter", "must be >= -1, got %d", c.TraceAfter)
+	}
+	if !c.Precision.Valid() {
+		add("Precision", "unknown value %d", int(c.Precision))
 	}
 	if c.Order.String() == "" {
 		add("Order", "unknown value %d", c.Order)

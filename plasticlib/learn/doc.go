@@ -15,8 +15,13 @@
 // core to spare (a concurrency budget shared by all Learners, against
 // GOMAXPROCS) and that has been the faster way lately, the blocks run on a
 // second goroutine, one per Learner, while the steps run; otherwise, or
-// with Config.Serial, after the steps. Both ways give the same results bit
-// for bit.
+// with Config.Serial, on the episode's goroutine, each block as soon as its
+// rows are complete. Both ways give the same results bit for bit.
+//
+// Config.Precision Float32 runs a trial's primal in float32 (the network's
+// steps on a network.Net32, the factor rows, the block products) for
+// speed; the weights, the error, the baselines and the update stay
+// float64. Float64 is the default.
 //
 // A Learner owns its workspace, allocated once by New; a time step
 // allocates nothing. Randomness comes from Config.Seed (Streams: trials,

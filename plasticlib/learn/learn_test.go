@@ -185,15 +185,93 @@ func TestClipAndBaselines(t *testing.T) {
 // (the trace's products go through linalg.Gemm, which keeps gonum's
 // pure-Go Dgemm from starting goroutines).
 func TestEpisodeAllocs(t *testing.T) {
-	for _, r := range []rule.Rule{rule.MiconiCubic(), rule.NodePert()} {
+	for _, c := range []struct {
+		r rule.Rule
+		p linalg.Precision
+	}{{rule.MiconiCubic(), linalg.Float64}, {rule.NodePert(), linalg.Float64}, {rule.MiconiCubic(), linalg.Float32}} {
 		nc, d, cfg := small(3)
-		cfg.WarmUp = 0
+		cfg.WarmUp, cfg.Precision = 0, c.p
 		net, _ := network.New(nc)
-		l, _ := learn.New(net, d, r, cfg)
+		l, err := learn.New(net, d, c.r, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
 		l.Episode()
 		n := testing.AllocsPerRun(10, func() { l.Episode() })
 		if n != 0 {
-			t.Errorf("%s (%s BLAS): an episode allocates %v times; want 0", r.Name, linalg.Backend(), n)
+			t.Errorf("%s (%s BLAS, %v): an episode allocates %v times; want 0", c.r.Name, linalg.Backend(), c.p, n)
+		}
+	}
+}
+
+// TestFloat32: a run at Precision Float32 follows the float64 run: the
+// first trial's error and eligibility agree to float32 rounding (1e-4
+// relative here), later errors stay close, recording works; the uses it
+// does not cover are errors naming the field.
+func TestFloat32(t *testing.T) {
+	nc, d, cfg := small(5)
+	cfg.WarmUp = 1
+	cfg.Record = learn.Record{Activity: []int{3}, Traces: []int{3}, Synapses: [][2]int{{0, 1}}}
+	r := rule.MiconiCubic()
+	r.Theta[1][1] = 0.5 // two active powers
+	run := func(p linalg.Precision) (*learn.Learner, *learn.History, []float64) {
+		cfg.Precision = p
+		net, _ := network.New(nc)
+		l, err := learn.New(net, d, r, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg1 := l.Config
+		l.Config.Episodes = 1
+		if _, err := l.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		e0 := append([]float64(nil), l.Eligibility().RawMatrix().Data...)
+		l.Config = cfg1
+		h, err := l.Run(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l, h, e0
+	}
+	_, h64, e64 := run(linalg.Float64)
+	l32, h32, e32 := run(linalg.Float32)
+	scale := 0.0
+	for _, v := range e64 {
+		scale = max(scale, math.Abs(v))
+	}
+	for k := range e64 {
+		if d := math.Abs(e32[k] - e64[k]); !(d <= 1e-4*scale) {
+			t.Fatalf("first trial's eligibility [%d]: %g in float32, %g in float64", k, e32[k], e64[k])
+		}
+	}
+	for ep, e := range h64.Errors {
+		tol := 1e-4
+		if ep > 0 {
+			tol = 0.05
+		}
+		if d := math.Abs(h32.Errors[ep] - e); !(d <= tol*math.Abs(e)) {
+			t.Errorf("episode %d: error %g in float32, %g in float64", ep, h32.Errors[ep], e)
+		}
+	}
+	if len(h32.Activity) != 1 || len(h32.Traces) != 1 || h32.Activity[0].Rates.At(5, 2) == 0 {
+		t.Errorf("float32 run: recorded %d activities, %d traces", len(h32.Activity), len(h32.Traces))
+	}
+	if l32.Net.X[0] == 0 {
+		t.Error("float32 run: the Net's state was not stored back")
+	}
+	plastic := nc
+	plastic.Readout, plastic.ReadoutPlastic = network.LinearReadout, true
+	for _, c := range []struct {
+		name string
+		nc   network.Config
+		r    rule.Rule
+		p    linalg.Precision
+	}{{"node perturbation", nc, rule.NodePert(), linalg.Float32}, {"plastic readout", plastic, rule.MiconiCubic(), linalg.Float32}, {"unknown", nc, r, 9}} {
+		cfg.Precision = c.p
+		net, _ := network.New(c.nc)
+		if _, err := learn.New(net, d, c.r, cfg); err == nil || !strings.Contains(err.Error(), "learn.Config.Precision") {
+			t.Errorf("%s under %v: err = %v; want one naming learn.Config.Precision", c.name, c.p, err)
 		}
 	}
 }

@@ -60,6 +60,11 @@ type Learner struct {
 	steps     int
 	lambda    float64
 	readoutOn bool
+	// n32 steps the trial under Config.Precision Float32 (nil otherwise);
+	// rPrev64 and dx64 widen its rates and fluctuations for the rule's
+	// factors.
+	n32           *network.Net32
+	rPrev64, dx64 []float64
 }
 
 // New checks that net, tk, r and cfg fit together and allocates the
@@ -88,6 +93,14 @@ func New(net *network.Net, tk task.Task, r rule.Rule, cfg Config) (*Learner, err
 	for _, s := range cfg.Record.Synapses {
 		if s[0] < 0 || s[0] >= net.Config.N || s[1] < 0 || s[1] >= net.Config.N {
 			errs = append(errs, field.Errorf("learn.Config.Record.Synapses", "%v out of range", s))
+		}
+	}
+	if cfg.Precision == linalg.Float32 {
+		if r.Kind != rule.Polynomial {
+			errs = append(errs, field.Errorf("learn.Config.Precision", "float32 covers polynomial rules, not %v", r.Kind))
+		}
+		if net.WOut != nil && net.Config.ReadoutPlastic {
+			errs = append(errs, field.Errorf("learn.Config.Precision", "float32 does not cover a plastic readout"))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -120,12 +133,21 @@ func New(net *network.Net, tk task.Task, r rule.Rule, cfg Config) (*Learner, err
 		l.ks = r.ActivePowers()
 		traced := max(steps-(cfg.TraceAfter+1), 0)
 		l.rows = traced * len(l.ks)
-		l.pre = make([]float64, l.rows*n)
-		l.post = make([]float64, l.rows*n)
-		l.colMajor = linalg.Backend() == "gonum"
 		l.preTmp = make([]float64, n)
 		l.postTmp = make([]float64, n)
-		l.tp = &traceProduct{n: n, rows: l.rows, pre: l.pre, post: l.post, colMajor: l.colMajor, elig: l.elig.RawMatrix()}
+		l.tp = &traceProduct{n: n, rows: l.rows, blockRows: traceBlockRows, elig: l.elig.RawMatrix()}
+		if cfg.Precision == linalg.Float32 {
+			l.tp.blockRows = traceBlockRows32
+			l.n32 = network.NewNet32(net)
+			l.rPrev64, l.dx64 = make([]float64, n), make([]float64, n)
+			l.tp.pre32, l.tp.post32 = make([]float32, l.rows*n), make([]float32, l.rows*n)
+			l.tp.elig32 = make([]float32, n*n)
+		} else {
+			l.pre = make([]float64, l.rows*n)
+			l.post = make([]float64, l.rows*n)
+			l.colMajor = linalg.Backend() == "gonum"
+			l.tp.pre, l.tp.post, l.tp.colMajor = l.pre, l.post, l.colMajor
+		}
 	}
 	if l.readoutOn {
 		l.eligOut = make([]float64, n)
@@ -208,6 +230,11 @@ func (l *Learner) episode(h *History) (int, float64, error) {
 		return typ, 0, err
 	}
 	steps := l.steps
+	m := l.n32
+	if m != nil {
+		m.LoadWeights()
+		m.LoadState()
+	}
 
 	var act *Activity
 	var tr *Trace
@@ -238,19 +265,44 @@ func (l *Learner) episode(h *History) (int, float64, error) {
 	if overlap {
 		l.startWorker()
 		l.tp.reset()
+	} else if l.tp != nil {
+		l.tp.next = 0
 	}
 	for t := 0; t < steps; t++ {
 		units, xi := l.pert.At(t)
-		net.Step(l.trial.Input(t), units, xi)
-		if ok, unit := net.Finite(); !ok {
+		// rPrev and dx are the step's presynaptic rates and fluctuations
+		// in float64 (widened from the float32 step's).
+		var ok bool
+		var unit int
+		var rPrev, dx []float64
+		if m != nil {
+			m.Step(l.trial.Input(t), units, xi)
+			ok, unit = m.Finite()
+			l.z[t] = float64(m.Z)
+			rPrev, dx = l.rPrev64, l.dx64
+			linalg.Widen(rPrev, m.RPrev)
+			linalg.Widen(dx, m.DX)
+		} else {
+			net.Step(l.trial.Input(t), units, xi)
+			ok, unit = net.Finite()
+			l.z[t] = net.Z
+			rPrev, dx = net.RPrev, net.DX // after Step, which swaps R and RPrev
+		}
+		if !ok {
 			if overlap {
 				l.tp.complete()
 			}
+			if m != nil {
+				m.StoreState()
+			}
 			return typ, math.NaN(), &DivergenceError{Episode: ep, Step: t, Unit: unit}
 		}
-		l.z[t] = net.Z
 		if act != nil {
-			copy(act.Rates.RawRowView(t), net.R)
+			if m != nil {
+				linalg.Widen(act.Rates.RawRowView(t), m.R)
+			} else {
+				copy(act.Rates.RawRowView(t), net.R)
+			}
 		}
 		if t > cfg.TraceAfter {
 			scale := l.lamPow[steps-1-t]
@@ -258,12 +310,12 @@ func (l *Learner) episode(h *History) (int, float64, error) {
 				row := (t - cfg.TraceAfter - 1) * nk
 				for kk, k := range l.ks {
 					pre, post := l.preTmp, l.postTmp
-					if !l.colMajor {
+					if !l.colMajor && m == nil {
 						pre = l.pre[(row+kk)*n : (row+kk+1)*n]
 						post = l.post[(row+kk)*n : (row+kk+1)*n]
 					}
-					rule.PreTo(pre, net.RPrev, k)
-					l.Rule.PostTo(post, net.DX, k, 1)
+					rule.PreTo(pre, rPrev, k)
+					l.Rule.PostTo(post, dx, k, 1)
 					if tr != nil {
 						for s, syn := range cfg.Record.Synapses {
 							l.traceCur[s] += post[syn[0]] * pre[syn[1]]
@@ -280,9 +332,15 @@ func (l *Learner) episode(h *History) (int, float64, error) {
 							l.post[i*l.rows+row+kk] = post[i]
 						}
 					}
+					if m != nil {
+						linalg.Narrow(l.tp.pre32[(row+kk)*n:(row+kk+1)*n], pre)
+						linalg.Narrow(l.tp.post32[(row+kk)*n:(row+kk+1)*n], post)
+					}
 				}
 				if overlap {
 					l.tp.handComplete(row + nk)
+				} else {
+					l.tp.inline(row + nk)
 				}
 			} else {
 				ed := l.elig.RawMatrix()
@@ -315,6 +373,9 @@ func (l *Learner) episode(h *History) (int, float64, error) {
 	if overlap {
 		l.tp.complete()
 	}
+	if m != nil {
+		m.StoreState()
+	}
 	if act != nil {
 		copy(act.Output, l.z)
 	}
@@ -324,6 +385,9 @@ func (l *Learner) episode(h *History) (int, float64, error) {
 	}
 	if l.Rule.Kind == rule.Polynomial && !overlap {
 		l.tp.serial()
+	}
+	if m != nil {
+		linalg.Widen(l.elig.RawMatrix().Data, l.tp.elig32)
 	}
 	if l.tp != nil && !cfg.Serial {
 		l.tp.record(overlap, time.Since(start))

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/plasticnb/plasticnb/plasticlib/linalg"
 	"github.com/plasticnb/plasticnb/plasticlib/network"
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
 	"github.com/plasticnb/plasticnb/plasticlib/task"
@@ -14,7 +15,8 @@ import (
 // TestOverlapBitForBit: a run whose trace products run beside the steps
 // (two cores) ends with the same weights, errors and last eligibility, bit
 // for bit, as the same run with Config.Serial, for one and for several
-// active powers (blocks ending inside a step's rows).
+// active powers (blocks ending inside a step's rows), in float64 and in
+// float32.
 func TestOverlapBitForBit(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	dense, err := rule.Random(2, 2, 0.1, 3)
@@ -22,7 +24,11 @@ func TestOverlapBitForBit(t *testing.T) {
 		t.Fatal(err)
 	}
 	dense.Eta = 1e-3
-	for _, r := range []rule.Rule{rule.MiconiCubic(), dense} {
+	for _, c := range []struct {
+		r rule.Rule
+		p linalg.Precision
+	}{{rule.MiconiCubic(), linalg.Float64}, {dense, linalg.Float64}, {dense, linalg.Float32}} {
+		r := c.r
 		run := func(serial bool) (*Learner, []float64) {
 			nc := network.DefaultConfig()
 			nc.N = 40
@@ -31,7 +37,7 @@ func TestOverlapBitForBit(t *testing.T) {
 				t.Fatal(err)
 			}
 			cfg := DefaultConfig()
-			cfg.WarmUp, cfg.Seed, cfg.Serial = 0, 7, serial
+			cfg.WarmUp, cfg.Seed, cfg.Serial, cfg.Precision = 0, 7, serial, c.p
 			net, err := network.New(nc)
 			if err != nil {
 				t.Fatal(err)

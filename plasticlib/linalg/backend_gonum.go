@@ -11,3 +11,6 @@ func Threads() int { return 1 }
 
 // Core reports the CPU kernels in use: "go" (gonum's own) here.
 func Core() string { return "go" }
+
+// CoreDetected reports "go", as Core.
+func CoreDetected() string { return "go" }

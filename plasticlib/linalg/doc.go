@@ -19,7 +19,17 @@
 // with cgo) or gonum's pure-Go Dgemv, without a cgo call per step, so that
 // goroutines can run networks side by side without OpenBLAS's buffer lock.
 // Neither allocates; both mutate only their output argument, which must
-// not alias the inputs.
+// not alias the inputs. Tanh is math.Tanh over a slice, bit for bit, on
+// the same assembly kernels' CPUs vectorised.
+//
+// OpenBLAS picks its CPU kernels when it is loaded; where it does not know
+// the CPU and falls back to its oldest x86-64 kernels (Prescott), linalg
+// selects the newest the CPU supports instead, unless OPENBLAS_CORETYPE
+// says otherwise (Core, CoreDetected).
+//
+// Precision selects float64 (the default) or float32 for a computation
+// that offers both; the float32 counterparts are MatVec32, Tanh32 and
+// Gemm32 (blas32, through OpenBLAS's sgemm when it is selected).
 //
 // The package holds no mutable state of its own: the selection is made once,
 // in init, on blas64's process-wide implementation (and the CPU's features

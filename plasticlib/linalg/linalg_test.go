@@ -2,6 +2,7 @@ package linalg_test
 
 import (
 	"fmt"
+	"os"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -22,7 +23,12 @@ func TestBackend(t *testing.T) {
 	if linalg.Core() == "" {
 		t.Error("Core() is empty")
 	}
-	t.Logf("backend %s, core %s", linalg.Backend(), linalg.Core())
+	// Prescott (SSE3) kernels on a CPU with AVX and FMA3 (what MatVec's
+	// kernel needs) mean the re-selection in init did not take effect.
+	if _, set := os.LookupEnv("OPENBLAS_CORETYPE"); !set && linalg.Core() == "Prescott" && linalg.MatVecKernel() != "gonum" {
+		t.Errorf("OpenBLAS runs its Prescott kernels on a CPU with the %s kernel (detected %s)", linalg.MatVecKernel(), linalg.CoreDetected())
+	}
+	t.Logf("backend %s, core %s (detected %s)", linalg.Backend(), linalg.Core(), linalg.CoreDetected())
 }
 
 // TestDgemm checks that whichever backend is registered computes a product

@@ -33,19 +33,26 @@ func MatVec(y, a []float64, lda int, x []float64, m, n int) {
 		gonum.Implementation{}.Dgemv(blas.NoTrans, m, n, 1, a, lda, x, 1, 0, y, 1)
 		return
 	}
-	m4, n4 := m&^3, n&^3
+	matVecTails(y, a, lda, x, m, n, n&^3)
+}
+
+// matVecTails completes y = A x after a kernel that did rows [0, m&^3)
+// over columns [0, nk): it adds the remaining columns of those rows and
+// computes the remaining m mod 4 rows.
+func matVecTails[T float32 | float64](y, a []T, lda int, x []T, m, n, nk int) {
+	m4 := m &^ 3
 	x = x[:n]
-	for i := range m4 {
-		row := a[i*lda+n4 : i*lda+n]
+	for i := range m4 * min(n-nk, 1) { // none when the kernel did all columns
+		row := a[i*lda+nk : i*lda+n]
 		s := y[i]
 		for j, v := range row {
-			s += v * x[n4+j]
+			s += v * x[nk+j]
 		}
 		y[i] = s
 	}
 	for i := m4; i < m; i++ {
 		row := a[i*lda : i*lda+n]
-		s := 0.0
+		var s T
 		for j, v := range row {
 			s += v * x[j]
 		}

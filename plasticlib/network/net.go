@@ -229,9 +229,7 @@ func (net *Net) Step(u []float64, units []int, xi []float64) {
 	r, dx, xbar := net.R[:n], net.DX[:n], net.XBar[:n]
 	ax := c.FilterAlpha
 	if c.Nonlinearity == Tanh {
-		for i, xi := range x {
-			r[i] = math.Tanh(xi)
-		}
+		linalg.Tanh(r, x) // math.Tanh's results, vectorised
 	} else {
 		for i, xi := range x {
 			r[i] = c.Nonlinearity.Apply(xi)
@@ -278,11 +276,11 @@ func (net *Net) Constrain() {
 // first non-finite unit.
 func (net *Net) Finite() (ok bool, unit int) {
 	for i, v := range net.X {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+		if v-v != 0 { // NaN for NaN and ±Inf, 0 otherwise: one test per unit
 			return false, i
 		}
 	}
-	if math.IsNaN(net.Z) || math.IsInf(net.Z, 0) {
+	if net.Z-net.Z != 0 {
 		return false, -1
 	}
 	return true, 0

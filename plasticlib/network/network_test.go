@@ -220,3 +220,26 @@ func ExampleConfig_Validate() {
 	// network.Config.Tau: must be > 0, got -1
 	// network.Config.PerturbProb: must be a probability in [0, 1], got 1.5
 }
+
+// TestFinite: Finite finds the first NaN or ±Inf unit, or a non-finite
+// output, and passes large finite values.
+func TestFinite(t *testing.T) {
+	for _, c := range []struct {
+		x, z float64
+		unit int
+		ok   bool
+	}{{1e308, 0, 0, true}, {math.NaN(), 0, 2, false}, {math.Inf(1), 0, 2, false}, {math.Inf(-1), 0, 2, false}, {0, math.NaN(), -1, false}, {0, math.Inf(-1), -1, false}} {
+		net, err := network.New(network.DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		net.X[2], net.X[5], net.Z = c.x, math.NaN(), c.z
+		if c.ok || c.unit == -1 {
+			net.X[5] = 0
+		}
+		ok, unit := net.Finite()
+		if ok != c.ok || (!ok && unit != c.unit) {
+			t.Errorf("x[2] = %v, z = %v: Finite() = %v, %d; want %v, %d", c.x, c.z, ok, unit, c.ok, c.unit)
+		}
+	}
+}
