@@ -13,6 +13,7 @@ func init() {
 		"EH":               reflect.ValueOf(rule.EH),
 		"MeanError":        reflect.ValueOf(rule.MeanError),
 		"MiconiCubic":      reflect.ValueOf(rule.MiconiCubic),
+		"MiconiCubicBasis": reflect.ValueOf(rule.MiconiCubicBasis),
 		"New":              reflect.ValueOf(rule.New),
 		"NodePert":         reflect.ValueOf(rule.NodePert),
 		"NodePerturbation": reflect.ValueOf(rule.NodePerturbation),

@@ -135,6 +135,21 @@ func MiconiCubic() Rule {
 	return r
 }
 
+// MiconiCubicBasis is Miconi's rule on a larger K = L = k basis (k >= 3),
+// named "Miconi θ33", with his DNMS learning parameters: the start of
+// meta-training in a K = L = k family.
+func MiconiCubicBasis(k int) (Rule, error) {
+	if k < 3 {
+		return Rule{}, fmt.Errorf("rule.MiconiCubicBasis: K must be >= 3 (the rule is theta_33), got %d", k)
+	}
+	r, err := New("Miconi θ33", k, k)
+	if err != nil {
+		return r, err
+	}
+	r.Theta[3][3] = 1
+	return r, nil
+}
+
 // EH is the linear fluctuation-Hebbian rule r dx: Theta[1][1] = 1 on a
 // K = L = 3 basis, with Miconi's DNMS learning parameters.
 func EH() Rule {

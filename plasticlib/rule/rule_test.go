@@ -153,3 +153,24 @@ func ExampleNodePert() {
 	fmt.Println(r.Kind, r.Eta)
 	// Output: node-perturbation 0.001
 }
+
+func TestMiconiCubicBasis(t *testing.T) {
+	for _, tc := range []struct {
+		k    int
+		fail bool
+	}{{2, true}, {3, false}, {5, false}} {
+		r, err := rule.MiconiCubicBasis(tc.k)
+		if tc.fail {
+			if err == nil {
+				t.Errorf("K = %d: no error", tc.k)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("K = %d: %v", tc.k, err)
+		}
+		if r.K() != tc.k || r.L() != tc.k || r.H(0.5, 0.3) != rule.MiconiCubic().H(0.5, 0.3) {
+			t.Errorf("K = %d: got a %d x %d basis, H(0.5, 0.3) = %g; want theta_33 alone", tc.k, r.K(), r.L(), r.H(0.5, 0.3))
+		}
+	}
+}

@@ -151,11 +151,10 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if *k < 3 {
 		return fmt.Errorf("-K must be >= 3 (the start is theta_33), got %d", *k)
 	}
-	start, err := rule.Zero(*k, *k)
+	start, err := rule.MiconiCubicBasis(*k)
 	if err != nil {
 		return err
 	}
-	start.Name, start.Theta[3][3] = "Miconi θ33", 1
 	start = s.Rule(start)
 	fr, err := free(*freeSet, *pre, *k, *k)
 	if err != nil {

@@ -70,11 +70,10 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if *k < 3 {
 		return fmt.Errorf("-K must be >= 3 (the start is theta_33), got %d", *k)
 	}
-	start, err := rule.Zero(*k, *k)
+	start, err := rule.MiconiCubicBasis(*k)
 	if err != nil {
 		return err
 	}
-	start.Name, start.Theta[3][3] = "Miconi θ33", 1
 	start = s.Rule(start)
 	var m meta.Method
 	if err := m.UnmarshalText([]byte(*method)); err != nil {
