@@ -74,16 +74,14 @@ func free(name, pre string, k, l int) ([][]bool, error) {
 		for a := range rows {
 			rows[a] = true
 		}
-	}
-	for f := range strings.SplitSeq(pre, ",") {
-		if f = strings.TrimSpace(f); f == "" && pre == "" {
-			continue
+	} else {
+		for f := range strings.SplitSeq(pre, ",") {
+			a, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || a < 0 || a > k {
+				return nil, fmt.Errorf("-pre: %q is not a pre-synaptic power from 0 to K = %d", f, k)
+			}
+			rows[a] = true
 		}
-		a, err := strconv.Atoi(f)
-		if err != nil || a < 0 || a > k {
-			return nil, fmt.Errorf("-pre: %q is not a pre-synaptic power from 0 to K = %d", f, k)
-		}
-		rows[a] = true
 	}
 	out := make([][]bool, k+1)
 	for a := range out {
