@@ -11,12 +11,15 @@ func init() {
 	Symbols["github.com/plasticnb/plasticnb/plasticlib/rule/rule"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"EH":               reflect.ValueOf(rule.EH),
+		"FreeSet":          reflect.ValueOf(rule.FreeSet),
+		"FreeSetNames":     reflect.ValueOf(rule.FreeSetNames),
 		"MeanError":        reflect.ValueOf(rule.MeanError),
 		"MiconiCubic":      reflect.ValueOf(rule.MiconiCubic),
 		"MiconiCubicBasis": reflect.ValueOf(rule.MiconiCubicBasis),
 		"New":              reflect.ValueOf(rule.New),
 		"NodePert":         reflect.ValueOf(rule.NodePert),
 		"NodePerturbation": reflect.ValueOf(rule.NodePerturbation),
+		"ParsePowers":      reflect.ValueOf(rule.ParsePowers),
 		"Polynomial":       reflect.ValueOf(rule.Polynomial),
 		"PreTo":            reflect.ValueOf(rule.PreTo),
 		"Preset":           reflect.ValueOf(rule.Preset),

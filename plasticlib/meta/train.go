@@ -9,6 +9,7 @@ import (
 	"math"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/plasticnb/plasticnb/plasticlib/field"
 	"github.com/plasticnb/plasticnb/plasticlib/optim"
@@ -144,6 +145,8 @@ type Record struct {
 	Objective float64 `json:"objective"`
 	HeldOut   float64 `json:"held_out"`
 	Final     float64 `json:"final"`
+	// Seconds is the iteration's wall time (its learning runs side by side).
+	Seconds float64 `json:"seconds"`
 }
 
 // History is a meta-training run: its config, parameter names, records,
@@ -263,6 +266,7 @@ func Train(ctx context.Context, cfg Config) (*History, error) {
 		if err := ctx.Err(); err != nil {
 			return h, fmt.Errorf("meta: training cancelled after %d of %d iterations: %w", it, cfg.Iterations, err)
 		}
+		began := time.Now()
 		rec := Record{Iteration: it, Phi: append([]float64(nil), h.Phi...), Grad: make([]float64, np)}
 		objs := make([]float64, cfg.Seeds)
 		grads := make([][]float64, cfg.Seeds)
@@ -325,6 +329,7 @@ func Train(ctx context.Context, cfg Config) (*History, error) {
 			}
 		}
 		h.step(rec.Grad, it+1)
+		rec.Seconds = time.Since(began).Seconds()
 		h.Records = append(h.Records, rec)
 		if cfg.Checkpoint != "" {
 			if err := h.save(cfg.Checkpoint); err != nil {

@@ -28,7 +28,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -62,54 +61,11 @@ func main() {
 	}
 }
 
-// freeSets are the coefficient sets -free names.
-var freeSets = []string{"all", "odd", "odd-supra"}
-
-// free returns which coefficients of a (k+1) x (l+1) basis evolve: those of
-// the named set in the rows of the pre-synaptic powers pre (comma-separated;
-// empty: every row).
-func free(name, pre string, k, l int) ([][]bool, error) {
-	rows := make([]bool, k+1)
-	if pre == "" {
-		for a := range rows {
-			rows[a] = true
-		}
-	} else {
-		for f := range strings.SplitSeq(pre, ",") {
-			a, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || a < 0 || a > k {
-				return nil, fmt.Errorf("-pre: %q is not a pre-synaptic power from 0 to K = %d", f, k)
-			}
-			rows[a] = true
-		}
-	}
-	out := make([][]bool, k+1)
-	for a := range out {
-		out[a] = make([]bool, l+1)
-		if !rows[a] {
-			continue
-		}
-		for b := range out[a] {
-			switch name {
-			case "all":
-				out[a][b] = true
-			case "odd": // odd in dx: H(r, -dx) = -H(r, dx)
-				out[a][b] = b%2 == 1
-			case "odd-supra": // odd and at least cubic in dx
-				out[a][b] = b%2 == 1 && b >= 3
-			default:
-				return nil, fmt.Errorf("-free: unknown set %q (want one of %s)", name, strings.Join(freeSets, ", "))
-			}
-		}
-	}
-	return out, nil
-}
-
 func run(ctx context.Context, w io.Writer, args []string) error {
 	fs := flag.NewFlagSet("evolve", flag.ContinueOnError)
 	sf := setting.AddFlags(fs, setting.Context, setting.Paper)
 	k := fs.Int("K", 5, "basis size K = L (the start is theta_33, so >= 3)")
-	freeSet := fs.String("free", "all", "coefficients that evolve: "+strings.Join(freeSets, ", "))
+	freeSet := fs.String("free", "all", "coefficients that evolve: "+strings.Join(rule.FreeSetNames(), ", "))
 	pre := fs.String("pre", "", "pre-synaptic powers k whose coefficients evolve, comma-separated (empty: all); each active power adds a trace product per trial")
 	objective := fs.String("objective", "mean-correct", "score of a learning run: mean-correct, to-criterion (runs stop at the criterion, the rest counted correct) or mean-reward")
 	both := fs.Bool("both-conditions", false, "odd learning seeds in the random-initial-state condition (one network), the others on fresh networks")
@@ -154,7 +110,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		return err
 	}
 	start = s.Rule(start)
-	fr, err := free(*freeSet, *pre, *k, *k)
+	fr, err := freeCoefficients(*freeSet, *pre, *k)
 	if err != nil {
 		return err
 	}
@@ -213,6 +169,19 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		fmt.Fprintf(w, "saved %s (%d iterations, %.0f s)\n", *out, len(h.Records), time.Since(began).Seconds())
 	}
 	return trainErr
+}
+
+// freeCoefficients returns the coefficients -free and -pre name on a K = L = k basis.
+func freeCoefficients(set, pre string, k int) ([][]bool, error) {
+	powers, err := rule.ParsePowers(pre, k)
+	if err != nil {
+		return nil, fmt.Errorf("-pre: %w", err)
+	}
+	fr, err := rule.FreeSet(set, powers, k, k)
+	if err != nil {
+		return nil, fmt.Errorf("-free: %w", err)
+	}
+	return fr, nil
 }
 
 func exists(path string) bool {

@@ -25,7 +25,7 @@ func TestRun(t *testing.T) {
 		{"new", []string{"-out", out, "-checkpoint", ck}, "saved " + out + " (2 iterations", false},
 		{"resumed", []string{"-out", out, "-checkpoint", ck, "-iterations", "3"}, "resuming", false},
 		{"odd", []string{"-free", "odd"}, "odd coefficients free", false},
-		{"free", []string{"-free", "even"}, `-free: unknown set "even"`, true},
+		{"free", []string{"-free", "even"}, `-free: rule.FreeSet: unknown set "even"`, true},
 		{"pre", []string{"-free", "odd", "-pre", "1,3", "-objective", "to-criterion", "-both-conditions"}, "odd coefficients of pre-synaptic powers 1,3 free", false},
 		{"bad pre", []string{"-pre", "1,9"}, `-pre: "9" is not a pre-synaptic power`, true},
 		{"objective", []string{"-objective", "speed"}, "-objective", true},

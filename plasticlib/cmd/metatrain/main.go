@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	"github.com/plasticnb/plasticnb/plasticlib/meta"
@@ -51,6 +52,10 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	iterations := fs.Int("iterations", 6, "meta-iterations")
 	seeds := fs.Int("seeds", 2, "training seeds per meta-iteration")
 	logEta := fs.Bool("logeta", true, "meta-learn log eta too")
+	freeSet := fs.String("free", "all", "coefficients meta-learned: "+strings.Join(rule.FreeSetNames(), ", "))
+	pre := fs.String("pre", "", "pre-synaptic powers k whose coefficients are meta-learned, comma-separated (empty: all); each active power adds a trace product per trial")
+	seed := fs.Uint64("seed", 0, "seed of the training seeds (meta.Config.Seed)")
+	evalSeeds := fs.Int("eval-seeds", 4, "held-out learning seeds evaluated every iteration (0: none)")
 	smoothClip := fs.Bool("smoothclip", true, "differentiate through maxdw tanh(u / maxdw)")
 	checkpoint := fs.String("checkpoint", "", "JSON checkpoint, written every iteration, resumed from")
 	out := fs.String("out", "", "save the learned rule here (JSON)")
@@ -75,13 +80,31 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		return err
 	}
 	start = s.Rule(start)
+	powers, err := rule.ParsePowers(*pre, *k)
+	if err != nil {
+		return fmt.Errorf("-pre: %w", err)
+	}
+	free, err := rule.FreeSet(*freeSet, powers, *k, *k)
+	if err != nil {
+		return fmt.Errorf("-free: %w", err)
+	}
+	frozen := make([][]bool, len(free))
+	for a, row := range free {
+		frozen[a] = make([]bool, len(row))
+		for b, f := range row {
+			frozen[a][b] = !f
+		}
+	}
+	if *evalSeeds < 0 {
+		return fmt.Errorf("-eval-seeds must be >= 0, got %d", *evalSeeds)
+	}
 	var m meta.Method
 	if err := m.UnmarshalText([]byte(*method)); err != nil {
 		return fmt.Errorf("-method: %w", err)
 	}
 	lc := s.Learn
 	lc.WarmUp = *warmUp
-	p := meta.Problem{Net: nc, Task: tk, Rule: start, Learn: lc, Params: meta.Params{LogEta: *logEta},
+	p := meta.Problem{Net: nc, Task: tk, Rule: start, Learn: lc, Params: meta.Params{LogEta: *logEta, Frozen: frozen},
 		Smooth: meta.Smooth{AbsEps: 1e-4, Clip: *smoothClip && start.MaxDW > 0}, Horizon: *horizon, FreshNet: *fresh}
 	var ts meta.TaskSpec
 	switch s.TaskName {
@@ -93,11 +116,19 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		ts.DNMS = &s.DNMS
 	}
 	cfg := meta.DefaultConfig(p, ts)
-	cfg.Iterations, cfg.LR, cfg.Seeds, cfg.Checkpoint = *iterations, *lr, *seeds, *checkpoint
+	cfg.Iterations, cfg.LR, cfg.Seeds, cfg.Seed, cfg.Checkpoint = *iterations, *lr, *seeds, *seed, *checkpoint
+	cfg.EvalSeeds = cfg.EvalSeeds[:0]
+	for i := range *evalSeeds {
+		cfg.EvalSeeds = append(cfg.EvalSeeds, 1000000001+uint64(i))
+	}
 	cfg.Estimator.Method = m
 	began := time.Now()
 	fmt.Fprintf(w, "meta-training (%s) from θ33, K = L = %d, on %s, %d episodes per run\n", m, *k, s, lc.Episodes)
 	cfg.Progress = func(r meta.Record) {
+		if len(cfg.EvalSeeds) == 0 {
+			fmt.Fprintf(w, "iteration %d: objective %.5f (train)  [%.0f s]\n", r.Iteration, r.Objective, time.Since(began).Seconds())
+			return
+		}
 		fmt.Fprintf(w, "iteration %d: objective %.5f (train), %.5f (held-out), final performance %.3f (held-out)  [%.0f s]\n",
 			r.Iteration, r.Objective, r.HeldOut, r.Final, time.Since(began).Seconds())
 	}

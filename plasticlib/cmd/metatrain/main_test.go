@@ -68,9 +68,36 @@ func TestRunRejects(t *testing.T) {
 		{"lr", []string{"-lr", "-1"}, "LR"},
 		{"method", []string{"-method", "guess"}, "-method"},
 		{"task", []string{"-task", "xor"}, `unknown task "xor"`},
+		{"free", []string{"-free", "even"}, `-free: rule.FreeSet: unknown set "even"`},
+		{"pre", []string{"-pre", "4"}, "-pre"},
+		{"eval-seeds", []string{"-eval-seeds", "-1"}, "-eval-seeds"},
 	} {
 		if _, err := runArgs(tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v; want one naming %s", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestRunFreeSet: with -free odd -pre 3 only theta_31 and theta_33 (and
+// eta) are meta-learned; every other coefficient stays zero.
+func TestRunFreeSet(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "rule.json")
+	if _, err := runArgs("-method", "truncated", "-free", "odd", "-pre", "3", "-eval-seeds", "0", "-out", out); err != nil {
+		t.Fatal(err)
+	}
+	r, err := store.LoadRule(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, row := range r.Theta {
+		for l, v := range row {
+			free := k == 3 && l%2 == 1
+			if free && v == map[int]float64{1: 0, 3: 1}[l] {
+				t.Errorf("theta_%d%d = %g: did not change", k, l, v)
+			}
+			if !free && v != 0 {
+				t.Errorf("theta_%d%d = %g: frozen, want 0", k, l, v)
+			}
 		}
 	}
 }
