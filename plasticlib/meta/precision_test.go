@@ -117,6 +117,34 @@ func TestFloat32GradientCheck(t *testing.T) {
 	}
 }
 
+// TestFloat32Truncated: the truncated estimator's engine (activity
+// tangents dropped) in float32 against float64 on the gradient-check
+// problem, at N = 12 and 40: relative error (norm) <= 1e-5 (measured
+// 2.7e-8 to 3.5e-8).
+func TestFloat32Truncated(t *testing.T) {
+	for _, n := range []int{12, 40} {
+		var g [2][]float64
+		for k, prec := range []linalg.Precision{linalg.Float64, linalg.Float32} {
+			p := tiny(t, "dnms")
+			p.Net.N, p.Learn.Precision = n, prec
+			p.Smooth = Smooth{AbsEps: 1e-4, Clip: true}
+			e, err := newEngine(p, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g[k] = make([]float64, e.np)
+			if _, err := e.Gradient(e.Phi(), g[k]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rel := relDiff(g[1], g[0])
+		t.Logf("N = %d: truncated gradient, float32 against float64: relative error %.2g, 1 - cosine %.2g", n, rel, 1-cosine(g[1], g[0]))
+		if !(rel <= 1e-5) {
+			t.Errorf("N = %d: truncated gradient in float32 %.2g from float64's; want <= 1e-5", n, rel)
+		}
+	}
+}
+
 // TestFloat32Rejects: what the float32 engine does not cover is an error
 // naming the field.
 func TestFloat32Rejects(t *testing.T) {
