@@ -46,8 +46,8 @@
 // Engine.Gradient writes into the grad slice it is given and reads phi
 // without keeping it; an Engine owns its workspace (allocated once by
 // NewEngine) and must not be used by two goroutines at once. A learning
-// run allocates its network, its worker and a few small slices, nothing
-// per step, trial or episode.
+// run allocates its network (under float32 also its float32 copy), its
+// worker and a few small slices, nothing per step, trial or episode.
 //
 // Estimator puts the exact, truncated, finite-difference and ES
 // meta-gradients behind one interface (NewEstimator). Train is the outer
