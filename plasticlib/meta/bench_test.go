@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
+	"github.com/plasticnb/plasticnb/plasticlib/linalg"
 	"github.com/plasticnb/plasticnb/plasticlib/network"
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
 	"github.com/plasticnb/plasticnb/plasticlib/task"
@@ -15,7 +16,7 @@ import (
 
 // benchProblem: DNMS at dt = 5 ms (T = 200 steps), N units, a random
 // (K+1) x (K+1) rule, all theta_kl meta-parameters (P = (K+1)^2).
-func benchProblem(b *testing.B, n, k, episodes int) Problem {
+func benchProblem(b testing.TB, n, k, episodes int) Problem {
 	nc := network.DefaultConfig()
 	nc.N, nc.Dt = n, 5
 	dc := task.DefaultDNMS()
@@ -33,8 +34,11 @@ func benchProblem(b *testing.B, n, k, episodes int) Problem {
 	return Problem{Net: nc, Task: tk, Rule: r, Learn: lc, Smooth: Smooth{AbsEps: 1e-4, Clip: true}}
 }
 
-func benchGradient(b *testing.B, n, k int) {
+func benchGradient(b *testing.B, n, k int) { benchGradientAt(b, n, k, linalg.Float64) }
+
+func benchGradientAt(b *testing.B, n, k int, prec linalg.Precision) {
 	p := benchProblem(b, n, k, b.N)
+	p.Learn.Precision = prec
 	e, err := NewEngine(p)
 	if err != nil {
 		b.Fatal(err)
@@ -70,6 +74,10 @@ func reportCPU(b *testing.B, c0 time.Duration) {
 // BenchmarkMetaGradientDNMS100 is the exact meta-gradient per episode at
 // N = 100, P = 16 (K = L = 3), DNMS at dt = 5 ms (T = 200).
 func BenchmarkMetaGradientDNMS100(b *testing.B) { benchGradient(b, 100, 3) }
+
+// BenchmarkMetaGradientDNMS100F32 is the same at Learn.Precision Float32
+// (primal steps and tangents in float32).
+func BenchmarkMetaGradientDNMS100F32(b *testing.B) { benchGradientAt(b, 100, 3, linalg.Float32) }
 
 // BenchmarkCost compares the exact meta-gradient per episode with a plain
 // learning episode, for P = 9, 16, 36 at N = 50, 100, 200.

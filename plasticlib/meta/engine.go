@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
+	"github.com/plasticnb/plasticnb/plasticlib/linalg"
 	"github.com/plasticnb/plasticnb/plasticlib/network"
 	"github.com/plasticnb/plasticnb/plasticlib/task"
 )
@@ -27,37 +28,23 @@ type Engine struct {
 	net                    *network.Net
 	trial                  task.Trial
 	pert                   network.Perturbations
-	// The trial's primal record, written by the primal pass and read by
-	// the tangent passes.
-	rp, rr        []float64 // steps x n: r_prev and r of each step
-	dxs           []float64 // traced x n: dx of each traced step
+	// w holds the trial's primal record, factor rows and tangents in the
+	// problem's precision (work.go).
+	w             workspace
 	scale, dscale []float64 // traced: lambda^(T-1-t) and its d/d log tau_e
-	pre, post     []float64 // rows x n (row k*traced + it)
-	dpk           []float64 // rows x n: scale P_k'(dx)
-	pkd           []float64 // rows x n: dscale P_k(dx) (if log tau_e is a meta-parameter)
-	kpost         []float64 // (nk-1) traced x n: row (k-1)*traced + it is k post_k
-	xl            []float64 // nl traced x n: row l*traced + it is scale dx^l
 	nl            int       // number of post-synaptic powers (L + 1)
 	logTauE       bool
 	ds            []float64 // steps: d|u|/du of the trial error (0 outside the window)
-	// Tangents.
-	dd, dr1      []float64 // traced x n x np: ddx_p and dr_prev,p of each traced step ([it][i][p])
-	deT          []float64 // np x n x n: the V part of de_p, transposed
-	wbuf         []float64 // per half: an ib x tc x n block of W_t or Q_t^T ([i][t][j])
-	tc, ib       int       // traced steps, rows per block of wbuf
-	elig         []float64 // n x n
-	de           []float64 // np x n x n
-	dj           []float64 // np x n x n
-	hv           []float64 // np x steps x n: block [lo,hi) is steps x (hi-lo) n, row t = dJ_p r_prev(t)
-	xt, xbt, dxt []float64 // np x n
-	rtA, rtB     []float64 // np x n: dr of the step and of the previous one (alternating)
-	g            []float64 // np x n
-	dz, dc       []float64 // np: tangent of the trial error; of c
-	slope, dw    []float64 // n x n: the update's clip slope and weight change
-	bias         []int
-	dBase        []float64 // types x np
-	errs         []float64 // per-episode errors
-	dErrs        []float64 // per-episode error tangents (episodes x np)
+	tc, ib        int       // traced steps, rows per block of the work's wbuf
+	elig          []float64 // n x n: the trial's eligibility
+	de            []float64 // np x n x n: the trial's trace tangents (float64 only; nil under float32)
+	dj            []float64 // np x n x n: dJ/dphi_p, kept across episodes
+	dz, dc        []float64 // np: tangent of the trial error; of c
+	slope, dw     []float64 // n x n: the update's clip slope and weight change
+	bias          []int
+	dBase         []float64 // types x np
+	errs          []float64 // per-episode errors
+	dErrs         []float64 // per-episode error tangents (episodes x np)
 	// The worker goroutine of a run (see parallel).
 	jobs, done chan struct{}
 	job        struct {
@@ -93,39 +80,21 @@ func newEngine(p Problem, frozen bool) (*Engine, error) {
 	e.nk = p.Rule.K() + 1
 	e.traced = max(e.steps-(p.Learn.TraceAfter+1), 0)
 	e.rows = e.traced * e.nk
-	for _, s := range []*[]float64{&e.pre, &e.post, &e.dpk} {
-		*s = make([]float64, e.rows*n)
-	}
 	e.nl = len(p.Rule.Theta[0])
-	e.kpost = make([]float64, (e.nk-1)*e.traced*n)
-	e.xl = make([]float64, e.nl*e.traced*n)
 	for _, q := range e.params {
 		if q.kind == kindLogTauE {
 			e.logTauE = true
-			e.pkd = make([]float64, e.rows*n)
 		}
 	}
-	e.rp = make([]float64, e.steps*n)
-	e.dxs = make([]float64, e.traced*n)
 	e.scale = make([]float64, e.traced)
 	e.dscale = make([]float64, e.traced)
-	e.rr = make([]float64, e.steps*n)
 	e.ds = make([]float64, e.steps)
-	e.dd = make([]float64, e.traced*n*np)
-	e.dr1 = make([]float64, e.traced*n*np)
-	e.deT = make([]float64, np*n*n)
 	e.tc = max(1, min(e.traced, traceBlock))
 	e.ib = max(1, min(n-n/2, rowBlock/(e.tc*n)))
-	e.wbuf = make([]float64, 2*e.ib*e.tc*n)
 	e.elig = make([]float64, n*n)
 	e.slope = make([]float64, n*n)
 	e.dw = make([]float64, n*n)
-	e.de = make([]float64, np*n*n)
 	e.dj = make([]float64, np*n*n)
-	e.hv = make([]float64, np*e.steps*n)
-	for _, s := range []*[]float64{&e.xt, &e.xbt, &e.dxt, &e.rtA, &e.rtB, &e.g} {
-		*s = make([]float64, n*np)
-	}
 	e.dz = make([]float64, np)
 	e.dc = make([]float64, np)
 	e.bias = p.Net.BiasUnits
@@ -136,11 +105,11 @@ func newEngine(p Problem, frozen bool) (*Engine, error) {
 		e.ro.alloc(n, np, e.traced)
 	}
 	e.trial.Reset(e.steps, p.Task.NumInputs())
-	e.tangentSpan = func(lo, hi int) { e.tangentRange(&e.ta, lo, hi) }
-	e.updateSpan = e.updateRange
-	e.eligFn = e.eligibility
-	e.traceSpan = e.traceRows
-	e.tposeSpan = e.addTransposed
+	if p.Learn.Precision == linalg.Float32 {
+		e.w = newWork32(e)
+	} else {
+		e.w = newWork64(e)
+	}
 	return e, nil
 }
 
@@ -201,6 +170,7 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 		return 0, err
 	}
 	e.net = net
+	e.w.begin(net)
 	e.startWorker()
 	defer e.stopWorker()
 	n, np := e.n, e.np
@@ -208,7 +178,6 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 		np = 0
 	}
 	clear(e.dj)
-	clear(e.xbt)
 	clear(e.ro.dw)
 	clear(e.ro.zbar)
 	clear(e.dBase)
@@ -233,7 +202,7 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 		if err != nil {
 			return 0, err
 		}
-		E, err := e.primalTrial(ep, r, lambda, dLogLam, np > 0)
+		E, err := e.w.primalTrial(ep, r, lambda, dLogLam, np > 0)
 		if err != nil {
 			return math.NaN(), err
 		}
@@ -243,7 +212,7 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 		}
 		// Tangent passes, the meta-parameters split between two goroutines,
 		// and the primal eligibility.
-		e.ta = trialArgs{jd: jd, alpha: alpha, ax: ax, out: out, wout: net.WOut, theta: r.Theta}
+		e.ta = trialArgs{alpha: alpha, ax: ax, out: out, wout: net.WOut, theta: r.Theta}
 		e.parallel(np, e.eligFn, e.tangentSpan)
 		if np > 0 {
 			e.parallel(n, nil, e.traceSpan)
@@ -263,10 +232,7 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 			// reward's advantage over its baseline, R_n - Rbar_c = Ebar_c - E.
 			adv := base[typ] - E
 			for q := range np {
-				s := 0.0
-				for _, v := range e.de[q*n*n : (q+1)*n*n] {
-					s += v
-				}
+				s := e.w.deSum(q)
 				if e.ro.on {
 					for _, v := range e.ro.de[q*n : (q+1)*n] {
 						s += v

@@ -3,18 +3,27 @@ package meta
 import (
 	"runtime"
 	"testing"
+
+	"github.com/plasticnb/plasticnb/plasticlib/linalg"
 )
 
 // TestGradientMemoryFlat checks that an exact meta-gradient's allocations
 // do not grow with the number of episodes beyond the per-episode error
 // records (P + 1 floats an episode): NewEngine + Gradient over 5 and over
 // 60 episodes of the gradient-check problem at N = 40 (so that the worker
-// goroutine and the split products are used), P = 12.
+// goroutine and the split products are used), P = 12, at Learn.Precision
+// float64 and float32.
 func TestGradientMemoryFlat(t *testing.T) {
+	for _, prec := range []linalg.Precision{linalg.Float64, linalg.Float32} {
+		t.Run(prec.String(), func(t *testing.T) { gradientMemoryFlat(t, prec) })
+	}
+}
+
+func gradientMemoryFlat(t *testing.T, prec linalg.Precision) {
 	alloc := func(episodes int) (uint64, int) {
 		p := tiny(t, "dnms")
 		p.Net.N = 40
-		p.Learn.Episodes = episodes
+		p.Learn.Episodes, p.Learn.Precision = episodes, prec
 		p.Smooth = Smooth{AbsEps: 1e-4, Clip: true}
 		var m0, m1 runtime.MemStats
 		runtime.GC()

@@ -11,8 +11,11 @@ import (
 // the record the tangent passes read (r_prev, r, dx and the error's slope
 // d|u|/du of each step), and a plastic readout's trace. It returns the
 // trial error E.
-func (e *Engine) primalTrial(ep int, r rule.Rule, lambda, dLogLam float64, tangents bool) (float64, error) {
-	p, net, theta := &e.prob, e.net, r.Theta
+func (w *work[T]) primalTrial(ep int, r rule.Rule, lambda, dLogLam float64, tangents bool) (float64, error) {
+	e := w.e
+	p, net, theta := &e.prob, w.net, r.Theta
+	net.begin()
+	defer net.end()
 	clear(e.ro.e)
 	n, steps := e.n, e.steps
 	eps := p.Smooth.AbsEps
@@ -23,9 +26,10 @@ func (e *Engine) primalTrial(ep int, r rule.Rule, lambda, dLogLam float64, tange
 		if ok, _ := net.Finite(); !ok {
 			return math.NaN(), &NonFiniteError{Iteration: -1, Episode: ep}
 		}
+		rPrev, rt, dx, z := net.rates()
 		if tangents {
-			copy(e.rp[t*n:(t+1)*n], net.RPrev)
-			copy(e.rr[t*n:(t+1)*n], net.R)
+			copy(w.rp[t*n:(t+1)*n], rPrev)
+			copy(w.rr[t*n:(t+1)*n], rt)
 		}
 		if t > p.Learn.TraceAfter {
 			m := steps - 1 - t
@@ -35,14 +39,14 @@ func (e *Engine) primalTrial(ep int, r rule.Rule, lambda, dLogLam float64, tange
 			}
 			it := t - p.Learn.TraceAfter - 1
 			dscale := float64(m) * scale * dLogLam
-			e.factorsPrimal(theta, it, scale, dscale, tangents)
+			w.factorsPrimal(theta, it, scale, dscale, tangents, rPrev, dx)
 			if e.ro.on {
 				e.readoutPrimal(r, it, scale)
 			}
 		}
 		e.ds[t] = 0
 		if t >= e.trial.EvalStart && t < e.trial.EvalEnd {
-			d := net.Z - e.trial.Target[t]
+			d := z - e.trial.Target[t]
 			var s, ds float64
 			if eps > 0 {
 				s = math.Sqrt(eps + d*d)
@@ -69,27 +73,29 @@ func (e *Engine) primalTrial(ep int, r rule.Rule, lambda, dLogLam float64, tange
 }
 
 // factorsPrimal stores traced step it's factor rows k*traced + it
-// (k-major, so that the rows of one power are contiguous): pre_k =
-// r_prev^k and post_k = scale P_k(dx); with tangents also dx, scale and
+// (k-major, so that the rows of one power are contiguous) from the step's
+// r_prev and dx: pre_k = r_prev^k and post_k = scale P_k(dx) (the
+// polynomial in float64, rounded to T); with tangents also dx, scale and
 // dscale for factorTangents.
-func (e *Engine) factorsPrimal(theta [][]float64, it int, scale, dscale float64, tangents bool) {
+func (w *work[T]) factorsPrimal(theta [][]float64, it int, scale, dscale float64, tangents bool, rp, dx []T) {
+	e := w.e
 	n, tr := e.n, e.traced
-	dx, rp := e.net.DX, e.net.RPrev
 	for k := 0; k < e.nk; k++ {
 		row := k*tr + it
-		rule.PreTo(e.pre[row*n:(row+1)*n], rp, k)
-		post := e.post[row*n : (row+1)*n]
+		w.pow(w.pre[row*n:(row+1)*n], rp, k)
+		post := w.post[row*n : (row+1)*n]
 		th := theta[k]
-		for i, x := range dx {
+		for i, xv := range dx {
+			x := float64(xv)
 			s := 0.0
 			for l := len(th) - 1; l >= 0; l-- {
 				s = s*x + th[l]
 			}
-			post[i] = scale * s
+			post[i] = T(scale * s)
 		}
 	}
 	if tangents {
-		copy(e.dxs[it*n:(it+1)*n], dx)
+		copy(w.dxs[it*n:(it+1)*n], dx)
 		e.scale[it], e.dscale[it] = scale, dscale
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
+	"github.com/plasticnb/plasticnb/plasticlib/linalg"
 	"github.com/plasticnb/plasticnb/plasticlib/network"
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
 	"github.com/plasticnb/plasticnb/plasticlib/task"
@@ -23,6 +24,18 @@ type Smooth struct {
 // Problem is one meta-learning problem: a learning run (network, task,
 // rule, learning config) and the meta-parameters. Its learning run is the
 // one learn.Run(ctx, Net, Task, Rule, Learn) performs.
+//
+// Learn.Precision (default linalg.Float64) is also the precision of the
+// meta-gradient. Under linalg.Float32 the primal steps (network.Net32),
+// the factor rows, the eligibility's product, the P state tangents
+// (dx, dxbar, dr and the products J dr_prev, dJ_p r_prev) and the trace
+// tangents de_p with their products run in float32 (linalg.Gemm32); J,
+// the accumulated dJ/dphi_p, the readout's W_out, the baselines and
+// their tangents, the error and its tangent, the update and its tangent
+// (which sums into dJ_p over the whole run) and the gradient stay
+// float64, with J and dJ_p rounded to float32 at every trial's start and
+// the eligibility widened at its end. It covers what learn's float32
+// covers: a plastic readout is an error naming Learn.Precision.
 type Problem struct {
 	Net network.Config `json:"net"`
 	// Task is not serialised: a Config names it (see TaskSpec).
@@ -94,6 +107,9 @@ func (p *Problem) Validate() error {
 	}
 	if p.Net.ConnProb != 1 || p.Net.Dale {
 		add("Net.ConnProb", "sparse or Dale networks are not supported")
+	}
+	if p.Learn.Precision == linalg.Float32 && p.Net.Readout == network.LinearReadout && p.Net.ReadoutPlastic {
+		add("Learn.Precision", "float32 does not cover a plastic readout (nor does learn's)")
 	}
 	if p.Params.LogTauE && !(p.Rule.TauE > 0) {
 		add("Rule.TauE", "must be finite and > 0 to meta-learn log tau_e, got %g", p.Rule.TauE)

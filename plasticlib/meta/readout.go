@@ -33,7 +33,8 @@ func (ro *readout) alloc(n, np, traced int) {
 }
 
 // readoutPrimal adds traced step it's term to eOut, in the learner's order
-// (powers k with P_k(dz) = 0 skipped), and records dz.
+// (powers k with P_k(dz) = 0 skipped), and records dz. It reads the float64
+// network: a plastic readout is float64 only (Problem.Validate).
 func (e *Engine) readoutPrimal(r rule.Rule, it int, scale float64) {
 	net, ro := e.net, &e.ro
 	dz := []float64{net.DZ}
@@ -64,12 +65,13 @@ func polyD(c []float64, x float64) (s, ds float64) {
 // dz_q = dzW + dW_q . r(t), updates dzbar_q and, at traced steps, adds
 // d/dphi_q of the step's trace term through dz and r (the basis terms
 // are added by readoutBasis).
-func (e *Engine) readoutStep(a *trialArgs, t, q int, dzW float64, dr []float64) float64 {
+func (w *work[T]) readoutStep(a *trialArgs, t, q int, dzW float64, dr []T) float64 {
+	e := w.e
 	n, ro := e.n, &e.ro
-	r := e.rr[t*n : (t+1)*n]
+	r := w.rr[t*n : (t+1)*n]
 	dz := dzW
-	for j, w := range ro.dw[q*n : (q+1)*n] {
-		dz += w * r[j]
+	for j, wj := range ro.dw[q*n : (q+1)*n] {
+		dz += wj * float64(r[j])
 	}
 	ddz := dz - ro.zbar[q]
 	ro.zbar[q] = a.ax*ro.zbar[q] + (1-a.ax)*dz
@@ -86,13 +88,14 @@ func (e *Engine) readoutStep(a *trialArgs, t, q int, dzW float64, dr []float64) 
 		if c1 == 0 && c2 == 0 {
 			continue
 		}
-		for j, rj := range r {
+		for j, rv := range r {
 			if k == 0 {
 				de[j] += c1
 				continue
 			}
+			rj := float64(rv)
 			rk1 := ipow(rj, k-1)
-			de[j] += c1*rk1*rj + c2*rk1*dr[j]
+			de[j] += c1*rk1*rj + c2*rk1*float64(dr[j])
 		}
 	}
 	return dz
@@ -101,7 +104,8 @@ func (e *Engine) readoutStep(a *trialArgs, t, q int, dzW float64, dr []float64) 
 // readoutBasis adds to deOut_q, for meta-parameters [lo, hi), the terms of
 // the rule's own dependence on phi_q: sum_t scale dz^l r_j^k for
 // theta_kl, sum_t dscale P_k(dz) r_j^k summed over k for log tau_e.
-func (e *Engine) readoutBasis(a *trialArgs, lo, hi int) {
+func (w *work[T]) readoutBasis(a *trialArgs, lo, hi int) {
+	e := w.e
 	n, ro, ta := e.n, &e.ro, e.prob.Learn.TraceAfter
 	for q := lo; q < hi; q++ {
 		pr := e.params[q]
@@ -110,11 +114,11 @@ func (e *Engine) readoutBasis(a *trialArgs, lo, hi int) {
 		}
 		de := ro.de[q*n : (q+1)*n]
 		for it, x := range ro.dzs {
-			r := e.rr[(it+ta+1)*n : (it+ta+2)*n]
+			r := w.rr[(it+ta+1)*n : (it+ta+2)*n]
 			if pr.kind == kindTheta {
 				c := e.scale[it] * ipow(x, pr.l)
 				for j, rj := range r {
-					de[j] += c * ipow(rj, pr.k)
+					de[j] += c * ipow(float64(rj), pr.k)
 				}
 				continue
 			}
@@ -122,7 +126,7 @@ func (e *Engine) readoutBasis(a *trialArgs, lo, hi int) {
 				pk, _ := polyD(a.theta[k], x)
 				c := e.dscale[it] * pk
 				for j, rj := range r {
-					de[j] += c * ipow(rj, k)
+					de[j] += c * ipow(float64(rj), k)
 				}
 			}
 		}

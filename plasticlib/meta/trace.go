@@ -2,8 +2,6 @@ package meta
 
 import (
 	"gonum.org/v1/gonum/blas"
-
-	"github.com/plasticnb/plasticnb/plasticlib/linalg"
 )
 
 // traceBlock is the number of traced steps whose factor matrices W_t, Q_t
@@ -17,13 +15,18 @@ const traceBlock = 32
 const rowBlock = 1 << 16
 
 // eligibility forms the trial's eligibility e = Post^T Pre.
-func (e *Engine) eligibility() {
+// Under float32 it is formed in float32 and widened into the Engine's.
+func (w *work[T]) eligibility() {
+	e := w.e
 	n, rows := e.n, e.rows
 	if rows == 0 {
 		clear(e.elig)
 		return
 	}
-	linalg.Gemm(blas.Trans, blas.NoTrans, n, n, rows, 1, e.post, n, e.pre, n, 0, e.elig, n)
+	w.gemm(blas.Trans, blas.NoTrans, n, n, rows, 1, w.post, n, w.pre, n, 0, w.elig, n)
+	if w.widen != nil {
+		w.widen(e.elig, w.elig)
+	}
 }
 
 // traceRows forms rows [lo, hi) of the trace tangents of all
@@ -35,12 +38,13 @@ func (e *Engine) eligibility() {
 // by addTransposed). W_t and Q_t^T are formed for blocks of tc steps by
 // rank-K products, then contracted over the steps by one product per row:
 // 2 P N^2 T flops per part, against 2 P N^2 T (K+1) for U_p^T Pre.
-func (e *Engine) traceRows(lo, hi int) {
+func (w *work[T]) traceRows(lo, hi int) {
+	e := w.e
 	n, np, nt, tr, nk := e.n, e.np, hi-lo, e.traced, e.nk
 	nn := n * n
 	for q := range np {
-		clear(e.de[q*nn+lo*n : q*nn+hi*n])
-		clear(e.deT[q*nn+lo*n : q*nn+hi*n])
+		clear(w.de[q*nn+lo*n : q*nn+hi*n])
+		clear(w.deT[q*nn+lo*n : q*nn+hi*n])
 	}
 	if tr == 0 || nt == 0 {
 		return
@@ -48,9 +52,9 @@ func (e *Engine) traceRows(lo, hi int) {
 	for q, pr := range e.params {
 		switch pr.kind {
 		case kindTheta:
-			linalg.Gemm(blas.Trans, blas.NoTrans, nt, n, tr, 1, e.xl[pr.l*tr*n+lo:], n, e.pre[pr.k*tr*n:], n, 1, e.de[q*nn+lo*n:], n)
+			w.gemm(blas.Trans, blas.NoTrans, nt, n, tr, 1, w.xl[pr.l*tr*n+lo:], n, w.pre[pr.k*tr*n:], n, 1, w.de[q*nn+lo*n:], n)
 		case kindLogTauE:
-			linalg.Gemm(blas.Trans, blas.NoTrans, nt, n, e.rows, 1, e.pkd[lo:], n, e.pre, n, 1, e.de[q*nn+lo*n:], n)
+			w.gemm(blas.Trans, blas.NoTrans, nt, n, e.rows, 1, w.pkd[lo:], n, w.pre, n, 1, w.de[q*nn+lo*n:], n)
 		}
 	}
 	if e.frozen {
@@ -61,7 +65,7 @@ func (e *Engine) traceRows(lo, hi int) {
 	if lo > 0 {
 		off = ib * tc * n
 	}
-	w := e.wbuf[off : off+ib*tc*n]
+	wb := w.wbuf[off : off+ib*tc*n]
 	for t0 := 0; t0 < tr; t0 += tc {
 		t1 := min(t0+tc, tr)
 		m := t1 - t0
@@ -69,19 +73,19 @@ func (e *Engine) traceRows(lo, hi int) {
 			i1 := min(i0+ib, hi)
 			nb := i1 - i0
 			for it := t0; it < t1; it++ {
-				linalg.Gemm(blas.Trans, blas.NoTrans, nb, n, nk, 1, e.dpk[it*n+i0:], tr*n, e.pre[it*n:], tr*n, 0, w[(it-t0)*n:], tc*n)
+				w.gemm(blas.Trans, blas.NoTrans, nb, n, nk, 1, w.dpk[it*n+i0:], tr*n, w.pre[it*n:], tr*n, 0, wb[(it-t0)*n:], tc*n)
 			}
 			for i := i0; i < i1; i++ {
-				linalg.Gemm(blas.Trans, blas.NoTrans, np, n, m, 1, e.dd[(t0*n+i)*np:], n*np, w[(i-i0)*tc*n:], n, 1, e.de[i*n:], nn)
+				w.gemm(blas.Trans, blas.NoTrans, np, n, m, 1, w.dd[(t0*n+i)*np:], n*np, wb[(i-i0)*tc*n:], n, 1, w.de[i*n:], nn)
 			}
 			if nk == 1 {
 				continue
 			}
 			for it := t0; it < t1; it++ {
-				linalg.Gemm(blas.Trans, blas.NoTrans, nb, n, nk-1, 1, e.pre[it*n+i0:], tr*n, e.kpost[it*n:], tr*n, 0, w[(it-t0)*n:], tc*n)
+				w.gemm(blas.Trans, blas.NoTrans, nb, n, nk-1, 1, w.pre[it*n+i0:], tr*n, w.kpost[it*n:], tr*n, 0, wb[(it-t0)*n:], tc*n)
 			}
 			for i := i0; i < i1; i++ {
-				linalg.Gemm(blas.Trans, blas.NoTrans, np, n, m, 1, e.dr1[(t0*n+i)*np:], n*np, w[(i-i0)*tc*n:], n, 1, e.deT[i*n:], nn)
+				w.gemm(blas.Trans, blas.NoTrans, np, n, m, 1, w.dr1[(t0*n+i)*np:], n*np, wb[(i-i0)*tc*n:], n, 1, w.deT[i*n:], nn)
 			}
 		}
 	}
@@ -89,12 +93,13 @@ func (e *Engine) traceRows(lo, hi int) {
 
 // addTransposed adds deT_p^T to de_p for meta-parameters [lo, hi), in
 // 32 x 32 blocks.
-func (e *Engine) addTransposed(lo, hi int) {
+func (w *work[T]) addTransposed(lo, hi int) {
+	e := w.e
 	n := e.n
 	nn := n * n
 	const bs = 32
 	for q := lo; q < hi; q++ {
-		d, t := e.de[q*nn:(q+1)*nn], e.deT[q*nn:(q+1)*nn]
+		d, t := w.de[q*nn:(q+1)*nn], w.deT[q*nn:(q+1)*nn]
 		for i0 := 0; i0 < n; i0 += bs {
 			for j0 := 0; j0 < n; j0 += bs {
 				for i := i0; i < min(i0+bs, n); i++ {

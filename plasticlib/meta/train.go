@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/plasticnb/plasticnb/plasticlib/field"
+	"github.com/plasticnb/plasticnb/plasticlib/linalg"
 	"github.com/plasticnb/plasticnb/plasticlib/optim"
 	"github.com/plasticnb/plasticnb/plasticlib/store"
 	"github.com/plasticnb/plasticnb/plasticlib/task"
@@ -367,7 +368,10 @@ func stepScales(p Problem, cfg Config) ([]float64, error) {
 	if cfg.Precondition != BasisScale {
 		return s, nil
 	}
+	// The scales are read from the trace tangents of one episode, in
+	// float64 whatever the problem's precision (e.de is float64 only).
 	p.Learn.Episodes, p.LastM, p.Learn.Seed = 1, 0, cfg.Seed*1000003
+	p.Learn.Precision = linalg.Float64
 	e, err := newEngine(p, true)
 	if err != nil {
 		return nil, err

@@ -66,22 +66,23 @@ type updateArgs struct {
 // updateRange completes the trace tangents of meta-parameters [lo, hi)
 // (adds their transposed part) and applies the update's tangent part to
 // their dJ_p (e.slope and e.dc set by update, J not yet changed).
-func (e *Engine) updateRange(lo, hi int) {
+func (w *work[T]) updateRange(lo, hi int) {
+	e := w.e
 	if !e.frozen && e.nk > 1 {
-		e.addTransposed(lo, hi)
+		w.addTransposed(lo, hi)
 	}
 	a := &e.upd
 	nn := e.n * e.n
 	c, invTauW := a.c, a.invTauW
 	for q := lo; q < hi; q++ {
 		dj := e.dj[q*nn : (q+1)*nn]
-		de := e.de[q*nn : (q+1)*nn]
+		de := w.de[q*nn : (q+1)*nn]
 		dcq := e.dc[q]
 		for k, slope := range e.slope {
 			if slope == 0 {
 				continue
 			}
-			du := dcq*e.elig[k] + c*de[k] - invTauW*dj[k]
+			du := dcq*e.elig[k] + c*float64(de[k]) - invTauW*dj[k]
 			if q == a.logTauW {
 				du += invTauW * a.jd[k]
 			}
