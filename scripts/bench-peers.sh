@@ -11,7 +11,8 @@
 #   - the Go benchmarks: a learning trial (overlapped and serial; float64
 #     and, as an option, float32: learn.Config.Precision), the bare
 #     recurrence on linalg.MatVec, 2 seeds one after the other and in
-#     parallel (also with every trial serial), the meta-gradient per episode (N = 100, P = 16)
+#     parallel (also with every trial serial, and two bare recurrences:
+#     what the machine itself loses side by side), the meta-gradient per episode (N = 100, P = 16)
 #   - the PyTorch peer's meta-gradient (torch_peer.py --n100: forward and
 #     reverse mode), unless --no-torch
 #
@@ -67,7 +68,7 @@ for r in $(seq "$rounds"); do
 	echo "round $r eigen_limit_cpu_ms $dc" >>"$out"
 	echo "round $r eigen_limit32_cpu_ms $fc" >>"$out"
 	bench "$tmp/learn.test" 'TrialDNMS200(F32)?(Serial)?$|Recurrence200$' | sed "s/^/round $r go /" >>"$out"
-	bench "$tmp/learn.test" 'SeedsParallel2(Serial)?$' 1x | sed "s/^/round $r go /" >>"$out"
+	bench "$tmp/learn.test" 'SeedsParallel2(Serial)?$|Recurrence200Parallel2$' 1x | sed "s/^/round $r go /" >>"$out"
 	bench "$tmp/meta.test" 'MetaGradientDNMS100$' | sed "s/^/round $r go /" >>"$out"
 	if [ "$torch" = 1 ]; then
 		read -r fw rv < <(cd "$tmp" && /usr/bin/python3 "$peers/torch_peer.py" --n100)
@@ -124,6 +125,9 @@ print("  2 seeds parallel / one after the other %6.2f   target <= 0.55 (cores us
 print("  the same, every trial serial           %6.2f   (cores used %.2f, CPU time side by side / one after the other %.2f)" % (
     med("BenchmarkSeedsParallel2Serial_parallel/serial"), med("BenchmarkSeedsParallel2Serial_cores-used"),
     med("BenchmarkSeedsParallel2Serial_cpu-parallel/serial")))
+print("  the machine's own: 2 bare recurrences   %6.2f   (cores used %.2f, CPU time side by side / one after the other %.2f)" % (
+    med("BenchmarkRecurrence200Parallel2_parallel/serial"), med("BenchmarkRecurrence200Parallel2_cores-used"),
+    med("BenchmarkRecurrence200Parallel2_cpu-parallel/serial")))
 print("  PyTorch's faster mode / meta-gradient  %6.2f   target >= 5" % faster(
     "BenchmarkMetaGradientDNMS100_ms", ["torch_forward_ms", "torch_reverse_ms"]))
 print("\nCPU time (less sensitive to other processes; serial ways only, whose CPU time is their time)")

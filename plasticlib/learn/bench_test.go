@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
 	"github.com/plasticnb/plasticnb/plasticlib/linalg"
 	"github.com/plasticnb/plasticnb/plasticlib/network"
@@ -196,30 +198,86 @@ func cpuTime() time.Duration {
 // linalg.Tanh). A trial cannot be faster than this on one core;
 // test/bench/serial_limit.cpp times the same loop in Eigen.
 func BenchmarkRecurrence200(b *testing.B) {
-	const n, steps = 200, 1000
-	net, err := network.New(network.DefaultConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
-	j := net.J.RawMatrix()
-	x, r, h := make([]float64, n), make([]float64, n), make([]float64, n)
-	const a = 1.0 / 30
+	j := recurrenceJ(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	c0 := cpuTime()
 	defer reportCPU(b, c0)
+	rec := newRecurrence()
 	for range b.N {
-		for i := range x {
-			x[i] = 0.1
-			r[i] = math.Tanh(x[i])
-		}
-		for range steps {
-			linalg.MatVec(h, j.Data, j.Stride, r, n, n)
-			for i, hi := range h {
-				x[i] += a * (hi - x[i])
-			}
-			linalg.Tanh(r, x)
+		rec.trial(j)
+	}
+	sinkErr = rec.r[0]
+}
+
+// BenchmarkRecurrence200Parallel2 is the machine's own limit for
+// BenchmarkSeedsParallel2: two bare recurrences (1000 steps each, as
+// BenchmarkRecurrence200, 100 times over) one after the other, then side
+// by side on their own goroutines, and the wall-time ratio. Its working set
+// fits each core's cache, so a ratio above 0.5 is what two cores lose to
+// each other on this machine (shared caches, frequency, the hypervisor's
+// placement of the virtual CPUs), not the learner.
+func BenchmarkRecurrence200Parallel2(b *testing.B) {
+	j := recurrenceJ(b)
+	const trials = 100
+	recs := [2]*recurrence{newRecurrence(), newRecurrence()}
+	run := func(rec *recurrence) {
+		for range trials {
+			rec.trial(j)
 		}
 	}
-	sinkErr = r[0]
+	for range b.N {
+		t0, c0 := time.Now(), cpuTime()
+		for _, rec := range recs {
+			run(rec)
+		}
+		serial, serialCPU := time.Since(t0), cpuTime()-c0
+		t0, c0 = time.Now(), cpuTime()
+		var wg sync.WaitGroup
+		for _, rec := range recs {
+			wg.Go(func() { run(rec) })
+		}
+		wg.Wait()
+		par, parCPU := time.Since(t0), cpuTime()-c0
+		b.ReportMetric(par.Seconds()/serial.Seconds(), "parallel/serial")
+		b.ReportMetric(parCPU.Seconds()/par.Seconds(), "cores-used")
+		b.ReportMetric(parCPU.Seconds()/serialCPU.Seconds(), "cpu-parallel/serial")
+	}
+	sinkErr = recs[0].r[0] + recs[1].r[0]
+}
+
+// recurrenceJ is the J of Miconi's DNMS network at N = 200.
+func recurrenceJ(b *testing.B) *mat.Dense {
+	net, err := network.New(network.DefaultConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return net.J
+}
+
+// recurrence is the bare recurrence's state.
+type recurrence struct{ x, r, h []float64 }
+
+func newRecurrence() *recurrence {
+	const n = 200
+	return &recurrence{make([]float64, n), make([]float64, n), make([]float64, n)}
+}
+
+// trial runs 1000 steps of x += a (-x + J r), r = tanh(x) from x = 0.1.
+func (c *recurrence) trial(jm *mat.Dense) {
+	const steps, a = 1000, 1.0 / 30
+	j := jm.RawMatrix()
+	x, r, h := c.x, c.r, c.h
+	n := len(x)
+	for i := range x {
+		x[i] = 0.1
+		r[i] = math.Tanh(x[i])
+	}
+	for range steps {
+		linalg.MatVec(h, j.Data, j.Stride, r, n, n)
+		for i, hi := range h {
+			x[i] += a * (hi - x[i])
+		}
+		linalg.Tanh(r, x)
+	}
 }
