@@ -64,6 +64,12 @@ func (e *errDepth) Error() string {
 		e.depth, e.fn, e.pos, e.limit)
 }
 
+// stopWait bounds how long a stopped evaluation waits for its calls to
+// return. Unwinding 20000 frames takes well under a second on an idle
+// core, but once did not finish within 3 s on 2 cores busy with other
+// test packages (a CI rehearsal).
+const stopWait = 15 * time.Second
+
 // errInterrupted is the cause of an evaluation stopped by an interrupt.
 var errInterrupted = errors.New("the cell was interrupted")
 
@@ -104,8 +110,8 @@ func (g *depthGuard) trip(err error) {
 
 // execute runs prog under ctx with the guard armed. When the evaluation
 // is stopped (interrupt or depth limit), it waits for the stopped calls to
-// return (at most a few seconds) before returning the cause, so that the
-// next cell does not share the interpreter with a runaway recursion.
+// return (at most stopWait) before returning the cause, so that the next
+// cell does not share the interpreter with a runaway recursion.
 func (g *depthGuard) execute(ctx context.Context, yi *interp.Interpreter, prog *interp.Program) (rv reflect.Value, err error) {
 	// A goroutine of an earlier cell may have tripped the guard after its
 	// cell ended: new calls run again (and trip it again if it recurses on).
@@ -128,7 +134,7 @@ func (g *depthGuard) execute(ctx context.Context, yi *interp.Interpreter, prog *
 		return rv, err
 	}
 	cause := context.Cause(ectx)
-	for deadline := time.Now().Add(3 * time.Second); g.depth.Load() > base && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(stopWait); g.depth.Load() > base && time.Now().Before(deadline); {
 		time.Sleep(time.Millisecond)
 	}
 	g.tripped.Store(nil)
