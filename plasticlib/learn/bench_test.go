@@ -199,11 +199,11 @@ func cpuTime() time.Duration {
 // test/bench/serial_limit.cpp times the same loop in Eigen.
 func BenchmarkRecurrence200(b *testing.B) {
 	j := recurrenceJ(b)
+	rec := newRecurrence()
 	b.ReportAllocs()
 	b.ResetTimer()
 	c0 := cpuTime()
 	defer reportCPU(b, c0)
-	rec := newRecurrence()
 	for range b.N {
 		rec.trial(j)
 	}

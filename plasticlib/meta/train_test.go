@@ -29,11 +29,12 @@ func tinyConfig(t *testing.T) Config {
 
 // results returns h's records without their wall times, which differ from
 // run to run.
-func results(h *History) []Record {
+func results(t *testing.T, h *History) []Record {
+	t.Helper()
 	out := append([]Record(nil), h.Records...)
 	for i := range out {
 		if !(out[i].Seconds > 0) {
-			panic("record without its wall time")
+			t.Fatalf("record %d has no wall time", i)
 		}
 		out[i].Seconds = 0
 	}
@@ -63,7 +64,7 @@ func TestTrainReproducibleAndResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(results(h1), results(h2)) || !reflect.DeepEqual(h1.Phi, h2.Phi) {
+	if !reflect.DeepEqual(results(t, h1), results(t, h2)) || !reflect.DeepEqual(h1.Phi, h2.Phi) {
 		t.Fatalf("rerun from the saved config differs:\n%v\n%v", h1.Records, h2.Records)
 	}
 	// Resume: 2 iterations with a checkpoint, then 4, equals 4 straight.
@@ -78,7 +79,7 @@ func TestTrainReproducibleAndResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(results(h1), results(h3)) || !reflect.DeepEqual(h1.Phi, h3.Phi) {
+	if !reflect.DeepEqual(results(t, h1), results(t, h3)) || !reflect.DeepEqual(h1.Phi, h3.Phi) {
 		t.Fatalf("resumed run differs")
 	}
 	// A checkpoint from another config is refused, naming the field.

@@ -131,6 +131,18 @@ func keep(cs []candidate, k int) []candidate {
 	return out
 }
 
+// load reads the checkpoint file, given with the flag what, into v.
+func load(what, file string, v any) error {
+	ok, err := store.LoadCheckpoint(file, v)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if !ok {
+		return fmt.Errorf("%s: %s: no such file", what, file)
+	}
+	return nil
+}
+
 func run(ctx context.Context, w io.Writer, args []string) error {
 	fs := flag.NewFlagSet("metacompare", flag.ContinueOnError)
 	evolveFile := fs.String("evolve", "", "evolve checkpoint (JSON): the held-out protocol, and the es row")
@@ -159,10 +171,8 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		return fmt.Errorf("-eval-seeds must be >= 0, got %d", *nEval)
 	}
 	var eh evolve.History
-	if ok, err := store.LoadCheckpoint(*evolveFile, &eh); err != nil {
-		return fmt.Errorf("-evolve: %w", err)
-	} else if !ok {
-		return fmt.Errorf("-evolve: %s: no such file", *evolveFile)
+	if err := load("-evolve", *evolveFile, &eh); err != nil {
+		return err
 	}
 	if len(eh.Config.EvalSeeds) == 0 || len(eh.Records) == 0 {
 		return fmt.Errorf("-evolve: %s has no held-out seeds or no iterations", *evolveFile)
@@ -177,10 +187,8 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	for _, m := range metas {
 		name, file, _ := strings.Cut(m, "=")
 		var mh meta.History
-		if ok, err := store.LoadCheckpoint(file, &mh); err != nil {
-			return fmt.Errorf("-meta %s: %w", name, err)
-		} else if !ok {
-			return fmt.Errorf("-meta %s: %s: no such file", name, file)
+		if err := load("-meta "+name, file, &mh); err != nil {
+			return err
 		}
 		cs, err := metaRules(&mh)
 		if err != nil {
