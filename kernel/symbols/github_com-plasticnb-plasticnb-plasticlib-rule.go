@@ -11,6 +11,7 @@ func init() {
 	Symbols["github.com/plasticnb/plasticnb/plasticlib/rule/rule"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"EH":               reflect.ValueOf(rule.EH),
+		"ErrorPower":       reflect.ValueOf(rule.ErrorPower),
 		"FreeSet":          reflect.ValueOf(rule.FreeSet),
 		"FreeSetNames":     reflect.ValueOf(rule.FreeSetNames),
 		"MeanError":        reflect.ValueOf(rule.MeanError),

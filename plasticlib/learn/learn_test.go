@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -48,6 +49,33 @@ func TestDeterministic(t *testing.T) {
 	c, _ := learn.Run(context.Background(), nc, d, rule.MiconiCubic(), cfg)
 	if c.Errors[3] == a.Errors[3] {
 		t.Errorf("different seeds gave the same error %g", c.Errors[3])
+	}
+}
+
+// TestErrorPower: m = Ebar^Power reproduces Miconi's modulation at Power 1
+// and m = 1 at Power 0 bit for bit, and another power changes the run.
+func TestErrorPower(t *testing.T) {
+	nc, d, cfg := small(3)
+	run := func(m rule.Modulation, power float64) []float64 {
+		r := rule.MiconiCubic()
+		r.Modulation, r.Power = m, power
+		h, err := learn.Run(context.Background(), nc, d, r, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h.Errors
+	}
+	for _, tc := range []struct {
+		power float64
+		same  rule.Modulation
+	}{{1, rule.MeanError}, {0, rule.Unit}} {
+		got, want := run(rule.ErrorPower, tc.power), run(tc.same, 0)
+		if !slices.Equal(got, want) {
+			t.Errorf("Power %g: errors differ from modulation %s", tc.power, tc.same)
+		}
+	}
+	if a, b := run(rule.ErrorPower, 2), run(rule.MeanError, 0); slices.Equal(a, b) {
+		t.Errorf("Power 2 gave the same run as Power 1")
 	}
 }
 

@@ -439,7 +439,8 @@ func (l *Learner) accumulateReadout(scale float64) {
 // then the network's structural constraints (mask, Dale).
 func (l *Learner) update(e, ebar float64) {
 	r := &l.Rule
-	c := -r.Eta * r.Modulation.M(ebar) * (e - ebar)
+	m, _ := r.M(ebar)
+	c := -r.Eta * m * (e - ebar)
 	invTauW := 0.0
 	if r.TauW != 0 {
 		invTauW = 1 / r.TauW

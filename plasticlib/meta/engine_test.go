@@ -150,10 +150,13 @@ func TestGradientCheck(t *testing.T) {
 		{"context", rule.MeanError, "plastic"},
 		{"dnms", rule.Unit, "plastic"},
 		{"context", rule.MeanError, "plastic-unclipped"},
+		{"dnms", rule.ErrorPower, "neuron"},
+		{"context", rule.ErrorPower, "plastic"},
 	} {
 		t.Run(tc.task+"/"+tc.modulation.String()+"/"+tc.readout, func(t *testing.T) {
 			p := tiny(t, tc.task)
 			p.Rule.Modulation = tc.modulation
+			p.Rule.Power = 2.5 // ErrorPower's m = Ebar^2.5, dm = 2.5 Ebar^1.5
 			setReadout(&p, tc.readout)
 			p.Smooth = Smooth{AbsEps: 1e-4, Clip: true}
 			e, err := NewEngine(p)

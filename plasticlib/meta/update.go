@@ -15,10 +15,7 @@ import (
 // (readoutUpdate).
 func (e *Engine) update(r rule.Rule, E, ebar float64, dBar, dE []float64, invTauW float64, jd []float64, np int) {
 	p := &e.prob
-	m, dm := ebar, 1.0
-	if r.Modulation == rule.Unit {
-		m, dm = 1, 0
-	}
+	m, dm := r.M(ebar)
 	c := -r.Eta * m * (E - ebar)
 	dc := e.dc[:np]
 	logTauW := -1

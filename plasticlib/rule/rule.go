@@ -32,11 +32,15 @@ const (
 	MeanError Modulation = iota
 	// Unit: m = 1.
 	Unit
+	// ErrorPower: m(Ebar) = Ebar^Power (Rule.Power): a step that shrinks
+	// faster (Power > 1) or slower (Power < 1) than Miconi's as the trial
+	// type's error falls. Power 1 is MeanError, Power 0 is Unit.
+	ErrorPower
 )
 
 var (
 	kindNames = [...]string{Polynomial: "polynomial", NodePerturbation: "node-perturbation"}
-	modNames  = [...]string{MeanError: "mean-error", Unit: "one"}
+	modNames  = [...]string{MeanError: "mean-error", Unit: "one", ErrorPower: "error-power"}
 )
 
 func name[T ~int](v T, names []string) string {
@@ -72,12 +76,29 @@ func text(s, what string, v int) ([]byte, error) {
 	return []byte(s), nil
 }
 
-// M returns m(ebar).
+// M returns m(ebar) for MeanError and Unit; ErrorPower needs the rule's
+// Power: call Rule.M.
 func (m Modulation) M(ebar float64) float64 {
 	if m == Unit {
 		return 1
 	}
 	return ebar
+}
+
+// M returns the rule's modulation m(ebar) and its derivative dm/debar
+// (0 at ebar <= 0, where a power below 1 has none: baselines start at 0).
+func (r Rule) M(ebar float64) (m, dm float64) {
+	switch r.Modulation {
+	case Unit:
+		return 1, 0
+	case ErrorPower:
+		if ebar <= 0 {
+			return math.Pow(max(ebar, 0), r.Power), 0
+		}
+		m = math.Pow(ebar, r.Power)
+		return m, r.Power * m / ebar
+	}
+	return ebar, 1
 }
 
 // Rule is a three-factor plasticity rule. Build one from a preset
@@ -102,6 +123,9 @@ type Rule struct {
 	MaxDW float64 `json:"max_dw"`
 	// Modulation is m(Ebar). Default MeanError (Miconi).
 	Modulation Modulation `json:"modulation"`
+	// Power is the exponent of Modulation ErrorPower, m = Ebar^Power
+	// (ignored by the others).
+	Power float64 `json:"power,omitempty"`
 }
 
 // New returns a polynomial rule with a zero (K+1) x (L+1) Theta and
@@ -209,8 +233,8 @@ func (r Rule) Clone() Rule {
 func ok(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // Validate reports invalid fields: no Theta (K < 0), ragged rows (L
-// differing), non-finite coefficients, negative TauE, TauW, Eta or MaxDW,
-// unknown Kind or Modulation. Errors name the field.
+// differing), non-finite coefficients, negative TauE, TauW, Eta, MaxDW or
+// Power, unknown Kind or Modulation. Errors name the field.
 func (r Rule) Validate() error {
 	var errs []error
 	add := func(name, format string, args ...any) {
@@ -242,7 +266,7 @@ func (r Rule) Validate() error {
 	for _, f := range []struct {
 		name string
 		v    float64
-	}{{"TauE", r.TauE}, {"TauW", r.TauW}, {"Eta", r.Eta}, {"MaxDW", r.MaxDW}} {
+	}{{"TauE", r.TauE}, {"TauW", r.TauW}, {"Eta", r.Eta}, {"MaxDW", r.MaxDW}, {"Power", r.Power}} {
 		if !(f.v >= 0) || !ok(f.v) {
 			add(f.name, "must be finite and >= 0, got %g", f.v)
 		}
@@ -382,7 +406,11 @@ func (r Rule) String() string {
 	if r.TauW != 0 {
 		tauW = fmt.Sprintf("%g episodes", r.TauW)
 	}
-	fmt.Fprintf(&b, "): eta=%g maxdw=%g tau_e=%s tau_w=%s m=%s\n", r.Eta, r.MaxDW, tauE, tauW, r.Modulation)
+	mod := r.Modulation.String()
+	if r.Modulation == ErrorPower {
+		mod = fmt.Sprintf("Ebar^%g", r.Power)
+	}
+	fmt.Fprintf(&b, "): eta=%g maxdw=%g tau_e=%s tau_w=%s m=%s\n", r.Eta, r.MaxDW, tauE, tauW, mod)
 	if r.Kind != Polynomial || len(r.Theta) == 0 {
 		return b.String()
 	}

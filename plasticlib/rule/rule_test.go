@@ -84,6 +84,34 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+func TestModulation(t *testing.T) {
+	for _, tc := range []struct {
+		mod           rule.Modulation
+		power, ebar   float64
+		wantM, wantDM float64
+	}{
+		{rule.MeanError, 0, 0.6, 0.6, 1},
+		{rule.Unit, 0, 0.6, 1, 0},
+		{rule.ErrorPower, 2, 0.5, 0.25, 1},
+		{rule.ErrorPower, 1, 0.7, 0.7, 1},
+		{rule.ErrorPower, 0, 0.7, 1, 0},
+		{rule.ErrorPower, 0.5, 0, 0, 0}, // no derivative at 0: 0 by convention
+		{rule.ErrorPower, 3, 2, 8, 12},
+	} {
+		r := rule.MiconiCubic()
+		r.Modulation, r.Power = tc.mod, tc.power
+		m, dm := r.M(tc.ebar)
+		if math.Abs(m-tc.wantM) > 1e-15 || math.Abs(dm-tc.wantDM) > 1e-15 {
+			t.Errorf("%s^%g at %g: m, dm = %g, %g; want %g, %g", tc.mod, tc.power, tc.ebar, m, dm, tc.wantM, tc.wantDM)
+		}
+	}
+	r := rule.MiconiCubic()
+	r.Modulation, r.Power = rule.ErrorPower, -1
+	if err := r.Validate(); err == nil || !strings.Contains(err.Error(), "Power") {
+		t.Errorf("Power -1: Validate() = %v; want an error naming Power", err)
+	}
+}
+
 func TestJSONRoundTrip(t *testing.T) {
 	r, _ := rule.Random(5, 5, 0.3, 1)
 	r.TauE, r.TauW, r.Modulation = 200, 1000, rule.Unit
@@ -100,6 +128,11 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 	if q.String() != r.String() || q.Theta[4][2] != r.Theta[4][2] || q.Modulation != rule.Unit {
 		t.Errorf("round trip:\n%s\nwant\n%s", q, r)
+	}
+	r.Modulation, r.Power = rule.ErrorPower, 2.5
+	b, _ = r.JSON()
+	if err := json.Unmarshal(b, &q); err != nil || q.Modulation != rule.ErrorPower || q.Power != 2.5 || !strings.Contains(q.String(), "m=Ebar^2.5") {
+		t.Errorf("round trip of Ebar^2.5: %v\n%s", err, q)
 	}
 	if err := json.Unmarshal([]byte(`{"theta":[[1],[2,3]]}`), &q); err == nil {
 		t.Errorf("Unmarshal of a ragged theta succeeded; want an error")
