@@ -383,8 +383,14 @@ func (r Rule) PostTo(dst, dx []float64, k int, scale float64) {
 				dst[i] = c * v * v * v
 			}
 		default:
+			// Repeated products: math.Pow cost a single dx^5 rule a
+			// third of its trial time at N = 200.
 			for i, v := range dx {
-				dst[i] = c * math.Pow(v, float64(ls))
+				p := v
+				for range ls - 1 {
+					p *= v
+				}
+				dst[i] = c * p
 			}
 		}
 		return

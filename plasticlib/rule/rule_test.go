@@ -32,7 +32,8 @@ func TestH(t *testing.T) {
 // TestSeparable checks that sum_k PreTo(k) * PostTo(k) equals H term by term.
 func TestSeparable(t *testing.T) {
 	r, _ := rule.Random(3, 4, 1, 7)
-	r.Theta[2] = []float64{0, 0, 0.5, 0, 0} // a single-monomial row takes the fast path
+	r.Theta[2] = []float64{0, 0, 0.5, 0, 0} // single-monomial rows take the fast paths
+	r.Theta[3] = []float64{0, 0, 0, 0, -0.25}
 	rates := []float64{-0.9, -0.1, 0, 0.4, 0.99}
 	dx := []float64{-1.5, 0.2, 0.01, -0.3, 2}
 	pre, post := make([]float64, 5), make([]float64, 5)
