@@ -17,6 +17,7 @@ func init() {
 		"ES":             reflect.ValueOf(meta.ES),
 		"Exact":          reflect.ValueOf(meta.Exact),
 		"FiniteDiff":     reflect.ValueOf(meta.FiniteDiff),
+		"FreeTheta":      reflect.ValueOf(meta.FreeTheta),
 		"NewEngine":      reflect.ValueOf(meta.NewEngine),
 		"NewEstimator":   reflect.ValueOf(meta.NewEstimator),
 		"NoPrecondition": reflect.ValueOf(meta.NoPrecondition),

@@ -39,7 +39,13 @@ func benchGradient(b *testing.B, n, k int) { benchGradientAt(b, n, k, linalg.Flo
 func benchGradientAt(b *testing.B, n, k int, prec linalg.Precision) {
 	p := benchProblem(b, n, k, b.N)
 	p.Learn.Precision = prec
-	e, err := NewEngine(p)
+	benchEngine(b, p, false)
+}
+
+// benchEngine times one meta-gradient of p over its b.N episodes, with the
+// activity tangents frozen (the truncated estimator) when frozen.
+func benchEngine(b *testing.B, p Problem, frozen bool) {
+	e, err := newEngine(p, frozen)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -109,4 +115,43 @@ func mustNet(b *testing.B, c network.Config) *network.Net {
 		b.Fatal(err)
 	}
 	return net
+}
+
+// BenchmarkTruncatedContext200 is one episode of the truncated estimator
+// at the paper setting of context integration (N = 200, dt = 1 ms, 700
+// steps, theta_33 without the clip), with theta_31, theta_33 and theta_35
+// free (P = 3, one pre-synaptic power): the per-trial cost of notebook
+// 04's paper-scale meta-training, against BenchmarkContext200Primal, the
+// same episodes without meta-parameters.
+func BenchmarkTruncatedContext200(b *testing.B) { benchContext200(b, true) }
+
+// BenchmarkContext200Primal is BenchmarkTruncatedContext200's episodes
+// with every coefficient frozen: the primal learning run alone.
+func BenchmarkContext200Primal(b *testing.B) { benchContext200(b, false) }
+
+func benchContext200(b *testing.B, free bool) {
+	nc := network.DefaultConfig()
+	nc.N, nc.PerturbAmp = 200, 30
+	cc := task.DefaultContext()
+	cc.Bias = 1
+	tk, err := task.NewContext(cc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	nc.NumInputs = tk.NumInputs()
+	r, err := rule.MiconiCubicBasis(5)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r.Eta, r.MaxDW = 0.003, 0
+	frozen := make([][]bool, 6)
+	for k := range frozen {
+		frozen[k] = make([]bool, 6)
+		for l := range frozen[k] {
+			frozen[k][l] = !(free && k == 3 && l%2 == 1)
+		}
+	}
+	lc := learn.DefaultConfig()
+	lc.Episodes, lc.WarmUp = b.N, 0
+	benchEngine(b, Problem{Net: nc, Task: tk, Rule: r, Learn: lc, Params: Params{Frozen: frozen}, Smooth: Smooth{AbsEps: 1e-4}}, true)
 }

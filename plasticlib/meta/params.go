@@ -23,6 +23,20 @@ type Params struct {
 	LogEta  bool `json:"log_eta,omitempty"`
 }
 
+// FreeTheta returns Params whose meta-parameters are the coefficients
+// free marks (free[k][l] true, as rule.FreeSet gives them), every other
+// theta_kl frozen; set LogEta and the others on the result.
+func FreeTheta(free [][]bool) Params {
+	frozen := make([][]bool, len(free))
+	for k, row := range free {
+		frozen[k] = make([]bool, len(row))
+		for l, f := range row {
+			frozen[k][l] = !f
+		}
+	}
+	return Params{Frozen: frozen}
+}
+
 // kind of a meta-parameter.
 const (
 	kindTheta = iota

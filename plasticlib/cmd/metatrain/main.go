@@ -88,13 +88,6 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if err != nil {
 		return fmt.Errorf("-free: %w", err)
 	}
-	frozen := make([][]bool, len(free))
-	for a, row := range free {
-		frozen[a] = make([]bool, len(row))
-		for b, f := range row {
-			frozen[a][b] = !f
-		}
-	}
 	if *evalSeeds < 0 {
 		return fmt.Errorf("-eval-seeds must be >= 0, got %d", *evalSeeds)
 	}
@@ -104,8 +97,9 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	}
 	lc := s.Learn
 	lc.WarmUp = *warmUp
-	p := meta.Problem{Net: nc, Task: tk, Rule: start, Learn: lc, Params: meta.Params{LogEta: *logEta, Frozen: frozen},
+	p := meta.Problem{Net: nc, Task: tk, Rule: start, Learn: lc, Params: meta.FreeTheta(free),
 		Smooth: meta.Smooth{AbsEps: 1e-4, Clip: *smoothClip && start.MaxDW > 0}, Horizon: *horizon, FreshNet: *fresh}
+	p.Params.LogEta = *logEta
 	var ts meta.TaskSpec
 	switch s.TaskName {
 	case setting.Context:
