@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"sync"
 	"time"
@@ -262,7 +263,11 @@ func Train(ctx context.Context, cfg Config) (*History, error) {
 		}
 		evals[k].SetSeed(s) // with FreshNet, its own network too
 	}
-	sem := make(chan struct{}, 2)
+	// Runs in flight: each engine splits its trials between two
+	// goroutines, so GOMAXPROCS/2 runs fill the machine; at least 2 (the
+	// earlier fixed value), so that on 2 cores one run's serial parts
+	// overlap the other's.
+	sem := make(chan struct{}, max(2, runtime.GOMAXPROCS(0)/2))
 	for it := len(h.Records); it < cfg.Iterations; it++ {
 		if err := ctx.Err(); err != nil {
 			return h, fmt.Errorf("meta: training cancelled after %d of %d iterations: %w", it, cfg.Iterations, err)
