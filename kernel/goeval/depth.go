@@ -1,12 +1,14 @@
 package goeval
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"go/ast"
 	"go/token"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -70,6 +72,29 @@ func (e *errDepth) Error() string {
 // test packages (a CI rehearsal).
 const stopWait = 15 * time.Second
 
+// drainWait bounds how long a stopped evaluation waits for yaegi's own
+// goroutine to leave Interpreter.Execute. ExecuteWithContext returns as
+// soon as it is cancelled, while that goroutine goes on to run the
+// program's global-variable initialisation on the interpreter's root
+// frame, which resets its slots: when that happened after the next cell
+// had started, the next cell's value was lost (TestInterrupt, about 1 run
+// in 30 on 2 busy cores). A goroutine blocked in a compiled call
+// (time.Sleep) never leaves, hence the bound.
+const drainWait = 500 * time.Millisecond
+
+// executing counts the goroutines inside yaegi's Interpreter.Execute, from
+// their stacks (yaegi offers no other handle on them).
+func executing() int {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return bytes.Count(buf[:n], []byte("interp.(*Interpreter).Execute("))
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
 // errInterrupted is the cause of an evaluation stopped by an interrupt.
 var errInterrupted = errors.New("the cell was interrupted")
 
@@ -129,12 +154,16 @@ func (g *depthGuard) execute(ctx context.Context, yi *interp.Interpreter, prog *
 		g.cancel = nil
 		g.mu.Unlock()
 	}()
+	running := executing()
 	rv, err = yi.ExecuteWithContext(ectx, prog)
 	if ectx.Err() == nil {
 		return rv, err
 	}
 	cause := context.Cause(ectx)
 	for deadline := time.Now().Add(stopWait); g.depth.Load() > base && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	for deadline := time.Now().Add(drainWait); executing() > running && time.Now().Before(deadline); {
 		time.Sleep(time.Millisecond)
 	}
 	g.tripped.Store(nil)
