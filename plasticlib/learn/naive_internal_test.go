@@ -68,7 +68,7 @@ func naiveRun(t *testing.T, nc network.Config, tk task.Task, r rule.Rule, cfg Co
 		E := tr.Error(z)
 		errs = append(errs, E)
 		if ep >= cfg.WarmUp {
-			m := r.Modulation.M(base[typ])
+			m, _ := r.M(base[typ])
 			for i := range n {
 				for j := range n {
 					d := -r.Eta*m*(E-base[typ])*e[i][j] - net.J.At(i, j)*invOrZero(r.TauW)
