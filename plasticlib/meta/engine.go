@@ -20,6 +20,15 @@ type Engine struct {
 	// activity): the trace tangents keep the basis terms alone. The
 	// truncated estimator's engine.
 	frozen bool
+	// fullTraces has a frozen engine form its trace tangents de_p in full
+	// (N x N each) instead of their sums alone (tests compare them).
+	fullTraces bool
+	// eligK lists the pre-synaptic powers k whose row theta_k can be
+	// non-zero: a coefficient that is a meta-parameter or non-zero in the
+	// problem's rule. The others are zero under every phi, and the
+	// eligibility skips their rows (a plan fixed per engine, so that the
+	// arithmetic does not change with phi).
+	eligK []int
 	// onEpisode, if not nil, is called after every episode.
 	onEpisode func(ep int, e float64)
 
@@ -84,6 +93,23 @@ func newEngine(p Problem, frozen bool) (*Engine, error) {
 	for _, q := range e.params {
 		if q.kind == kindLogTauE {
 			e.logTauE = true
+		}
+	}
+	free := make([][]bool, len(p.Rule.Theta))
+	for k, row := range p.Rule.Theta {
+		free[k] = make([]bool, len(row))
+	}
+	for _, q := range e.params {
+		if q.kind == kindTheta {
+			free[q.k][q.l] = true
+		}
+	}
+	for k, row := range p.Rule.Theta {
+		for l, v := range row {
+			if v != 0 || free[k][l] {
+				e.eligK = append(e.eligK, k)
+				break
+			}
 		}
 	}
 	e.scale = make([]float64, e.traced)
@@ -214,7 +240,9 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 		// and the primal eligibility.
 		e.ta = trialArgs{alpha: alpha, ax: ax, out: out, wout: net.WOut, theta: r.Theta}
 		e.parallel(np, e.eligFn, e.tangentSpan)
-		if np > 0 {
+		if np > 0 && e.frozen && !e.fullTraces {
+			e.w.basisSums()
+		} else if np > 0 {
 			e.parallel(n, nil, e.traceSpan)
 			if !e.frozen && e.nk > 1 && ep < p.Learn.WarmUp {
 				// No update: de's transposed part is added on its own (else

@@ -61,9 +61,11 @@ func TestPrimalMatchesLearn(t *testing.T) {
 		{"context", linalg.Float64, 1e-12},
 		{"context/linear", linalg.Float64, 1e-12},
 		{"context/plastic", linalg.Float64, 1e-12},
+		{"context/sparse", linalg.Float64, 1e-12},
 		{"dnms", linalg.Float32, 1e-5},
 		{"context", linalg.Float32, 1e-5},
 		{"context/linear", linalg.Float32, 1e-5},
+		{"context/sparse", linalg.Float32, 1e-5},
 	} {
 		t.Run(tc.name+"/"+tc.prec.String(), func(t *testing.T) {
 			task, readout, _ := strings.Cut(tc.name, "/")
@@ -241,6 +243,22 @@ func setReadout(p *Problem, readout string) {
 		p.Net.Readout = network.LinearReadout
 	case "plastic":
 		p.Net.Readout, p.Net.ReadoutPlastic = network.LinearReadout, true
+	case "sparse":
+		// A K = L = 5 rule whose rows theta_0, theta_2, theta_4, theta_5
+		// are zero and frozen: the eligibility skips them (two products,
+		// for k = 1 and k = 3).
+		r, err := rule.New("sparse", 5, 5)
+		if err != nil {
+			panic(err)
+		}
+		r.Theta[1][3], r.Theta[3][3], r.Theta[3][5] = 0.5, 1, 0.2
+		r.Eta, r.MaxDW, r.TauE = p.Rule.Eta, p.Rule.MaxDW, p.Rule.TauE
+		p.Rule = r
+		free, err := rule.FreeSet("odd", []int{3}, 5, 5)
+		if err != nil {
+			panic(err)
+		}
+		p.Params = FreeTheta(free)
 	case "plastic-unclipped":
 		// Unclipped changes, so that the readout's trace tangents reach
 		// dW_out (under the clip, most readout changes saturate).

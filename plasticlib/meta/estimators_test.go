@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
+	"github.com/plasticnb/plasticnb/plasticlib/linalg"
 	"github.com/plasticnb/plasticnb/plasticlib/network"
 )
 
@@ -30,6 +31,7 @@ func TestTruncatedTraces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.fullTraces = true
 	phi := e.Phi()
 	if _, err := e.Gradient(phi, make([]float64, len(phi))); err != nil {
 		t.Fatal(err)
@@ -66,6 +68,61 @@ func TestTruncatedTraces(t *testing.T) {
 		if math.Abs(e.de[k]-v) > 1e-9*(1+math.Abs(v)) {
 			t.Fatalf("%s: de[%d] = %g; basis trace %g", e.names[k/(n*n)], k%(n*n), e.de[k], v)
 		}
+	}
+}
+
+// TestBasisSums checks the truncated estimator's shortcut: the sums
+// sum_ij de_ij,p it forms from row sums (basisSums) equal the sums of the
+// trace tangents formed in full, and so does its whole gradient, for
+// theta_kl and log tau_e, on both tasks and in both precisions.
+func TestBasisSums(t *testing.T) {
+	for _, tc := range []struct {
+		task string
+		prec linalg.Precision
+		tol  float64
+	}{
+		{"dnms", linalg.Float64, 1e-12},
+		{"context", linalg.Float64, 1e-12},
+		{"dnms", linalg.Float32, 1e-5},
+	} {
+		t.Run(tc.task+"/"+tc.prec.String(), func(t *testing.T) {
+			p := tiny(t, tc.task)
+			p.Learn.Precision = tc.prec
+			var grads [2][]float64
+			var sums [2][]float64
+			for k, full := range []bool{true, false} {
+				e, err := newEngine(p, true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				e.fullTraces = full
+				phi := e.Phi()
+				grads[k] = make([]float64, len(phi))
+				if _, err := e.Gradient(phi, grads[k]); err != nil {
+					t.Fatal(err)
+				}
+				for q := range phi {
+					sums[k] = append(sums[k], e.w.deSum(q))
+				}
+			}
+			nonzero := 0
+			for q, want := range sums[0] {
+				if got := sums[1][q]; math.Abs(got-want) > tc.tol*(1+math.Abs(want)) {
+					t.Errorf("param %d: sum of de from row sums %g; formed in full %g", q, got, want)
+				}
+				if want != 0 {
+					nonzero++
+				}
+			}
+			if nonzero == 0 {
+				t.Fatal("every trace sum is zero")
+			}
+			for q, want := range grads[0] {
+				if got := grads[1][q]; math.Abs(got-want) > tc.tol*(1+math.Abs(want)) {
+					t.Errorf("gradient %d: %g from row sums; %g from full traces", q, got, want)
+				}
+			}
+		})
 	}
 }
 
@@ -217,6 +274,7 @@ func TestTruncatedMatchesExactWhenFrozen(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				e.fullTraces = true
 				phi := e.Phi()
 				grads[k] = make([]float64, len(phi))
 				if _, err := e.Gradient(phi, grads[k]); err != nil {

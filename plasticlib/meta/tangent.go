@@ -123,14 +123,16 @@ func (w *work[T]) stepTangents(a *trialArgs, t, lo, hi int, cur, prev []T) {
 // factorTangents stores, for traced steps [lo, hi), the factor rows the
 // trace tangents need: scale P_k'(dx), dscale P_k(dx) (log tau_e), k post_k
 // (k >= 1) and scale dx^l. (Run by the tangent passes, off the primal
-// pass's serial path.)
+// pass's serial path.) The frozen engine's basis traces need only the
+// last two: it skips the rest unless it forms its traces in full.
 func (w *work[T]) factorTangents(theta [][]float64, lo, hi int) {
 	e := w.e
 	n, tr := e.n, e.traced
+	basisOnly := e.frozen && !e.fullTraces
 	for it := lo; it < hi; it++ {
 		dx := w.dxs[it*n : (it+1)*n]
 		scale, dscale := e.scale[it], e.dscale[it]
-		for k := 0; k < e.nk; k++ {
+		for k := 0; k < e.nk && !(basisOnly && !e.logTauE); k++ {
 			row := k*tr + it
 			th := theta[k]
 			dpk := w.dpk[row*n : (row+1)*n]

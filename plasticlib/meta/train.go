@@ -381,6 +381,7 @@ func stepScales(p Problem, cfg Config) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
+	e.fullTraces = true // the scales are the traces' norms, not their sums
 	phi := e.Phi()
 	if _, err := e.Gradient(phi, make([]float64, len(phi))); err != nil {
 		return nil, err

@@ -149,6 +149,7 @@ func TestBasisScale(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e1.fullTraces = true
 	phi := e1.Phi()
 	if _, err := e1.Gradient(phi, make([]float64, len(phi))); err != nil {
 		t.Fatal(err)

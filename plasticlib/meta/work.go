@@ -20,6 +20,9 @@ type workspace interface {
 	// and clears the state tangents carried across trials.
 	begin(net *network.Net)
 	primalTrial(ep int, r rule.Rule, lambda, dLogLam float64, tangents bool) (float64, error)
+	// basisSums forms the frozen engine's sum_ij de_ij,q of the trial
+	// without de (see work.basisSums).
+	basisSums()
 	// deSum returns sum_ij de_ij,q of the last trial.
 	deSum(q int) float64
 }
@@ -65,6 +68,9 @@ type work[T float] struct {
 	xt, xbt, dxt []T // np x n
 	rtA, rtB     []T // np x n: dr of the step and of the previous one (alternating)
 	g            []T // np x n
+	// The frozen engine's trace sums (basisSums): row sums of pre, xl and
+	// pkd, and sum_ij de_ij,q per meta-parameter.
+	preSum, xlSum, pkdSum, sums []float64
 }
 
 // newWork allocates the T buffers of e (its sizes set) and points e's
@@ -92,6 +98,10 @@ func newWork[T float](e *Engine, gemm gemmFunc[T], pow func(dst, src []T, k int)
 	for _, s := range []*[]T{&w.xt, &w.xbt, &w.dxt, &w.rtA, &w.rtB, &w.g} {
 		*s = make([]T, n*np)
 	}
+	w.preSum = make([]float64, e.rows)
+	w.xlSum = make([]float64, e.nl*e.traced)
+	w.pkdSum = make([]float64, e.rows)
+	w.sums = make([]float64, np)
 	e.tangentSpan = func(lo, hi int) { w.tangentRange(&e.ta, lo, hi) }
 	e.updateSpan = w.updateRange
 	e.eligFn = w.eligibility
@@ -129,6 +139,9 @@ func (w *work[T]) begin(net *network.Net) {
 }
 
 func (w *work[T]) deSum(q int) float64 {
+	if w.e.frozen && !w.e.fullTraces {
+		return w.sums[q]
+	}
 	nn := w.e.n * w.e.n
 	s := 0.0
 	for _, v := range w.de[q*nn : (q+1)*nn] {
