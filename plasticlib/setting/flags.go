@@ -30,6 +30,7 @@ type Flags struct {
 	plastic      bool
 	threshold    float64
 	episodes     int
+	baseline     float64
 }
 
 // AddFlags registers the setting flags on fs, with defaultTask and
@@ -65,12 +66,13 @@ func (f *Flags) addOverrides() {
 	fs.BoolVar(&f.plastic, "plastic-readout", false, "a linear readout that learns under the rule (overrides the setting)")
 	fs.Float64Var(&f.threshold, "threshold", 0, "a trial is correct below this error (overrides the setting's: Miconi's 1)")
 	fs.IntVar(&f.episodes, "episodes", 0, "trials per learning run (overrides the setting's)")
+	fs.Float64Var(&f.baseline, "baseline", 0, "decay a_R of the per-type reward baseline, Ebar <- a_R Ebar + (1 - a_R) E (overrides the setting's: Miconi's 0.75)")
 }
 
 // OverrideNames lists the override flags (without the dash), in the order
 // they apply.
 func OverrideNames() []string {
-	return []string{"n", "dt", "amp", "pprob", "initx", "bias", "noise", "readout", "plastic-readout", "threshold", "episodes", "eta", "maxdw"}
+	return []string{"n", "dt", "amp", "pprob", "initx", "bias", "noise", "readout", "plastic-readout", "threshold", "episodes", "baseline", "eta", "maxdw"}
 }
 
 // Overrides are setting overrides by flag name (without the dash), each
@@ -189,6 +191,9 @@ func (f *Flags) Apply(s *Setting) error {
 	if f.Given("episodes") {
 		s.Learn.Episodes = f.episodes
 	}
+	if f.Given("baseline") {
+		s.Learn.BaselineDecay = f.baseline
+	}
 	if f.Given("eta") {
 		s.Eta, s.NodePertEta = f.eta, f.eta
 	}
@@ -200,6 +205,9 @@ func (f *Flags) Apply(s *Setting) error {
 	}
 	if s.Learn.Episodes < 1 {
 		return fmt.Errorf("-episodes: must be >= 1, got %d", s.Learn.Episodes)
+	}
+	if err := s.Learn.Validate(); err != nil {
+		return fmt.Errorf("-baseline: %w", err)
 	}
 	if err := s.Net.Validate(); err != nil {
 		return err

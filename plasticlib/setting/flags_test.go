@@ -39,6 +39,7 @@ func TestOverride(t *testing.T) {
 		{"readout", "linear", func(s Setting) any { return s.Net.Readout.String() }, "linear"},
 		{"threshold", "0.5", func(s Setting) any { return s.Criterion.Threshold }, 0.5},
 		{"episodes", "77", func(s Setting) any { return s.Learn.Episodes }, 77},
+		{"baseline", "0.9", func(s Setting) any { return s.Learn.BaselineDecay }, 0.9},
 		{"eta", "0.02", func(s Setting) any { return [2]float64{s.Eta, s.NodePertEta} }, [2]float64{0.02, 0.02}},
 		{"maxdw", "1e-3", func(s Setting) any { return s.MaxDW }, 1e-3},
 	} {
@@ -76,8 +77,8 @@ func TestOverride(t *testing.T) {
 	if fs.Lookup("task") != nil {
 		t.Error("AddOverrideFlags registered -task")
 	}
-	if len(OverrideNames()) != 13 {
-		t.Errorf("%d override names; want the 13 flags", len(OverrideNames()))
+	if len(OverrideNames()) != 14 {
+		t.Errorf("%d override names; want the 14 flags", len(OverrideNames()))
 	}
 }
 
@@ -93,6 +94,7 @@ func TestOverrideErrors(t *testing.T) {
 		{Context, Overrides{"readout": "softmax"}, "-readout"},
 		{Context, Overrides{"episodes": "0"}, "-episodes: must be >= 1"},
 		{Context, Overrides{"threshold": "-1"}, "-threshold"},
+		{Context, Overrides{"baseline": "1.5"}, "-baseline: learn.Config.BaselineDecay: must be in [0, 1]"},
 	} {
 		_, err := Override(MustLookup(tc.task, Miconi), tc.o)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
