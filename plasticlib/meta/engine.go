@@ -3,6 +3,7 @@ package meta
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
 	"github.com/plasticnb/plasticnb/plasticlib/linalg"
@@ -95,21 +96,15 @@ func newEngine(p Problem, frozen bool) (*Engine, error) {
 			e.logTauE = true
 		}
 	}
-	free := make([][]bool, len(p.Rule.Theta))
-	for k, row := range p.Rule.Theta {
-		free[k] = make([]bool, len(row))
-	}
+	freeRow := make([]bool, len(p.Rule.Theta))
 	for _, q := range e.params {
 		if q.kind == kindTheta {
-			free[q.k][q.l] = true
+			freeRow[q.k] = true
 		}
 	}
 	for k, row := range p.Rule.Theta {
-		for l, v := range row {
-			if v != 0 || free[k][l] {
-				e.eligK = append(e.eligK, k)
-				break
-			}
+		if freeRow[k] || slices.ContainsFunc(row, func(v float64) bool { return v != 0 }) {
+			e.eligK = append(e.eligK, k)
 		}
 	}
 	e.scale = make([]float64, e.traced)
@@ -138,6 +133,11 @@ func newEngine(p Problem, frozen bool) (*Engine, error) {
 	}
 	return e, nil
 }
+
+// sumsOnly reports whether the engine forms its trace tangents' sums
+// alone (basisSums), not the tangents: the frozen engine, unless told to
+// form them in full.
+func (e *Engine) sumsOnly() bool { return e.frozen && !e.fullTraces }
 
 // Names returns the meta-parameters' names, in phi's order.
 func (e *Engine) Names() []string { return e.names }
@@ -240,7 +240,7 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 		// and the primal eligibility.
 		e.ta = trialArgs{alpha: alpha, ax: ax, out: out, wout: net.WOut, theta: r.Theta}
 		e.parallel(np, e.eligFn, e.tangentSpan)
-		if np > 0 && e.frozen && !e.fullTraces {
+		if np > 0 && e.sumsOnly() {
 			e.w.basisSums()
 		} else if np > 0 {
 			e.parallel(n, nil, e.traceSpan)

@@ -128,11 +128,14 @@ func (w *work[T]) stepTangents(a *trialArgs, t, lo, hi int, cur, prev []T) {
 func (w *work[T]) factorTangents(theta [][]float64, lo, hi int) {
 	e := w.e
 	n, tr := e.n, e.traced
-	basisOnly := e.frozen && !e.fullTraces
+	nk := e.nk
+	if e.sumsOnly() && !e.logTauE {
+		nk = 0 // only scale dx^l
+	}
 	for it := lo; it < hi; it++ {
 		dx := w.dxs[it*n : (it+1)*n]
 		scale, dscale := e.scale[it], e.dscale[it]
-		for k := 0; k < e.nk && !(basisOnly && !e.logTauE); k++ {
+		for k := 0; k < nk; k++ {
 			row := k*tr + it
 			th := theta[k]
 			dpk := w.dpk[row*n : (row+1)*n]

@@ -16,9 +16,9 @@ const rowBlock = 1 << 16
 
 // eligibility forms the trial's eligibility e = Post^T Pre, one product
 // per run of consecutive pre-synaptic powers k in eligK (the others'
-// post_k rows are zero in every trial): theta_33 alone in a K = 5 family costs one sixth of the
-// full product. Under float32 it is formed in float32 and widened into
-// the Engine's.
+// post_k rows are zero in every trial): theta_33 alone in a K = 5 family
+// costs one sixth of the full product. Under float32 it is formed in
+// float32 and widened into the Engine's.
 func (w *work[T]) eligibility() {
 	e := w.e
 	n, tr := e.n, e.traced

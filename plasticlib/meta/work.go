@@ -139,7 +139,7 @@ func (w *work[T]) begin(net *network.Net) {
 }
 
 func (w *work[T]) deSum(q int) float64 {
-	if w.e.frozen && !w.e.fullTraces {
+	if w.e.sumsOnly() {
 		return w.sums[q]
 	}
 	nn := w.e.n * w.e.n

@@ -193,6 +193,9 @@ func (f *Flags) Apply(s *Setting) error {
 	}
 	if f.Given("baseline") {
 		s.Learn.BaselineDecay = f.baseline
+		if err := s.Learn.Validate(); err != nil {
+			return fmt.Errorf("-baseline: %w", err)
+		}
 	}
 	if f.Given("eta") {
 		s.Eta, s.NodePertEta = f.eta, f.eta
@@ -205,9 +208,6 @@ func (f *Flags) Apply(s *Setting) error {
 	}
 	if s.Learn.Episodes < 1 {
 		return fmt.Errorf("-episodes: must be >= 1, got %d", s.Learn.Episodes)
-	}
-	if err := s.Learn.Validate(); err != nil {
-		return fmt.Errorf("-baseline: %w", err)
 	}
 	if err := s.Net.Validate(); err != nil {
 		return err
