@@ -49,3 +49,19 @@ func BenchmarkPlotCell(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRecursiveCell measures a call-heavy cell, fib(20): 21891
+// interpreted calls, each through the depth guard (guardBody).
+func BenchmarkRecursiveCell(b *testing.B) {
+	ip := newInterp(b)
+	if res := ip.Execute(context.Background(), cell.Request{Code: "func fib(n int) int {\n  if n < 2 {\n    return n\n  }\n  return fib(n-1) + fib(n-2)\n}"}, &recorder{}); res.Err != nil {
+		b.Fatal(res.Err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		res := ip.Execute(context.Background(), cell.Request{Code: "fib(20)"}, &recorder{})
+		if res.Err != nil || res.Value == nil || res.Value.Data["text/plain"] != "6765" {
+			b.Fatalf("fib(20): %v %v; want 6765", res.Value, res.Err)
+		}
+	}
+}

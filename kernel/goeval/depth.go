@@ -29,9 +29,9 @@ const DefaultMaxDepth = 100000
 // evaluation when they nest past the limit, or when it is interrupted.
 //
 // Every function a cell declares (and every function literal that calls
-// something) starts with "if __plasticnb.Enter(pos) { return zeros };
-// defer __plasticnb.Leave()" (guardCalls). Once the guard has tripped,
-// Enter returns true, so that each new call returns at once with zero
+// something) starts by deferring __plasticnb.Leave and calling
+// __plasticnb.Enter(pos), returning zeros when Enter says so (guardBody
+// gives the exact form). Once the guard has tripped, Enter returns true, so that each new call returns at once with zero
 // results. This matters because yaegi cannot stop a recursion by itself:
 // its interrupt stops the frames that were running, but every call made
 // afterwards starts a new frame that runs (the reason an interrupt did
@@ -105,7 +105,10 @@ var errInterrupted = errors.New("the cell was interrupted")
 
 // enter is Enter: it counts a call, and reports whether the call must
 // return at once.
-func (g *depthGuard) enter(pos int) bool {
+// The call is counted only when enter returns false, and then *in is
+// set in the same compiled call, so that leave (deferred before enter is
+// called) uncounts exactly the calls that were counted.
+func (g *depthGuard) enter(pos int, in *bool) bool {
 	d := g.depth.Add(1)
 	if g.tripped.Load() != nil {
 		g.depth.Add(-1)
@@ -119,10 +122,17 @@ func (g *depthGuard) enter(pos int) bool {
 		g.depth.Add(-1)
 		return true
 	}
+	*in = true
 	return false
 }
 
-func (g *depthGuard) leave() { g.depth.Add(-1) }
+// leave is Leave: it uncounts the call if enter counted it.
+func (g *depthGuard) leave(in *bool) {
+	if *in {
+		*in = false
+		g.depth.Add(-1)
+	}
+}
 
 // trip stops the running evaluation with cause err (the first cause
 // wins).
@@ -217,11 +227,22 @@ func guardCalls(n ast.Node, g *depthGuard, pkgs map[string]string) {
 	})
 }
 
-// guardBody prepends "if __plasticnb.Enter(pos) { return *new(T1), ... };
-// defer __plasticnb.Leave()" to body.
+// guardBody prepends "__plasticnbIn := false; defer
+// __plasticnb.Leave(&__plasticnbIn); if __plasticnb.Enter(pos,
+// &__plasticnbIn) { return *new(T1), ... }" to body.
+//
+// Leave is deferred before Enter counts the call: yaegi stops a frame
+// between any two of its statements when the evaluation is stopped, and
+// runs the deferred calls registered so far. With the order "if Enter
+// ...; defer Leave()", a stop that fell between the two left the call
+// counted for ever: the next stop then waited stopWait for a count that
+// never came back (TestInterruptStopsDeepRecursion, 2 stops in 40).
 //
 // The new statements take the position of the body's first statement:
 // yaegi names a frame in a panic's traceback by its body's first node.
+// inName is the guarded function's local that pairs Enter with Leave.
+const inName = hookName + "In"
+
 func guardBody(fn token.Pos, ft *ast.FuncType, body *ast.BlockStmt) {
 	pos := body.Lbrace
 	if len(body.List) > 0 {
@@ -246,10 +267,15 @@ func guardBody(fn token.Pos, ft *ast.FuncType, body *ast.BlockStmt) {
 		return &ast.CallExpr{Fun: &ast.SelectorExpr{X: &ast.Ident{NamePos: pos, Name: hookName}, Sel: ast.NewIdent(fn)},
 			Lparen: pos, Args: args, Rparen: pos}
 	}
-	enter := &ast.IfStmt{If: pos, Cond: hook("Enter", &ast.BasicLit{ValuePos: pos, Kind: token.INT, Value: fmt.Sprint(int(fn))}),
+	in := func() ast.Expr {
+		return &ast.UnaryExpr{OpPos: pos, Op: token.AND, X: &ast.Ident{NamePos: pos, Name: inName}}
+	}
+	decl := &ast.AssignStmt{Lhs: []ast.Expr{&ast.Ident{NamePos: pos, Name: inName}}, TokPos: pos, Tok: token.DEFINE,
+		Rhs: []ast.Expr{&ast.Ident{NamePos: pos, Name: "false"}}}
+	leave := &ast.DeferStmt{Defer: pos, Call: hook("Leave", in())}
+	enter := &ast.IfStmt{If: pos, Cond: hook("Enter", &ast.BasicLit{ValuePos: pos, Kind: token.INT, Value: fmt.Sprint(int(fn))}, in()),
 		Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{ret}, Rbrace: pos}}
-	leave := &ast.DeferStmt{Defer: pos, Call: hook("Leave")}
-	body.List = append([]ast.Stmt{enter, leave}, body.List...)
+	body.List = append([]ast.Stmt{decl, leave, enter}, body.List...)
 }
 
 // predeclared are the predeclared functions and types: calling them never

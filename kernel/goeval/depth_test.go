@@ -17,29 +17,35 @@ import (
 // TestInterruptStopsDeepRecursion interrupts a cell that recurses deep,
 // forever, under the depth limit (yaegi alone keeps calling after an
 // interrupt), and checks that the kernel answers the next cell with its
-// state.
+// state. The interrupt comes at 30 different times, each 7 ms later
+// than the one before, so that it falls between every two statements of
+// the guarded function: with Leave deferred after Enter had counted the
+// call, 1 stop in about 20 left a call counted and waited stopWait.
 func TestInterruptStopsDeepRecursion(t *testing.T) {
 	ip := newInterp(t)
 	run := func(ctx context.Context, code string) cell.Result {
 		return ip.Execute(ctx, cell.Request{Code: code}, &recorder{})
 	}
 	run(context.Background(), "keep := 3\nfunc deep(n int) int {\n  if n == 0 {\n    return 0\n  }\n  return deep(n-1) + 1\n}")
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(300*time.Millisecond, cancel)
-	start := time.Now()
-	res := run(ctx, "for {\n  deep(20000)\n}")
-	if res.Err == nil || res.Err.Name != "Interrupted" {
-		t.Fatalf("interrupted recursion: error %v; want Interrupted", res.Err)
+	for i := range 30 {
+		after := time.Duration(10+7*i) * time.Millisecond
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(after, cancel)
+		start := time.Now()
+		res := run(ctx, "for {\n  deep(20000)\n}")
+		if res.Err == nil || res.Err.Name != "Interrupted" {
+			t.Fatalf("recursion interrupted after %v: error %v; want Interrupted", after, res.Err)
+		}
+		if d := time.Since(start) - after; d >= stopWait {
+			t.Errorf("interrupted after %v, the recursion took %v more to stop", after, d)
+		}
+		if d := ip.guard.depth.Load(); d != 0 {
+			t.Fatalf("interrupted after %v, %d interpreted calls are counted in progress; want 0", after, d)
+		}
 	}
-	if d := time.Since(start); d > stopWait {
-		t.Errorf("the interrupt took %v to stop the recursion", d)
-	}
-	if d := ip.guard.depth.Load(); d != 0 {
-		t.Errorf("after the interrupt, %d interpreted calls are counted in progress; want 0", d)
-	}
-	res = run(context.Background(), "keep + deep(2)")
+	res := run(context.Background(), "keep + deep(2)")
 	if res.Err != nil || res.Value == nil || res.Value.Data["text/plain"] != "5" {
-		t.Errorf("after the interrupt: %v %v; want 5", res.Err, res.Value)
+		t.Errorf("after the interrupts: %v %v; want 5", res.Err, res.Value)
 	}
 }
 
