@@ -31,8 +31,8 @@ const DefaultMaxDepth = 100000
 // Every function a cell declares (and every function literal that calls
 // something) starts by deferring __plasticnb.Leave and calling
 // __plasticnb.Enter(pos), returning zeros when Enter says so (guardBody
-// gives the exact form). Once the guard has tripped, Enter returns true, so that each new call returns at once with zero
-// results. This matters because yaegi cannot stop a recursion by itself:
+// gives the exact form). Once the guard has tripped, Enter returns true,
+// so that each new call returns at once with zero results. This matters because yaegi cannot stop a recursion by itself:
 // its interrupt stops the frames that were running, but every call made
 // afterwards starts a new frame that runs (the reason an interrupt did
 // not stop an endless recursion), and unwinding a panic through d
@@ -104,10 +104,9 @@ func executing() int {
 var errInterrupted = errors.New("the cell was interrupted")
 
 // enter is Enter: it counts a call, and reports whether the call must
-// return at once.
-// The call is counted only when enter returns false, and then *in is
-// set in the same compiled call, so that leave (deferred before enter is
-// called) uncounts exactly the calls that were counted.
+// return at once. The call stays counted only when enter returns false,
+// and then *in is set in the same compiled call, so that leave (deferred
+// before enter is called) uncounts exactly the calls that were counted.
 func (g *depthGuard) enter(pos int, in *bool) bool {
 	d := g.depth.Add(1)
 	if g.tripped.Load() != nil {
@@ -129,7 +128,6 @@ func (g *depthGuard) enter(pos int, in *bool) bool {
 // leave is Leave: it uncounts the call if enter counted it.
 func (g *depthGuard) leave(in *bool) {
 	if *in {
-		*in = false
 		g.depth.Add(-1)
 	}
 }
@@ -227,6 +225,9 @@ func guardCalls(n ast.Node, g *depthGuard, pkgs map[string]string) {
 	})
 }
 
+// inName is the guarded function's local that pairs Enter with Leave.
+const inName = hookName + "In"
+
 // guardBody prepends "__plasticnbIn := false; defer
 // __plasticnb.Leave(&__plasticnbIn); if __plasticnb.Enter(pos,
 // &__plasticnbIn) { return *new(T1), ... }" to body.
@@ -240,9 +241,6 @@ func guardCalls(n ast.Node, g *depthGuard, pkgs map[string]string) {
 //
 // The new statements take the position of the body's first statement:
 // yaegi names a frame in a panic's traceback by its body's first node.
-// inName is the guarded function's local that pairs Enter with Leave.
-const inName = hookName + "In"
-
 func guardBody(fn token.Pos, ft *ast.FuncType, body *ast.BlockStmt) {
 	pos := body.Lbrace
 	if len(body.List) > 0 {

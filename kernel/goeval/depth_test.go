@@ -20,7 +20,7 @@ import (
 // state. The interrupt comes at 30 different times, each 7 ms later
 // than the one before, so that it falls between every two statements of
 // the guarded function: with Leave deferred after Enter had counted the
-// call, 1 stop in about 20 left a call counted and waited stopWait.
+// call, 2 stops in 40 left a call counted and waited stopWait.
 func TestInterruptStopsDeepRecursion(t *testing.T) {
 	ip := newInterp(t)
 	run := func(ctx context.Context, code string) cell.Result {
