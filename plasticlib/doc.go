@@ -10,6 +10,8 @@
 //	rule     three-factor rules: the polynomial family H(r, dx), presets
 //	learn    the inner loop: episodes, eligibility, trial-end update, History
 //	eval     episodes to criterion, parallel seeds, medians and IQRs
+//	credit   exact gradients of a trial's error (BPTT) and how well a rule's
+//	         update follows them; the best rule of the polynomial family
 //	store    save and load networks, rules and histories (JSON, .npy)
 //
 // A minimal run:

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/plasticnb/plasticnb/plasticlib/rule"
 )
 
 // Flags are the command-line flags that pick a setting (-task, -setting)
@@ -216,4 +218,20 @@ func (f *Flags) Apply(s *Setting) error {
 		return err
 	}
 	return nil
+}
+
+// Rule returns the rule spec names at setting s (Setting.RuleNamed), with
+// -eta and -maxdw applied when given: a rule file keeps its own otherwise.
+func (f *Flags) Rule(s Setting, spec string) (rule.Rule, error) {
+	r, err := s.RuleNamed(spec)
+	if err != nil {
+		return r, err
+	}
+	if f.Given("eta") {
+		r.Eta = s.Eta
+	}
+	if f.Given("maxdw") {
+		r.MaxDW = s.MaxDW
+	}
+	return r, nil
 }

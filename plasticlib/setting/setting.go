@@ -223,3 +223,18 @@ func (s Setting) RandomInitialState() Setting {
 	s.FixedNet, s.Net.InitX = true, 1
 	return s
 }
+
+// InCondition returns s in the named condition: "random-j" (s itself: a
+// network per seed) or "random-state" (RandomInitialState, with the
+// network of netSeed).
+func (s Setting) InCondition(name string, netSeed uint64) (Setting, error) {
+	switch name {
+	case "random-j":
+		return s, nil
+	case "random-state":
+		s = s.RandomInitialState()
+		s.Net.Seed = netSeed
+		return s, nil
+	}
+	return s, fmt.Errorf("-condition: unknown %q (want random-j or random-state)", name)
+}

@@ -156,3 +156,31 @@ func TestFixedNet(t *testing.T) {
 		t.Errorf("FixedNet, no noise: outputs %v and %v; want one network, the same trial", a, b)
 	}
 }
+
+func TestInCondition(t *testing.T) {
+	s := setting.MustLookup(setting.Context, setting.Paper)
+	for _, tc := range []struct {
+		name  string
+		fixed bool
+		initX float64
+		fail  bool
+	}{
+		{"random-j", false, s.Net.InitX, false},
+		{"random-state", true, 1, false},
+		{"sparse", false, 0, true},
+	} {
+		got, err := s.InCondition(tc.name, 7)
+		if tc.fail {
+			if err == nil || !strings.Contains(err.Error(), `unknown "sparse"`) {
+				t.Errorf("%s: error %v", tc.name, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got.FixedNet != tc.fixed || got.Net.InitX != tc.initX || (tc.fixed && got.Net.Seed != 7) {
+			t.Errorf("%s: FixedNet %v, InitX %v, Net.Seed %d", tc.name, got.FixedNet, got.Net.InitX, got.Net.Seed)
+		}
+	}
+}

@@ -64,23 +64,12 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	switch *condition {
-	case "random-j":
-	case "random-state":
-		s = s.RandomInitialState()
-		s.Net.Seed = *netSeed
-	default:
-		return fmt.Errorf("-condition: unknown %q (want random-j or random-state)", *condition)
+	if s, err = s.InCondition(*condition, *netSeed); err != nil {
+		return err
 	}
-	r, err := s.RuleNamed(*ruleSpec)
+	r, err := sf.Rule(s, *ruleSpec)
 	if err != nil {
 		return fmt.Errorf("-rule: %w", err)
-	}
-	if sf.Given("eta") {
-		r.Eta = s.Eta
-	}
-	if sf.Given("maxdw") {
-		r.MaxDW = s.MaxDW
 	}
 	began := time.Now()
 	hs, err := s.RunSeeds(ctx, r, eval.Seeds(*first, *seeds), *workers, true)
