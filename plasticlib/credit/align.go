@@ -58,16 +58,7 @@ func ExpectedGradient(ctx context.Context, net *network.Net, tk task.Task, trial
 	if trials <= types {
 		return nil, field.Errorf("credit.ExpectedGradient trials", "%d trials of %d types leave the second half empty: use more than %d", trials, types, types)
 	}
-	var halves [2]halfSum
-	var wg sync.WaitGroup
-	for h := range halves {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			halves[h] = sumHalf(ctx, net, tk, trials, seed, h)
-		}()
-	}
-	wg.Wait()
+	halves := bothHalves(func(h int) halfSum { return sumHalf(ctx, net, tk, trials, seed, h) })
 	if err := errors.Join(halves[0].err, halves[1].err); err != nil {
 		return nil, err
 	}
@@ -84,6 +75,22 @@ func ExpectedGradient(ctx context.Context, net *network.Net, tk task.Task, trial
 		g.Norm = math.Sqrt(dot)
 	}
 	return g, nil
+}
+
+// bothHalves returns f(0) and f(1), computed on two goroutines: the two
+// halves of a measurement's trials (alternate cycles of trial types).
+func bothHalves[T any](f func(h int) T) [2]T {
+	var out [2]T
+	var wg sync.WaitGroup
+	for h := range out {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[h] = f(h)
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // halfSum is one half of ExpectedGradient's trials: the sum of their

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sync"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/mat"
@@ -83,16 +82,9 @@ func Family(ctx context.Context, net *network.Net, baselines []float64, tk task.
 	}
 	K, L := base.K(), base.L()
 	nt := (K + 1) * (L + 1)
-	var halves [2]familySum
-	var wg sync.WaitGroup
-	for h := range halves {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			halves[h] = sumFamily(ctx, net, baselines, tk, base, lc, g, trials, seed, h)
-		}()
-	}
-	wg.Wait()
+	halves := bothHalves(func(h int) familySum {
+		return sumFamily(ctx, net, baselines, tk, base, lc, g, trials, seed, h)
+	})
 	if err := errors.Join(halves[0].err, halves[1].err); err != nil {
 		return nil, err
 	}
@@ -250,8 +242,11 @@ func sumFamily(ctx context.Context, net *network.Net, baselines []float64, tk ta
 			s := lamPow[steps-1-t]
 			for l := range nl {
 				dst := post[(row*nl+l)*n : (row*nl+l+1)*n]
-				for i, v := range work.DX {
-					dst[i] = s * ipow(v, l)
+				rule.PreTo(dst, work.DX, l) // dx^l, the same powers as r^k
+				if s != 1 {
+					for i := range dst {
+						dst[i] *= s
+					}
 				}
 			}
 		}
@@ -285,13 +280,4 @@ func sumFamily(ctx context.Context, net *network.Net, baselines []float64, tk ta
 		out.count++
 	}
 	return out
-}
-
-// ipow returns v^l for small non-negative l.
-func ipow(v float64, l int) float64 {
-	p := 1.0
-	for range l {
-		p *= v
-	}
-	return p
 }
