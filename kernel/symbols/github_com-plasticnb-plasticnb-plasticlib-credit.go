@@ -4,20 +4,27 @@ package symbols
 
 import (
 	"github.com/plasticnb/plasticnb/plasticlib/credit"
+	"go/constant"
+	"go/token"
 	"reflect"
 )
 
 func init() {
 	Symbols["github.com/plasticnb/plasticnb/plasticlib/credit/credit"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Align":            reflect.ValueOf(credit.Align),
-		"ExpectedGradient": reflect.ValueOf(credit.ExpectedGradient),
-		"Family":           reflect.ValueOf(credit.Family),
-		"NewBackprop":      reflect.ValueOf(credit.NewBackprop),
+		"Align":                reflect.ValueOf(credit.Align),
+		"AlongUpdates":         reflect.ValueOf(credit.AlongUpdates),
+		"DefaultStep":          reflect.ValueOf(constant.MakeFromLiteral("0.0009999999999999999999584953855845392833856521974666975438594818115", token.FLOAT, 0)),
+		"DirectionalCurvature": reflect.ValueOf(credit.DirectionalCurvature),
+		"ExpectedGradient":     reflect.ValueOf(credit.ExpectedGradient),
+		"Family":               reflect.ValueOf(credit.Family),
+		"Isotropic":            reflect.ValueOf(credit.Isotropic),
+		"NewBackprop":          reflect.ValueOf(credit.NewBackprop),
 
 		// type definitions
 		"Alignment": reflect.ValueOf((*credit.Alignment)(nil)),
 		"Backprop":  reflect.ValueOf((*credit.Backprop)(nil)),
+		"Curvature": reflect.ValueOf((*credit.Curvature)(nil)),
 		"FamilyFit": reflect.ValueOf((*credit.FamilyFit)(nil)),
 		"Gradient":  reflect.ValueOf((*credit.Gradient)(nil)),
 	}

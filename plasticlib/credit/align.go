@@ -182,16 +182,10 @@ func Align(ctx context.Context, net *network.Net, baselines []float64, tk task.T
 	if len(baselines) != tk.NumTypes() {
 		return a, field.Errorf("credit.Align baselines", "%d values for %d trial types", len(baselines), tk.NumTypes())
 	}
-	lc.WarmUp, lc.Seed, lc.Order = 0, seed, task.Cycle
-	lc.Stop, lc.Progress = nil, nil
-	lc.Record = learn.Record{}
-	work := net.Clone()
-	l, err := learn.New(work, tk, r, lc)
+	us, err := newUpdates(net, baselines, tk, r, lc, seed)
 	if err != nil {
 		return a, err
 	}
-	j0 := net.J.RawMatrix().Data
-	jd := work.J.RawMatrix().Data
 	ubar := make([]float64, n*n)
 	sum, sumSq, uu := 0.0, 0.0, 0.0
 	a.Descents = make([]float64, trials)
@@ -199,20 +193,15 @@ func Align(ctx context.Context, net *network.Net, baselines []float64, tk task.T
 		if err := ctx.Err(); err != nil {
 			return a, fmt.Errorf("credit: alignment of %s cancelled after %d of %d trials: %w", r.Name, m, trials, err)
 		}
-		copy(jd, j0)
-		copy(work.XBar, net.XBar)
-		work.ZBar = net.ZBar
-		copy(l.Baselines, baselines)
-		l.Done = m
-		if _, _, err := l.Episode(); err != nil {
-			return a, fmt.Errorf("credit: %s, trial %d: %w", r.Name, m, err)
+		u, err := us.at(m)
+		if err != nil {
+			return a, err
 		}
 		p, q := 0.0, 0.0
-		for k, v := range jd {
-			u := v - j0[k]
-			ubar[k] += u
-			p -= g.G[k] * u
-			q += u * u
+		for k, v := range u {
+			ubar[k] += v
+			p -= g.G[k] * v
+			q += v * v
 		}
 		a.Descents[m] = p
 		sum += p
@@ -236,4 +225,46 @@ func Align(ctx context.Context, net *network.Net, baselines []float64, tk task.T
 		a.MeanCos = dot / math.Sqrt(norm*gg)
 	}
 	return a, nil
+}
+
+// updates samples the update a rule makes after one trial, each from the
+// same weights, running averages and baselines: update m follows episode
+// m of a learning run seeded by seed, trial types in turn, every trial
+// updating (no warm-up).
+type updates struct {
+	net, work *network.Net
+	l         *learn.Learner
+	baselines []float64
+	u         []float64
+}
+
+func newUpdates(net *network.Net, baselines []float64, tk task.Task, r rule.Rule, lc learn.Config, seed uint64) (*updates, error) {
+	lc.WarmUp, lc.Seed, lc.Order = 0, seed, task.Cycle
+	lc.Stop, lc.Progress = nil, nil
+	lc.Record = learn.Record{}
+	work := net.Clone()
+	l, err := learn.New(work, tk, r, lc)
+	if err != nil {
+		return nil, err
+	}
+	return &updates{net: net, work: work, l: l, baselines: baselines, u: make([]float64, len(net.J.RawMatrix().Data))}, nil
+}
+
+// at returns update m (episodes must come in order, as the learner's
+// streams draw them), in a buffer reused by the next call.
+func (s *updates) at(m int) ([]float64, error) {
+	j0 := s.net.J.RawMatrix().Data
+	jd := s.work.J.RawMatrix().Data
+	copy(jd, j0)
+	copy(s.work.XBar, s.net.XBar)
+	s.work.ZBar = s.net.ZBar
+	copy(s.l.Baselines, s.baselines)
+	s.l.Done = m
+	if _, _, err := s.l.Episode(); err != nil {
+		return nil, fmt.Errorf("credit: %s, trial %d: %w", s.l.Rule.Name, m, err)
+	}
+	for k, v := range jd {
+		s.u[k] = v - j0[k]
+	}
+	return s.u, nil
 }

@@ -24,6 +24,16 @@
 // learning rates, independently of the trace's scale: a rule that learns
 // in 40% fewer trials needs rho^2 about 1.7 times as large.
 //
+// That ranking assumes the same curvature in every direction. AlongUpdates
+// measures the curvature itself along a rule's updates, E[u^T H u] for
+// the Hessian H of the expected error, by central differences of exact
+// per-trial gradients along each sampled update, on independent trials;
+// Isotropic gives the reference, tr(H) per synapse, along random
+// directions. Under the second-order model the expected error changes by
+// -eta' E[-g.u] + eta'^2/2 E[u^T H u] per step eta' u: with positive
+// curvature the best step and its gain follow; with negative curvature
+// the model sets no limit on the step.
+//
 // Everything is deterministic for fixed seeds. Estimates are unbiased:
 // E[-g.u] uses a gradient from trials independent of the rule's, and
 // |g|^2 is the product of the gradients of two independent halves of the

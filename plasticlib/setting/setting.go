@@ -164,10 +164,12 @@ func (s Setting) Rule(r rule.Rule) rule.Rule {
 	return r
 }
 
-// Run makes one learning run of r (as given: call Rule first for the
-// setting's eta and clip) on a network and trial streams seeded by seed,
-// stopping at the criterion when stopAtCriterion.
-func (s Setting) Run(ctx context.Context, r rule.Rule, seed uint64, stopAtCriterion bool) (*learn.History, error) {
+// Learner returns a learner of r (as given: call Rule first for the
+// setting's eta and clip) on this setting's task and a new network, both
+// seeded as Run seeds them: the network by seed unless FixedNet, the
+// trial streams by seed. It runs the setting's episodes when run, without
+// a stop; set Config.Episodes or Config.Stop to change that.
+func (s Setting) Learner(r rule.Rule, seed uint64) (*learn.Learner, error) {
 	tk, err := s.Task()
 	if err != nil {
 		return nil, err
@@ -177,13 +179,30 @@ func (s Setting) Run(ctx context.Context, r rule.Rule, seed uint64, stopAtCriter
 	if !s.FixedNet {
 		nc.Seed = seed
 	}
+	net, err := network.New(nc)
+	if err != nil {
+		return nil, err
+	}
+	return learn.New(net, tk, r, lc)
+}
+
+// Run makes one learning run of r (as given: call Rule first for the
+// setting's eta and clip) on a network and trial streams seeded by seed,
+// stopping at the criterion when stopAtCriterion.
+func (s Setting) Run(ctx context.Context, r rule.Rule, seed uint64, stopAtCriterion bool) (*learn.History, error) {
 	if stopAtCriterion {
 		if err := s.Criterion.Validate(); err != nil {
 			return nil, err
 		}
-		lc.Stop = s.Criterion.Stop
 	}
-	return learn.Run(ctx, nc, tk, r, lc)
+	l, err := s.Learner(r, seed)
+	if err != nil {
+		return nil, err
+	}
+	if stopAtCriterion {
+		l.Config.Stop = s.Criterion.Stop
+	}
+	return l.Run(ctx)
 }
 
 // RunSeeds makes one run of r per seed, in parallel on workers goroutines

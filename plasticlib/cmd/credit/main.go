@@ -32,6 +32,8 @@ import (
 	"sync"
 	"time"
 
+	"gonum.org/v1/gonum/stat"
+
 	"github.com/plasticnb/plasticnb/plasticlib/credit"
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
 	"github.com/plasticnb/plasticnb/plasticlib/network"
@@ -64,6 +66,8 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	netSeed := fs.Uint64("netseed", 0, "the network of -condition random-state")
 	family := fs.String("family", "5,5", "K,L of the polynomial family whose best rule is fitted at each checkpoint (empty: none); the first of -rules gives its modulation and eta")
 	saveBest := fs.String("save-best", "", "save each checkpoint's fitted rule as PREFIX-s<seed>-e<episode>.json")
+	curvSamples := fs.Int("curvature", 0, "updates per rule and checkpoint on which the curvature E[u^T H u] is measured (0: none)")
+	curvStep := fs.Float64("curvature-step", credit.DefaultStep, "the curvature's finite difference, relative to |J|")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -72,6 +76,12 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	}
 	if *trials < 2 {
 		return fmt.Errorf("-trials must be >= 2, got %d", *trials)
+	}
+	if *curvSamples < 0 || *curvSamples == 1 {
+		return fmt.Errorf("-curvature must be 0 or >= 2, got %d", *curvSamples)
+	}
+	if !(*curvStep > 0) {
+		return fmt.Errorf("-curvature-step must be > 0, got %g", *curvStep)
 	}
 	if *gtrials < 2 || *gtrials%2 != 0 {
 		return fmt.Errorf("-gradient-trials must be even and >= 2, got %d", *gtrials)
@@ -117,22 +127,14 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	began := time.Now()
 	// sums[k] collects rule k's rho over every checkpoint of every seed.
 	sums := make([][]float64, len(rules)+1)
-	var fams [2][]float64 // the family's best rule, held out and in sample
+	var fams [2][]float64                  // the family's best rule, held out and in sample
+	gains := make([][]float64, len(rules)) // E[-g.u]^2 / (2 E[u^T H u]) per checkpoint
 	for sd := *first; sd < *first+uint64(*seeds); sd++ {
-		nc := s.Net
-		if !s.FixedNet {
-			nc.Seed = sd
-		}
-		net, err := network.New(nc)
+		l, err := s.Learner(trainRule, sd)
 		if err != nil {
 			return err
 		}
-		lc := s.Learn
-		lc.Seed, lc.Episodes = sd, 0
-		l, err := learn.New(net, tk, trainRule, lc)
-		if err != nil {
-			return err
-		}
+		net := l.Net
 		for _, ep := range checkpoints {
 			if more := ep - l.Done; more > 0 {
 				l.Config.Episodes = more
@@ -140,7 +142,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(w, "seed %d: episodes %d-%d under %s, mean error %.3f\n", sd, h.First, l.Done-1, trainRule.Name, mean(h.Errors))
+				fmt.Fprintf(w, "seed %d: episodes %d-%d under %s, mean error %.3f\n", sd, h.First, l.Done-1, trainRule.Name, stat.Mean(h.Errors, nil))
 			}
 			// The gradient's and the rules' trials come from streams of
 			// their own, apart from the learning run's (seed sd).
@@ -170,6 +172,22 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 				}
 				fmt.Fprintf(w, "  %-44s %8.4f %7.4f %16s %10.4f %9s\n", trunc(a.Rule, 44), a.Rho, a.RhoSE, diff, a.MeanCos, ratio(a.Rho, as[0].Rho))
 				sums[k] = append(sums[k], a.Rho)
+			}
+			if *curvSamples > 0 {
+				cs, err := curvatureAll(ctx, net, l.Baselines, tk, rules, s.Learn, *curvSamples, sd<<32|uint64(ep)<<1, *curvStep)
+				if err != nil {
+					return err
+				}
+				iso, isoSE, err := credit.Isotropic(ctx, net, tk, *curvSamples, sd<<32|uint64(ep)<<1|1, *curvStep)
+				if err != nil {
+					return err
+				}
+				printCurvatures(w, as, cs, iso, isoSE)
+				for k, c := range cs {
+					if c.UHU > 0 {
+						gains[k] = append(gains[k], as[k].Descent*as[k].Descent/(2*c.UHU))
+					}
+				}
 			}
 			if base == nil {
 				continue
@@ -205,14 +223,22 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		return errors.New("no checkpoint had a resolved gradient: use more -gradient-trials")
 	}
 	fmt.Fprintf(w, "mean rho over %d checkpoints:", len(sums[0]))
-	m0 := mean(sums[0])
+	m0 := stat.Mean(sums[0], nil)
 	for k, r := range rules {
-		fmt.Fprintf(w, " %s %.4f (rho²/1st %s);", r.Name, mean(sums[k]), ratio(mean(sums[k]), m0))
+		fmt.Fprintf(w, " %s %.4f (rho²/1st %s);", r.Name, stat.Mean(sums[k], nil), ratio(stat.Mean(sums[k], nil), m0))
+	}
+	if len(gains[0]) > 0 && len(gains[0]) == len(sums[0]) {
+		fmt.Fprintf(w, " gain at the best eta / 1st's:")
+		for k, r := range rules {
+			if len(gains[k]) == len(gains[0]) {
+				fmt.Fprintf(w, " %s %.2f;", r.Name, stat.Mean(gains[k], nil)/stat.Mean(gains[0], nil))
+			}
+		}
 	}
 	if len(fams[0]) > 0 {
-		fmt.Fprintf(w, " best of the family held out %.4f (rho²/1st %s), in sample %.4f;", mean(fams[0]), ratio(mean(fams[0]), m0), mean(fams[1]))
+		fmt.Fprintf(w, " best of the family held out %.4f (rho²/1st %s), in sample %.4f;", stat.Mean(fams[0], nil), ratio(stat.Mean(fams[0], nil), m0), stat.Mean(fams[1], nil))
 	}
-	fmt.Fprintf(w, " SGD %.4f (%.0f s)\n", mean(sums[len(rules)]), time.Since(began).Seconds())
+	fmt.Fprintf(w, " SGD %.4f (%.0f s)\n", stat.Mean(sums[len(rules)], nil), time.Since(began).Seconds())
 	return nil
 }
 
@@ -241,10 +267,10 @@ func familyBase(spec string, first rule.Rule) (rule.Rule, error) {
 	return b, nil
 }
 
-// alignAll measures every rule at the same weights and baselines, as many
-// at once as there are CPUs.
-func alignAll(ctx context.Context, net *network.Net, base []float64, tk task.Task, rules []rule.Rule, lc learn.Config, g *credit.Gradient, trials int, seed uint64) ([]credit.Alignment, error) {
-	out := make([]credit.Alignment, len(rules))
+// eachRule runs f on every rule, as many at once as there are CPUs, and
+// returns the results in the rules' order.
+func eachRule[T any](rules []rule.Rule, f func(rule.Rule) (T, error)) ([]T, error) {
+	out := make([]T, len(rules))
 	errs := make([]error, len(rules))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
@@ -254,11 +280,51 @@ func alignAll(ctx context.Context, net *network.Net, base []float64, tk task.Tas
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			out[k], errs[k] = credit.Align(ctx, net, base, tk, r, lc, g, trials, seed)
+			out[k], errs[k] = f(r)
 		}()
 	}
 	wg.Wait()
 	return out, errors.Join(errs...)
+}
+
+// alignAll measures every rule at the same weights and baselines.
+func alignAll(ctx context.Context, net *network.Net, base []float64, tk task.Task, rules []rule.Rule, lc learn.Config, g *credit.Gradient, trials int, seed uint64) ([]credit.Alignment, error) {
+	return eachRule(rules, func(r rule.Rule) (credit.Alignment, error) {
+		return credit.Align(ctx, net, base, tk, r, lc, g, trials, seed)
+	})
+}
+
+// curvatureAll measures every rule's curvature along its updates.
+func curvatureAll(ctx context.Context, net *network.Net, base []float64, tk task.Task, rules []rule.Rule, lc learn.Config, samples int, seed uint64, step float64) ([]credit.Curvature, error) {
+	return eachRule(rules, func(r rule.Rule) (credit.Curvature, error) {
+		return credit.AlongUpdates(ctx, net, base, tk, r, lc, samples, seed, step)
+	})
+}
+
+// printCurvatures prints the mean curvature over directions, then each
+// rule's curvature along its updates, the step that is best under the
+// second-order model (as a multiple of the rule's eta; none when the
+// curvature is negative) and the gain there relative to the first
+// rule's.
+func printCurvatures(w io.Writer, as []credit.Alignment, cs []credit.Curvature, iso, isoSE float64) {
+	fmt.Fprintf(w, "  %-44s %11s %9s %11s %10s %9s\n", "rule", "E[u'Hu]", "±se", "per |u|²", "best eta×", "gain/1st")
+	fmt.Fprintf(w, "  %-44s %11s %9s %11.4g (±%.2g, tr H / synapses)\n", "random direction", "", "", iso, isoSE)
+	gain := func(k int) float64 {
+		if cs[k].UHU <= 0 {
+			return math.NaN()
+		}
+		return as[k].Descent * as[k].Descent / (2 * cs[k].UHU)
+	}
+	for k, c := range cs {
+		best, rel := "-", "-"
+		if c.UHU > 0 {
+			best = fmt.Sprintf("%.3g", as[k].Descent/c.UHU)
+			if g0 := gain(0); g0 > 0 {
+				rel = fmt.Sprintf("%.2f", gain(k)/g0)
+			}
+		}
+		fmt.Fprintf(w, "  %-44s %11.4g %9.2g %11.4g %10s %9s\n", trunc(c.Rule, 44), c.UHU, c.UHUSE, c.PerNorm, best, rel)
+	}
 }
 
 // paired returns rho_a - rho_b and its standard error from the per-trial
@@ -290,14 +356,6 @@ func ratio(rho, rho0 float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.2f", math.Copysign(rho*rho/(rho0*rho0), rho))
-}
-
-func mean(v []float64) float64 {
-	s := 0.0
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
 }
 
 // parseCheckpoints parses "0,500,1000": non-negative, increasing.
