@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/plasticnb/plasticnb/plasticlib/credit"
 	"github.com/plasticnb/plasticnb/plasticlib/eval"
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
@@ -139,6 +140,13 @@ func errorCases() []errorCase {
 		{"Grid widths", func() (*plots.Figure, error) { return plots.Grid(plots.GridConfig{Widths: []float64{1, 2}}, fig) }, "GridConfig.Widths"},
 		{"Grid heights NaN", func() (*plots.Figure, error) { return plots.Grid(plots.GridConfig{Heights: []float64{nan}}, fig) }, "GridConfig.Heights[0]"},
 		{"Grid min scale NaN", func() (*plots.Figure, error) { return plots.Grid(plots.GridConfig{MinScale: nan}, fig) }, "GridConfig.MinScale"},
+		{"Alignment empty", func() (*plots.Figure, error) { return plots.Alignment(0.3) }, "as is empty"},
+		{"Alignment oracle", func() (*plots.Figure, error) { return plots.Alignment(nan, credit.Alignment{Rule: "a"}) }, "oracle"},
+		{"Alignment name", func() (*plots.Figure, error) { return plots.Alignment(0.3, credit.Alignment{Rho: 0.1}) }, "as[0].Rule"},
+		{"Alignment rho", func() (*plots.Figure, error) {
+			return plots.Alignment(0.3, credit.Alignment{Rule: "a"}, credit.Alignment{Rule: "b", Rho: nan})
+		}, "as[1] (b)"},
+		{"Alignment se", func() (*plots.Figure, error) { return plots.Alignment(0.3, credit.Alignment{Rule: "a", RhoSE: -1}) }, "RhoSE"},
 		{"Grid letters", func() (*plots.Figure, error) { return plots.Grid(plots.GridConfig{Letters: []string{"a", "b"}}, fig) }, "GridConfig.Letters"},
 	}
 }
@@ -172,6 +180,7 @@ func TestEdgeCases(t *testing.T) {
 		{"Theta zero", func() (*plots.Figure, error) { r, _ := rule.Zero(0, 0); return plots.Theta(r) }},
 		{"HSurface zero", func() (*plots.Figure, error) { r, _ := rule.Zero(2, 2); return plots.HSurface(r) }},
 		{"BasisGrid 0", func() (*plots.Figure, error) { return plots.BasisGrid(0, 0) }},
+		{"Alignment zero", func() (*plots.Figure, error) { return plots.Alignment(0, credit.Alignment{Rule: "zero"}) }},
 		{"Spectrum 1x1", func() (*plots.Figure, error) { return plots.Spectrum(mat.NewDense(1, 1, nil), mat.NewDense(1, 1, nil)) }},
 		{"SingularValues 1x1", func() (*plots.Figure, error) { return plots.SingularValues(mat.NewDense(1, 1, []float64{2})) }},
 		{"LearningCurves one episode", func() (*plots.Figure, error) {

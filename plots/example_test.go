@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
+	"github.com/plasticnb/plasticnb/plasticlib/credit"
 	"github.com/plasticnb/plasticnb/plasticlib/eval"
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
 	"github.com/plasticnb/plasticnb/plasticlib/network"
@@ -258,6 +259,47 @@ func ExampleEpisodesToCriterion() {
 	}
 	fmt.Println(fig.Title())
 	// Output: episodes to criterion
+}
+
+// Measure each rule's alignment with the gradient of the expected error
+// at a network's weights (package credit), then draw them.
+func ExampleAlignment() {
+	ctx := context.Background()
+	tc := task.DefaultDNMS()
+	tc.Dt = 10
+	tk, err := task.NewDNMS(tc)
+	if err != nil {
+		log.Fatal(err)
+	}
+	nc := network.DefaultConfig()
+	nc.N, nc.Dt = 30, 10
+	net, err := network.New(nc)
+	if err != nil {
+		log.Fatal(err)
+	}
+	g, err := credit.ExpectedGradient(ctx, net, tk, 200, 1)
+	if err != nil {
+		log.Fatal(err)
+	}
+	baselines := []float64{1, 1, 1, 1} // one per trial type
+	var as []credit.Alignment
+	for _, r := range []rule.Rule{rule.MiconiCubic(), rule.NodePert()} {
+		a, err := credit.Align(ctx, net, baselines, tk, r, learn.DefaultConfig(), g, 40, 2)
+		if err != nil {
+			log.Fatal(err)
+		}
+		as = append(as, a)
+	}
+	fmt.Println("gradient resolved:", g.Norm > 0)
+	fig, err := plots.Alignment(g.Oracle(), as...)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(fig.Title())
+	// Output:
+	// gradient resolved: true
+	// alignment of the update with the descent direction −g
+	// (exact per-trial gradients: ρ = 0.0844)
 }
 
 // Record the eligibility traces of a few synapses during chosen episodes,

@@ -19,6 +19,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"rsc.io/pdf"
 
+	"github.com/plasticnb/plasticnb/plasticlib/credit"
 	"github.com/plasticnb/plasticnb/plasticlib/eval"
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
 	"github.com/plasticnb/plasticnb/plasticlib/network"
@@ -60,6 +61,7 @@ func goldenCases() []goldenCase {
 			return plots.LearningCurves(plots.CurveConfig{Error: true}, testRuns("eh", 600, 3, 3))
 		}},
 		{name: "criterion", build: func() (*plots.Figure, error) { return plots.EpisodesToCriterion(testOutcomes()...) }},
+		{name: "alignment", build: func() (*plots.Figure, error) { return plots.Alignment(0.33, testAlignments()...) }},
 		{name: "traces", build: func() (*plots.Figure, error) {
 			h := testHistory()
 			return plots.EligibilityTraces(testDNMS(), h.Traces...)
@@ -285,6 +287,15 @@ func testRuns(name string, mid float64, seeds int, seed uint64) plots.Runs {
 
 // testOutcomes is episodes to criterion of three conditions, like the
 // paper's figure 1h, with censored runs.
+// testAlignments are made-up alignments of the size credit measures.
+func testAlignments() []credit.Alignment {
+	return []credit.Alignment{
+		{Rule: "miconi-cubic", Rho: 0.0034, RhoSE: 0.0014},
+		{Rule: "node-perturbation", Rho: 0.0021, RhoSE: 0.0012},
+		{Rule: "learned", Rho: -0.0008, RhoSE: 0.0011},
+	}
+}
+
 func testOutcomes() []plots.Outcomes {
 	rng := rand.New(rand.NewPCG(5, 5))
 	groups := []plots.Outcomes{{Name: "miconi-cubic"}, {Name: "learned, random J"}, {Name: "learned, random x0", Color: plots.Categorical(2)}}

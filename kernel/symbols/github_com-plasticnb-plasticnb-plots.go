@@ -13,6 +13,7 @@ func init() {
 	Symbols["github.com/plasticnb/plasticnb/plots/plots"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Activity":                reflect.ValueOf(plots.Activity),
+		"Alignment":               reflect.ValueOf(plots.Alignment),
 		"BasisGrid":               reflect.ValueOf(plots.BasisGrid),
 		"Categorical":             reflect.ValueOf(plots.Categorical),
 		"CoefficientTrajectories": reflect.ValueOf(plots.CoefficientTrajectories),
