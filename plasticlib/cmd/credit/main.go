@@ -9,7 +9,10 @@
 // cosine of the mean update with -g, and rho^2 relative to the first rule:
 // the ratio of their learning speeds at their best learning rates if the
 // curvature were the same in every direction. The SGD row is rho for exact
-// per-trial gradients.
+// per-trial gradients. With -curvature N it also measures, on N updates
+// per rule, the curvature of the expected error along them, E[u^T H u],
+// against the mean curvature along random directions, and the step that
+// is best under the second-order model when that curvature is positive.
 //
 //	go run -tags openblas ./plasticlib/cmd/credit -task context -setting paper -seeds 2
 //
