@@ -58,6 +58,14 @@ type Config struct {
 	Start rule.Rule `json:"start"`
 	// Free marks the coefficients that evolve, Free[k][l]; nil: all.
 	Free [][]bool `json:"free,omitempty"`
+	// Power evolves the exponent of the modulation too, m(Ebar) =
+	// Ebar^Power (rule.ErrorPower), from Start's (1 under MeanError, 0
+	// under Unit): one more coordinate, the exponent itself, so that
+	// Sigma is in its units.
+	Power bool `json:"power,omitempty"`
+	// LogEta evolves the learning rate too: one more coordinate, log(eta
+	// / Start.Eta), so that Sigma 0.1 changes eta by about 10%.
+	LogEta bool `json:"log_eta,omitempty"`
 	// Episodes per learning run; default Setting.Learn.Episodes.
 	Episodes int `json:"episodes"`
 	// Objective of a run; default MeanCorrect.
@@ -110,8 +118,12 @@ type Config struct {
 // Record is one iteration.
 type Record struct {
 	Iteration int `json:"iteration"`
-	// Theta is the rule at which the iteration was evaluated (before its step).
+	// Theta is the rule at which the iteration was evaluated (before its
+	// step), and Power and Eta its modulation's exponent and learning
+	// rate when they evolve (Config.Power, Config.LogEta).
 	Theta [][]float64 `json:"theta"`
+	Power float64     `json:"power,omitempty"`
+	Eta   float64     `json:"eta,omitempty"`
 	// Objective is the mean objective of the perturbed runs; HeldOut the
 	// rule's mean objective on EvalSeeds (NaN without them).
 	Objective float64 `json:"objective"`
@@ -155,7 +167,25 @@ func (h *History) ruleAt(u []float64) rule.Rule {
 			}
 		}
 	}
+	if h.Config.Power {
+		r.Modulation, r.Power = rule.ErrorPower, u[q]
+		q++
+	}
+	if h.Config.LogEta {
+		r.Eta = h.Config.Start.Eta * math.Exp(u[q])
+	}
 	return r
+}
+
+// startPower is the exponent of Start's modulation: m = Ebar^power.
+func (c *Config) startPower() float64 {
+	switch c.Start.Modulation {
+	case rule.Unit:
+		return 0
+	case rule.ErrorPower:
+		return c.Start.Power
+	}
+	return 1
 }
 
 func (c *Config) defaults() {
@@ -354,6 +384,12 @@ func (h *History) init(ctx context.Context, s setting.Setting) error {
 			}
 		}
 	}
+	if cfg.Power {
+		h.U = append(h.U, cfg.startPower())
+	}
+	if cfg.LogEta {
+		h.U = append(h.U, 0)
+	}
 	h.M, h.V = make([]float64, len(h.U)), make([]float64, len(h.U))
 	return nil
 }
@@ -450,7 +486,14 @@ func (h *History) iterate(ctx context.Context, it int) (Record, []float64, error
 		}
 		res[j].obj, res[j].final = cfg.scoreResult(o)
 	}
-	rec := Record{Iteration: it, Theta: h.Rule().Clone().Theta, HeldOut: math.NaN(), HeldOutFinal: math.NaN()}
+	cur := h.Rule()
+	rec := Record{Iteration: it, Theta: cur.Clone().Theta, HeldOut: math.NaN(), HeldOutFinal: math.NaN()}
+	if cfg.Power {
+		rec.Power = cur.Power
+	}
+	if cfg.LogEta {
+		rec.Eta = cur.Eta
+	}
 	g := make([]float64, np)
 	for pair := range cfg.Pairs {
 		d := 0.0

@@ -282,3 +282,47 @@ func TestBothConditions(t *testing.T) {
 		t.Errorf("Score(start) = %g; want the first record's held-out objective %g", got, want)
 	}
 }
+
+// With Power and LogEta, the exponent and log eta are two more
+// coordinates: they start at Start's values, the rule decodes them, the
+// records carry them, and training moves them.
+func TestTrainPowerAndEta(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Power, cfg.LogEta = true, true
+	cfg.Sigma, cfg.LR = 0.3, 0.2
+	h, err := Train(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nTheta := 0
+	for _, row := range cfg.Start.Theta {
+		nTheta += len(row)
+	}
+	if len(h.U) != nTheta+2 {
+		t.Fatalf("%d coordinates; want %d coefficients + power + log eta", len(h.U), nTheta)
+	}
+	first := h.Records[0]
+	if first.Power != 1 || first.Eta != cfg.Start.Eta {
+		t.Errorf("first record: power %v, eta %v; want Miconi's 1 and the start's %v", first.Power, first.Eta, cfg.Start.Eta)
+	}
+	r := h.Rule()
+	if r.Modulation != rule.ErrorPower || r.Power != h.U[nTheta] {
+		t.Errorf("rule's modulation %v, power %v; want error-power at the coordinate %v", r.Modulation, r.Power, h.U[nTheta])
+	}
+	if want := cfg.Start.Eta * math.Exp(h.U[nTheta+1]); math.Abs(r.Eta-want) > 1e-15*want {
+		t.Errorf("rule's eta %v; want start's times exp(coordinate) = %v", r.Eta, want)
+	}
+	if r.Power == 1 && r.Eta == cfg.Start.Eta {
+		t.Error("training moved neither the power nor eta")
+	}
+	// A start under m = 1 starts the exponent at 0.
+	cfg.Start.Modulation = rule.Unit
+	cfg.defaults()
+	h2 := &History{Config: cfg}
+	if err := h2.init(context.Background(), tiny(40)); err != nil {
+		t.Fatal(err)
+	}
+	if h2.U[nTheta] != 0 {
+		t.Errorf("start under m = 1: exponent %v; want 0", h2.U[nTheta])
+	}
+}

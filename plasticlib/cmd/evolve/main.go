@@ -65,6 +65,9 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	fs := flag.NewFlagSet("evolve", flag.ContinueOnError)
 	sf := setting.AddFlags(fs, setting.Context, setting.Paper)
 	k := fs.Int("K", 5, "basis size K = L (the start is theta_33, so >= 3)")
+	startSpec := fs.String("start", "", "the starting rule, a FILE.json of the polynomial family with K = L = -K (empty: theta_33 at the setting's eta)")
+	power := fs.Bool("power", false, "evolve the modulation's exponent too, m(Ebar) = Ebar^power, from the start's")
+	logEta := fs.Bool("logeta", false, "evolve log eta too, from the start's eta")
 	freeSet := fs.String("free", "all", "coefficients that evolve: "+strings.Join(rule.FreeSetNames(), ", "))
 	pre := fs.String("pre", "", "pre-synaptic powers k whose coefficients evolve, comma-separated (empty: all); each active power adds a trace product per trial")
 	objective := fs.String("objective", "mean-correct", "score of a learning run: mean-correct, to-criterion (runs stop at the criterion, the rest counted correct) or mean-reward")
@@ -110,6 +113,14 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		return err
 	}
 	start = s.Rule(start)
+	if *startSpec != "" {
+		if start, err = sf.Rule(s, *startSpec); err != nil {
+			return fmt.Errorf("-start: %w", err)
+		}
+		if start.Kind != rule.Polynomial || start.K() != *k || start.L() != *k {
+			return fmt.Errorf("-start: %s is not a polynomial rule with K = L = %d (-K)", *startSpec, *k)
+		}
+	}
 	fr, err := freeCoefficients(*freeSet, *pre, *k)
 	if err != nil {
 		return err
@@ -127,7 +138,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	// Held-out seeds sit past the small seeds that evaluations use (1..100).
 	cfg := evolve.Config{Setting: s, Start: start, Free: fr, Objective: obj, Iterations: *iterations, Pairs: *pairs,
 		Seeds: *seeds, Sigma: *sigma, LR: *lr, Seed: *seed, EvalSeeds: eval.Seeds(1001, *evalSeeds), Workers: *workers,
-		Checkpoint: *checkpoint, BothConditions: *both}
+		Checkpoint: *checkpoint, BothConditions: *both, Power: *power, LogEta: *logEta}
 	if *outDir != "" {
 		so := sweep.Options{Out: *outDir, Workers: *workers, Log: w}
 		exec.Apply(&so)
@@ -150,11 +161,30 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if *outDir != "" {
 		where = fmt.Sprintf(", runs through the %s executor into %s", exec.Executor, *outDir)
 	}
-	fmt.Fprintf(w, "evolving %s from θ33 (K = L = %d, %s coefficients%s free) on %s, %s, %d episodes per run%s, %s\n",
-		obj, *k, *freeSet, rows, s, conds, s.Learn.Episodes, where, map[bool]string{true: "resuming " + *checkpoint, false: "new run"}[*checkpoint != "" && exists(*checkpoint)])
+	from := "θ33"
+	if *startSpec != "" {
+		from = start.Name
+	}
+	for _, e := range []struct {
+		on   bool
+		name string
+	}{{*power, " and the modulation's exponent"}, {*logEta, " and log eta"}} {
+		if e.on {
+			rows += e.name
+		}
+	}
+	fmt.Fprintf(w, "evolving %s from %s (K = L = %d, %s coefficients%s free) on %s, %s, %d episodes per run%s, %s\n",
+		obj, from, *k, *freeSet, rows, s, conds, s.Learn.Episodes, where, map[bool]string{true: "resuming " + *checkpoint, false: "new run"}[*checkpoint != "" && exists(*checkpoint)])
 	cfg.Progress = func(r evolve.Record) {
-		fmt.Fprintf(w, "iteration %d: objective %.4f (train), %.4f (held-out); final performance %.3f (train), %.3f (held-out); |g| %.3g  [%.0f s]\n",
-			r.Iteration, r.Objective, r.HeldOut, r.TrainFinal, r.HeldOutFinal, r.GradNorm, time.Since(began).Seconds())
+		extra := ""
+		if *power {
+			extra += fmt.Sprintf("; power %.3f", r.Power)
+		}
+		if *logEta {
+			extra += fmt.Sprintf("; eta %.4g", r.Eta)
+		}
+		fmt.Fprintf(w, "iteration %d: objective %.4f (train), %.4f (held-out); final performance %.3f (train), %.3f (held-out)%s; |g| %.3g  [%.0f s]\n",
+			r.Iteration, r.Objective, r.HeldOut, r.TrainFinal, r.HeldOutFinal, extra, r.GradNorm, time.Since(began).Seconds())
 	}
 	h, trainErr := evolve.Train(ctx, cfg)
 	if h == nil {
