@@ -1,10 +1,10 @@
 // Package meta meta-learns three-factor plasticity rules:
 // it computes the gradient of a learning run's mean reward with respect to
 // the rule's meta-parameters phi (the coefficients theta_kl, optionally
-// log tau_e, log tau_w and log eta) by exact forward-mode tangent
-// propagation through every step of every episode, and offers the
-// truncated, finite-difference and evolution-strategies estimators behind
-// the same Estimator interface.
+// log tau_e, log tau_w, log eta and the modulation's exponent) by exact
+// forward-mode tangent propagation through every step of every episode,
+// and offers the truncated, finite-difference and evolution-strategies
+// estimators behind the same Estimator interface.
 //
 // Engine replays a learning run of plasticlib/learn (same network, same
 // random streams learn.NewStreams(seed), same update) and carries, for the

@@ -159,6 +159,8 @@ func TestGradientCheck(t *testing.T) {
 			p := tiny(t, tc.task)
 			p.Rule.Modulation = tc.modulation
 			p.Rule.Power = 2.5 // ErrorPower's m = Ebar^2.5, dm = 2.5 Ebar^1.5
+			// Under ErrorPower the exponent is a meta-parameter too.
+			p.Params.Power = tc.modulation == rule.ErrorPower
 			setReadout(&p, tc.readout)
 			p.Smooth = Smooth{AbsEps: 1e-4, Clip: true}
 			e, err := NewEngine(p)

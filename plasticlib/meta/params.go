@@ -9,7 +9,7 @@ import (
 
 // Params selects the meta-parameters phi. The theta_kl come first (row
 // by row, k then l, those not frozen), then log tau_e, log tau_w, log eta
-// when selected.
+// and the modulation's exponent when selected.
 type Params struct {
 	// Frozen[k][l] true keeps theta_kl fixed; nil (or a short row) means
 	// every coefficient is a meta-parameter.
@@ -21,6 +21,10 @@ type Params struct {
 	LogTauE bool `json:"log_tau_e,omitempty"`
 	LogTauW bool `json:"log_tau_w,omitempty"`
 	LogEta  bool `json:"log_eta,omitempty"`
+	// Power adds the exponent of the modulation m(Ebar) = Ebar^power
+	// (rule.ErrorPower): Get reads it as 1 under rule.MeanError and 0
+	// under rule.Unit, and Apply sets the modulation to ErrorPower.
+	Power bool `json:"power,omitempty"`
 }
 
 // FreeTheta returns Params whose meta-parameters are the coefficients
@@ -43,6 +47,7 @@ const (
 	kindLogTauE
 	kindLogTauW
 	kindLogEta
+	kindPower
 )
 
 type param struct {
@@ -71,6 +76,9 @@ func (ps Params) list(r rule.Rule) []param {
 	if ps.LogEta {
 		out = append(out, param{kind: kindLogEta})
 	}
+	if ps.Power {
+		out = append(out, param{kind: kindPower})
+	}
 	return out
 }
 
@@ -82,12 +90,14 @@ func (p param) String() string {
 		return "log_tau_w"
 	case kindLogEta:
 		return "log_eta"
+	case kindPower:
+		return "power"
 	}
 	return fmt.Sprintf("theta[%d][%d]", p.k, p.l)
 }
 
 // Names returns the names of the meta-parameters of r in phi's order
-// ("theta[k][l]", "log_tau_e", "log_tau_w", "log_eta").
+// ("theta[k][l]", "log_tau_e", "log_tau_w", "log_eta", "power").
 func (ps Params) Names(r rule.Rule) []string {
 	l := ps.list(r)
 	s := make([]string, len(l))
@@ -111,6 +121,8 @@ func (ps Params) Get(r rule.Rule) []float64 {
 			phi[i] = math.Log(r.TauW)
 		case kindLogEta:
 			phi[i] = math.Log(r.Eta)
+		case kindPower:
+			phi[i] = modulationPower(r)
 		}
 	}
 	return phi
@@ -134,7 +146,20 @@ func (ps Params) Apply(r rule.Rule, phi []float64) (rule.Rule, error) {
 			c.TauW = math.Exp(phi[i])
 		case kindLogEta:
 			c.Eta = math.Exp(phi[i])
+		case kindPower:
+			c.Modulation, c.Power = rule.ErrorPower, phi[i]
 		}
 	}
 	return c, nil
+}
+
+// modulationPower is the exponent of r's modulation: m = Ebar^power.
+func modulationPower(r rule.Rule) float64 {
+	switch r.Modulation {
+	case rule.Unit:
+		return 0
+	case rule.ErrorPower:
+		return r.Power
+	}
+	return 1
 }

@@ -24,6 +24,10 @@ func (e *Engine) update(r rule.Rule, E, ebar float64, dBar, dE []float64, invTau
 		if pr.kind == kindLogEta {
 			dc[q] += c
 		}
+		if pr.kind == kindPower && ebar > 0 {
+			// d m / d power = m ln Ebar.
+			dc[q] -= r.Eta * m * math.Log(ebar) * (E - ebar)
+		}
 		if pr.kind == kindLogTauW {
 			logTauW = q
 		}

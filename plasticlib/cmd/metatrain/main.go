@@ -52,6 +52,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	iterations := fs.Int("iterations", 6, "meta-iterations")
 	seeds := fs.Int("seeds", 2, "training seeds per meta-iteration")
 	logEta := fs.Bool("logeta", true, "meta-learn log eta too")
+	power := fs.Bool("power", false, "meta-learn the modulation's exponent too, m(Ebar) = Ebar^power (from Miconi's 1)")
 	freeSet := fs.String("free", "all", "coefficients meta-learned: "+strings.Join(rule.FreeSetNames(), ", "))
 	pre := fs.String("pre", "", "pre-synaptic powers k whose coefficients are meta-learned, comma-separated (empty: all); each active power adds a trace product per trial")
 	seed := fs.Uint64("seed", 0, "seed of the training seeds (meta.Config.Seed)")
@@ -99,7 +100,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	lc.WarmUp = *warmUp
 	p := meta.Problem{Net: nc, Task: tk, Rule: start, Learn: lc, Params: meta.FreeTheta(free),
 		Smooth: meta.Smooth{AbsEps: 1e-4, Clip: *smoothClip && start.MaxDW > 0}, Horizon: *horizon, FreshNet: *fresh}
-	p.Params.LogEta = *logEta
+	p.Params.LogEta, p.Params.Power = *logEta, *power
 	var ts meta.TaskSpec
 	switch s.TaskName {
 	case setting.Context:

@@ -99,3 +99,19 @@ func TestRunFreeSet(t *testing.T) {
 		}
 	}
 }
+
+// TestRunPower: -power meta-learns the modulation's exponent: the saved
+// rule has the error-power modulation.
+func TestRunPower(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "rule.json")
+	if _, err := runArgs("-power", "-out", out); err != nil {
+		t.Fatal(err)
+	}
+	r, err := store.LoadRule(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Modulation.String() != "error-power" || r.Power == 0 {
+		t.Errorf("saved rule's modulation %v, power %v; want error-power with a learned exponent", r.Modulation, r.Power)
+	}
+}
