@@ -158,6 +158,11 @@ func NewEstimator(p Problem, c EstimatorConfig) (Estimator, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
+	if c.Method == Truncated && p.Params.Power {
+		// Its basis-trace sums carry no term for the exponent: the
+		// estimate would be 0, not a gradient.
+		return nil, errors.New("meta.Problem.Params.Power: the truncated estimator has no estimate for the modulation's exponent (use exact, with a Horizon, or ES)")
+	}
 	e, err := newEngine(p, c.Method == Truncated)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package meta
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
@@ -300,5 +301,18 @@ func TestTruncatedMatchesExactWhenFrozen(t *testing.T) {
 				t.Errorf("normal run: relative difference %.3g; want > 1e-3", rel)
 			}
 		})
+	}
+}
+
+// TestTruncatedRefusesPower: the truncated estimator has no term for the
+// modulation's exponent, so it refuses it rather than return 0.
+func TestTruncatedRefusesPower(t *testing.T) {
+	p := tiny(t, "dnms")
+	p.Params.Power = true
+	if _, err := NewEstimator(p, EstimatorConfig{Method: Truncated}); err == nil || !strings.Contains(err.Error(), "Params.Power") {
+		t.Errorf("truncated with the exponent: err = %v; want one naming Params.Power", err)
+	}
+	if _, err := NewEstimator(p, EstimatorConfig{Method: Exact}); err != nil {
+		t.Errorf("exact with the exponent: %v", err)
 	}
 }
