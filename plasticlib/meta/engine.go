@@ -289,22 +289,23 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 			}
 		}
 	}
-	// Objective: mean reward over the counted episodes, minus the L1 penalty.
+	// Objective: the mean trial score (p.Objective) over the counted
+	// episodes, minus the L1 penalty.
 	first := 0
 	if p.LastM > 0 {
 		first = p.Learn.Episodes - p.LastM
 	}
 	cnt := float64(p.Learn.Episodes - first)
 	obj := 0.0
-	for _, E := range e.errs[first:] {
-		obj -= E
-	}
-	obj /= cnt
 	if tangents {
 		clear(grad)
-		for ep := first; ep < p.Learn.Episodes; ep++ {
+	}
+	for ep := first; ep < p.Learn.Episodes; ep++ {
+		s, ds := p.trialScore(e.errs[ep])
+		obj += s / cnt
+		if tangents {
 			for q := range np {
-				grad[q] -= e.dErrs[ep*e.np+q] / cnt
+				grad[q] += ds * e.dErrs[ep*e.np+q] / cnt
 			}
 		}
 	}

@@ -144,19 +144,23 @@ func TestGradientCheck(t *testing.T) {
 		task       string
 		modulation rule.Modulation
 		readout    string
+		objective  Objective
 	}{
-		{"dnms", rule.MeanError, "neuron"},
-		{"context", rule.MeanError, "neuron"},
-		{"dnms", rule.Unit, "neuron"},
-		{"context", rule.MeanError, "linear"},
-		{"context", rule.MeanError, "plastic"},
-		{"dnms", rule.Unit, "plastic"},
-		{"context", rule.MeanError, "plastic-unclipped"},
-		{"dnms", rule.ErrorPower, "neuron"},
-		{"context", rule.ErrorPower, "plastic"},
+		{"dnms", rule.MeanError, "neuron", MeanReward},
+		{"context", rule.MeanError, "neuron", MeanReward},
+		{"dnms", rule.Unit, "neuron", MeanReward},
+		{"context", rule.MeanError, "linear", MeanReward},
+		{"context", rule.MeanError, "plastic", MeanReward},
+		{"dnms", rule.Unit, "plastic", MeanReward},
+		{"context", rule.MeanError, "plastic-unclipped", MeanReward},
+		{"dnms", rule.ErrorPower, "neuron", MeanReward},
+		{"context", rule.ErrorPower, "plastic", MeanReward},
+		{"context", rule.MeanError, "neuron", SoftCorrect},
+		{"dnms", rule.ErrorPower, "neuron", SoftCorrect},
 	} {
-		t.Run(tc.task+"/"+tc.modulation.String()+"/"+tc.readout, func(t *testing.T) {
+		t.Run(tc.task+"/"+tc.modulation.String()+"/"+tc.readout+"/"+tc.objective.String(), func(t *testing.T) {
 			p := tiny(t, tc.task)
+			p.Objective = tc.objective
 			p.Rule.Modulation = tc.modulation
 			p.Rule.Power = 2.5 // ErrorPower's m = Ebar^2.5, dm = 2.5 Ebar^1.5
 			// Under ErrorPower the exponent is a meta-parameter too.

@@ -163,6 +163,11 @@ func NewEstimator(p Problem, c EstimatorConfig) (Estimator, error) {
 		// estimate would be 0, not a gradient.
 		return nil, errors.New("meta.Problem.Params.Power: the truncated estimator has no estimate for the modulation's exponent (use exact, with a Horizon, or ES)")
 	}
+	if c.Method == Truncated && p.Objective != MeanReward {
+		// Its estimate is the reward's advantage times the basis traces:
+		// a score of the mean reward, with no per-trial weight.
+		return nil, fmt.Errorf("meta.Problem.Objective: the truncated estimator estimates the mean reward only, not %s (use exact, with a Horizon, or ES)", p.Objective)
+	}
 	e, err := newEngine(p, c.Method == Truncated)
 	if err != nil {
 		return nil, err

@@ -316,3 +316,19 @@ func TestTruncatedRefusesPower(t *testing.T) {
 		t.Errorf("exact with the exponent: %v", err)
 	}
 }
+
+// TestTruncatedRefusesSoftCorrect: the truncated estimator scores the mean
+// reward only, so it refuses another objective rather than estimate the
+// wrong one.
+func TestTruncatedRefusesSoftCorrect(t *testing.T) {
+	p := tiny(t, "dnms")
+	p.Objective = SoftCorrect
+	if _, err := NewEstimator(p, EstimatorConfig{Method: Truncated}); err == nil || !strings.Contains(err.Error(), "Objective") {
+		t.Errorf("truncated with soft-correct: err = %v; want one naming Objective", err)
+	}
+	for _, m := range []Method{Exact, ES, FiniteDiff} {
+		if _, err := NewEstimator(p, EstimatorConfig{Method: m}); err != nil {
+			t.Errorf("%s with soft-correct: %v", m, err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package meta
 import (
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
 	"github.com/plasticnb/plasticnb/plasticlib/linalg"
@@ -48,6 +49,12 @@ type Problem struct {
 	// LastM > 0 averages the reward over the last LastM episodes only.
 	// Default 0 (all episodes).
 	LastM int `json:"last_m"`
+	// Objective is what meta-learning maximises (default MeanReward);
+	// Threshold and Temperature are SoftCorrect's (defaults
+	// DefaultThreshold, DefaultTemperature).
+	Objective   Objective `json:"objective,omitempty"`
+	Threshold   float64   `json:"threshold,omitempty"`
+	Temperature float64   `json:"temperature,omitempty"`
 	// L1 is beta of the penalty -beta sum |theta_kl| (over the theta
 	// meta-parameters). Default 0.
 	L1 float64 `json:"l1"`
@@ -119,6 +126,12 @@ func (p *Problem) Validate() error {
 	}
 	if p.Params.LogEta && !(p.Rule.Eta > 0) {
 		add("Rule.Eta", "must be > 0 to meta-learn log eta, got %g", p.Rule.Eta)
+	}
+	if p.Objective.String() == "" {
+		add("Objective", "unknown value %d", int(p.Objective))
+	}
+	if !(p.Threshold >= 0) || math.IsInf(p.Threshold, 0) || !(p.Temperature >= 0) || math.IsInf(p.Temperature, 0) {
+		add("Threshold, Temperature", "must be finite and >= 0 (0: the default), got %g, %g", p.Threshold, p.Temperature)
 	}
 	if p.LastM < 0 || p.LastM > p.Learn.Episodes {
 		add("LastM", "must be in [0, Learn.Episodes], got %d", p.LastM)

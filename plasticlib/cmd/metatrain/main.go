@@ -57,6 +57,8 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	pre := fs.String("pre", "", "pre-synaptic powers k whose coefficients are meta-learned, comma-separated (empty: all); each active power adds a trace product per trial")
 	seed := fs.Uint64("seed", 0, "seed of the training seeds (meta.Config.Seed)")
 	evalSeeds := fs.Int("eval-seeds", 4, "held-out learning seeds evaluated every iteration (0: none)")
+	objective := fs.String("objective", "mean-reward", "what meta-learning maximises: mean-reward (the paper's) or soft-correct, the mean of sigmoid((threshold - E) / temperature) over the trials (meta.Objective)")
+	temperature := fs.Float64("temperature", meta.DefaultTemperature, "soft-correct's temperature")
 	smoothClip := fs.Bool("smoothclip", true, "differentiate through maxdw tanh(u / maxdw)")
 	checkpoint := fs.String("checkpoint", "", "JSON checkpoint, written every iteration, resumed from")
 	out := fs.String("out", "", "save the learned rule here (JSON)")
@@ -96,11 +98,19 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if err := m.UnmarshalText([]byte(*method)); err != nil {
 		return fmt.Errorf("-method: %w", err)
 	}
+	var obj meta.Objective
+	if err := obj.UnmarshalText([]byte(*objective)); err != nil {
+		return fmt.Errorf("-objective: %w", err)
+	}
+	if !(*temperature > 0) {
+		return fmt.Errorf("-temperature must be > 0, got %g", *temperature)
+	}
 	lc := s.Learn
 	lc.WarmUp = *warmUp
 	p := meta.Problem{Net: nc, Task: tk, Rule: start, Learn: lc, Params: meta.FreeTheta(free),
 		Smooth: meta.Smooth{AbsEps: 1e-4, Clip: *smoothClip && start.MaxDW > 0}, Horizon: *horizon, FreshNet: *fresh}
 	p.Params.LogEta, p.Params.Power = *logEta, *power
+	p.Objective, p.Threshold, p.Temperature = obj, s.Criterion.Threshold, *temperature
 	var ts meta.TaskSpec
 	switch s.TaskName {
 	case setting.Context:
@@ -112,13 +122,14 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	}
 	cfg := meta.DefaultConfig(p, ts)
 	cfg.Iterations, cfg.LR, cfg.Seeds, cfg.Seed, cfg.Checkpoint = *iterations, *lr, *seeds, *seed, *checkpoint
+	cfg.Threshold = s.Criterion.Threshold
 	cfg.EvalSeeds = cfg.EvalSeeds[:0]
 	for i := range *evalSeeds {
 		cfg.EvalSeeds = append(cfg.EvalSeeds, 1000000001+uint64(i))
 	}
 	cfg.Estimator.Method = m
 	began := time.Now()
-	fmt.Fprintf(w, "meta-training (%s) from θ33, K = L = %d, on %s, %d episodes per run\n", m, *k, s, lc.Episodes)
+	fmt.Fprintf(w, "meta-training (%s, objective %s) from θ33, K = L = %d, on %s, %d episodes per run\n", m, obj, *k, s, lc.Episodes)
 	cfg.Progress = func(r meta.Record) {
 		if len(cfg.EvalSeeds) == 0 {
 			fmt.Fprintf(w, "iteration %d: objective %.5f (train)  [%.0f s]\n", r.Iteration, r.Objective, time.Since(began).Seconds())

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -71,6 +72,9 @@ func TestRunRejects(t *testing.T) {
 		{"free", []string{"-free", "even"}, `-free: rule.FreeSet: unknown set "even"`},
 		{"pre", []string{"-pre", "4"}, "-pre"},
 		{"eval-seeds", []string{"-eval-seeds", "-1"}, "-eval-seeds"},
+		{"objective", []string{"-objective", "accuracy"}, "-objective"},
+		{"temperature", []string{"-objective", "soft-correct", "-temperature", "0"}, "-temperature"},
+		{"truncated soft-correct", []string{"-objective", "soft-correct", "-method", "truncated"}, "Objective"},
 	} {
 		if _, err := runArgs(tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v; want one naming %s", tc.name, err, tc.want)
@@ -113,5 +117,28 @@ func TestRunPower(t *testing.T) {
 	}
 	if r.Modulation.String() != "error-power" || r.Power == 0 {
 		t.Errorf("saved rule's modulation %v, power %v; want error-power with a learned exponent", r.Modulation, r.Power)
+	}
+}
+
+// TestRunSoftCorrect: -objective soft-correct meta-trains on the smooth
+// count of correct trials: its objective is a fraction in (0, 1), where
+// the mean reward's is negative.
+func TestRunSoftCorrect(t *testing.T) {
+	for _, tc := range []struct {
+		objective string
+		lo, hi    float64
+	}{{"soft-correct", 0, 1}, {"mean-reward", -10, 0}} {
+		out, err := runArgs("-objective", tc.objective, "-eval-seeds", "0")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.objective, err)
+		}
+		var v float64
+		i := strings.Index(out, "iteration 0: objective ")
+		if i < 0 || !strings.Contains(out, "objective "+tc.objective+")") {
+			t.Fatalf("%s: output\n%s", tc.objective, out)
+		}
+		if _, err := fmt.Sscanf(out[i:], "iteration 0: objective %g", &v); err != nil || !(v > tc.lo && v < tc.hi) {
+			t.Errorf("%s: objective %g (%v); want in (%g, %g)", tc.objective, v, err, tc.lo, tc.hi)
+		}
 	}
 }
