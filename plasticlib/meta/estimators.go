@@ -163,6 +163,12 @@ func NewEstimator(p Problem, c EstimatorConfig) (Estimator, error) {
 		// estimate would be 0, not a gradient.
 		return nil, errors.New("meta.Problem.Params.Power: the truncated estimator has no estimate for the modulation's exponent (use exact, with a Horizon, or ES)")
 	}
+	if c.Method == Truncated && (p.Params.LogEta || p.Params.LogTauW) {
+		// Its estimate is the advantage times each basis term's own trace
+		// (and the trace decay's derivative): eta and tau_w have no trace
+		// of their own, so the estimate would be 0.
+		return nil, errors.New("meta.Problem.Params.LogEta, LogTauW: the truncated estimator has no estimate for log eta or log tau_w (use exact, with a Horizon, or ES)")
+	}
 	if c.Method == Truncated && p.Objective != MeanReward {
 		// Its estimate is the reward's advantage times the basis traces:
 		// a score of the mean reward, with no per-trial weight.

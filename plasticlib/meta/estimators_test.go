@@ -141,6 +141,9 @@ func testEstimators(t *testing.T, readout string) {
 	p := tiny(t, "dnms")
 	setReadout(&p, readout)
 	p.Smooth = Smooth{AbsEps: 1e-4, Clip: true}
+	// The truncated estimator has no term for log eta or log tau_w (it
+	// refuses them); TestGradientCheck checks their exact gradient.
+	p.Params.LogEta, p.Params.LogTauW = false, false
 	ctx := context.Background()
 	ex, err := NewEstimator(p, EstimatorConfig{})
 	if err != nil {
@@ -309,6 +312,7 @@ func TestTruncatedMatchesExactWhenFrozen(t *testing.T) {
 func TestTruncatedRefusesPower(t *testing.T) {
 	p := tiny(t, "dnms")
 	p.Params.Power = true
+	p.Params.LogEta, p.Params.LogTauW = false, false
 	if _, err := NewEstimator(p, EstimatorConfig{Method: Truncated}); err == nil || !strings.Contains(err.Error(), "Params.Power") {
 		t.Errorf("truncated with the exponent: err = %v; want one naming Params.Power", err)
 	}
@@ -323,12 +327,33 @@ func TestTruncatedRefusesPower(t *testing.T) {
 func TestTruncatedRefusesSoftCorrect(t *testing.T) {
 	p := tiny(t, "dnms")
 	p.Objective = SoftCorrect
+	p.Params.LogEta, p.Params.LogTauW = false, false
 	if _, err := NewEstimator(p, EstimatorConfig{Method: Truncated}); err == nil || !strings.Contains(err.Error(), "Objective") {
 		t.Errorf("truncated with soft-correct: err = %v; want one naming Objective", err)
 	}
 	for _, m := range []Method{Exact, ES, FiniteDiff} {
 		if _, err := NewEstimator(p, EstimatorConfig{Method: m}); err != nil {
 			t.Errorf("%s with soft-correct: %v", m, err)
+		}
+	}
+}
+
+// TestTruncatedRefusesLogEta: nor has it a term for log eta or log tau_w
+// (no trace of their own): it refuses them, and keeps log tau_e.
+func TestTruncatedRefusesLogEta(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		logEta, logTau bool
+		ok             bool
+	}{{"log eta", true, false, false}, {"log tau_w", false, true, false}, {"neither", false, false, true}} {
+		p := tiny(t, "dnms")
+		p.Params.LogEta, p.Params.LogTauW = tc.logEta, tc.logTau
+		_, err := NewEstimator(p, EstimatorConfig{Method: Truncated})
+		if tc.ok && err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+		if !tc.ok && (err == nil || !strings.Contains(err.Error(), "LogEta, LogTauW")) {
+			t.Errorf("%s: err = %v; want one naming LogEta, LogTauW", tc.name, err)
 		}
 	}
 }

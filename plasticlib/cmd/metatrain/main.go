@@ -51,7 +51,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	lr := fs.Float64("lr", 0.05, "Adam step size")
 	iterations := fs.Int("iterations", 6, "meta-iterations")
 	seeds := fs.Int("seeds", 2, "training seeds per meta-iteration")
-	logEta := fs.Bool("logeta", true, "meta-learn log eta too")
+	logEta := fs.Bool("logeta", true, "meta-learn log eta too (default false under -method truncated, which has no estimate for it)")
 	power := fs.Bool("power", false, "meta-learn the modulation's exponent too, m(Ebar) = Ebar^power (from Miconi's 1)")
 	freeSet := fs.String("free", "all", "coefficients meta-learned: "+strings.Join(rule.FreeSetNames(), ", "))
 	pre := fs.String("pre", "", "pre-synaptic powers k whose coefficients are meta-learned, comma-separated (empty: all); each active power adds a trace product per trial")
@@ -104,6 +104,13 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	}
 	if !(*temperature > 0) {
 		return fmt.Errorf("-temperature must be > 0, got %g", *temperature)
+	}
+	if m == meta.Truncated {
+		set := false
+		fs.Visit(func(f *flag.Flag) { set = set || f.Name == "logeta" })
+		if !set {
+			*logEta = false
+		}
 	}
 	lc := s.Learn
 	lc.WarmUp = *warmUp

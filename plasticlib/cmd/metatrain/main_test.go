@@ -75,6 +75,7 @@ func TestRunRejects(t *testing.T) {
 		{"objective", []string{"-objective", "accuracy"}, "-objective"},
 		{"temperature", []string{"-objective", "soft-correct", "-temperature", "0"}, "-temperature"},
 		{"truncated soft-correct", []string{"-objective", "soft-correct", "-method", "truncated"}, "Objective"},
+		{"truncated log eta", []string{"-method", "truncated", "-logeta"}, "LogEta"},
 	} {
 		if _, err := runArgs(tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v; want one naming %s", tc.name, err, tc.want)
