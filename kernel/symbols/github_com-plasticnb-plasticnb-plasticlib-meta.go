@@ -5,25 +5,31 @@ package symbols
 import (
 	"context"
 	"github.com/plasticnb/plasticnb/plasticlib/meta"
+	"go/constant"
+	"go/token"
 	"reflect"
 )
 
 func init() {
 	Symbols["github.com/plasticnb/plasticnb/plasticlib/meta/meta"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Adam":           reflect.ValueOf(meta.Adam),
-		"BasisScale":     reflect.ValueOf(meta.BasisScale),
-		"DefaultConfig":  reflect.ValueOf(meta.DefaultConfig),
-		"ES":             reflect.ValueOf(meta.ES),
-		"Exact":          reflect.ValueOf(meta.Exact),
-		"FiniteDiff":     reflect.ValueOf(meta.FiniteDiff),
-		"FreeTheta":      reflect.ValueOf(meta.FreeTheta),
-		"NewEngine":      reflect.ValueOf(meta.NewEngine),
-		"NewEstimator":   reflect.ValueOf(meta.NewEstimator),
-		"NoPrecondition": reflect.ValueOf(meta.NoPrecondition),
-		"SGD":            reflect.ValueOf(meta.SGD),
-		"Train":          reflect.ValueOf(meta.Train),
-		"Truncated":      reflect.ValueOf(meta.Truncated),
+		"Adam":               reflect.ValueOf(meta.Adam),
+		"BasisScale":         reflect.ValueOf(meta.BasisScale),
+		"DefaultConfig":      reflect.ValueOf(meta.DefaultConfig),
+		"DefaultTemperature": reflect.ValueOf(constant.MakeFromLiteral("0.25", token.FLOAT, 0)),
+		"DefaultThreshold":   reflect.ValueOf(constant.MakeFromLiteral("1", token.FLOAT, 0)),
+		"ES":                 reflect.ValueOf(meta.ES),
+		"Exact":              reflect.ValueOf(meta.Exact),
+		"FiniteDiff":         reflect.ValueOf(meta.FiniteDiff),
+		"FreeTheta":          reflect.ValueOf(meta.FreeTheta),
+		"MeanReward":         reflect.ValueOf(meta.MeanReward),
+		"NewEngine":          reflect.ValueOf(meta.NewEngine),
+		"NewEstimator":       reflect.ValueOf(meta.NewEstimator),
+		"NoPrecondition":     reflect.ValueOf(meta.NoPrecondition),
+		"SGD":                reflect.ValueOf(meta.SGD),
+		"SoftCorrect":        reflect.ValueOf(meta.SoftCorrect),
+		"Train":              reflect.ValueOf(meta.Train),
+		"Truncated":          reflect.ValueOf(meta.Truncated),
 
 		// type definitions
 		"Config":          reflect.ValueOf((*meta.Config)(nil)),
@@ -34,6 +40,7 @@ func init() {
 		"IterationError":  reflect.ValueOf((*meta.IterationError)(nil)),
 		"Method":          reflect.ValueOf((*meta.Method)(nil)),
 		"NonFiniteError":  reflect.ValueOf((*meta.NonFiniteError)(nil)),
+		"Objective":       reflect.ValueOf((*meta.Objective)(nil)),
 		"Optimizer":       reflect.ValueOf((*meta.Optimizer)(nil)),
 		"Params":          reflect.ValueOf((*meta.Params)(nil)),
 		"Precondition":    reflect.ValueOf((*meta.Precondition)(nil)),
