@@ -158,21 +158,20 @@ func NewEstimator(p Problem, c EstimatorConfig) (Estimator, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	if c.Method == Truncated && p.Params.Power {
-		// Its basis-trace sums carry no term for the exponent: the
-		// estimate would be 0, not a gradient.
-		return nil, errors.New("meta.Problem.Params.Power: the truncated estimator has no estimate for the modulation's exponent (use exact, with a Horizon, or ES)")
-	}
-	if c.Method == Truncated && (p.Params.LogEta || p.Params.LogTauW) {
-		// Its estimate is the advantage times each basis term's own trace
-		// (and the trace decay's derivative): eta and tau_w have no trace
-		// of their own, so the estimate would be 0.
-		return nil, errors.New("meta.Problem.Params.LogEta, LogTauW: the truncated estimator has no estimate for log eta or log tau_w (use exact, with a Horizon, or ES)")
-	}
-	if c.Method == Truncated && p.Objective != MeanReward {
-		// Its estimate is the reward's advantage times the basis traces:
-		// a score of the mean reward, with no per-trial weight.
-		return nil, fmt.Errorf("meta.Problem.Objective: the truncated estimator estimates the mean reward only, not %s (use exact, with a Horizon, or ES)", p.Objective)
+	if c.Method == Truncated {
+		// Its estimate is the reward's advantage times each basis term's
+		// own trace (and the trace decay's derivative): a score of the
+		// mean reward, with no per-trial weight, and no term for what has
+		// no trace of its own (the exponent, eta, tau_w), whose estimate
+		// would be 0, not a gradient.
+		switch {
+		case p.Params.Power:
+			return nil, errors.New("meta.Problem.Params.Power: the truncated estimator has no estimate for the modulation's exponent (use exact, with a Horizon, or ES)")
+		case p.Params.LogEta || p.Params.LogTauW:
+			return nil, errors.New("meta.Problem.Params.LogEta, LogTauW: the truncated estimator has no estimate for log eta or log tau_w (use exact, with a Horizon, or ES)")
+		case p.Objective != MeanReward:
+			return nil, fmt.Errorf("meta.Problem.Objective: the truncated estimator estimates the mean reward only, not %s (use exact, with a Horizon, or ES)", p.Objective)
+		}
 	}
 	e, err := newEngine(p, c.Method == Truncated)
 	if err != nil {

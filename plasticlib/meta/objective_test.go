@@ -33,9 +33,9 @@ func TestObjectiveValue(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			errs := e.Errors()[p.Learn.Episodes-max(p.LastM, 0):]
-			if p.LastM == 0 {
-				errs = e.Errors()
+			errs := e.Errors()
+			if p.LastM > 0 {
+				errs = errs[len(errs)-p.LastM:]
 			}
 			want := 0.0
 			for _, E := range errs {

@@ -130,7 +130,7 @@ func (c *Config) threshold() float64 {
 	if c.Threshold > 0 {
 		return c.Threshold
 	}
-	return 1
+	return DefaultThreshold
 }
 
 // Record is one meta-iteration.

@@ -5,7 +5,9 @@
 // setting (-task, -setting, overridden by the setting flags), prints one
 // line per meta-iteration (training and held-out objectives, the held-out
 // runs' final performance: the fraction of correct trials in their last
-// quarter) and saves the learned rule as JSON (store.SaveRule). With
+// quarter) and saves the learned rule as JSON (store.SaveRule). The
+// objective is the paper's mean reward, or with -objective soft-correct a
+// smooth count of the correct trials (meta.SoftCorrect). With
 // -checkpoint it resumes an interrupted run; Ctrl-C stops it after the
 // learning runs in flight and keeps what was computed.
 //
