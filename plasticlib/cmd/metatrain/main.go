@@ -2,7 +2,8 @@
 // through learning (package plasticlib/meta), or by its comparison
 // estimators, from the command line, for runs too long for a notebook cell.
 // It starts from Miconi's theta_33 in a K = L basis at a task's named
-// setting (-task, -setting, overridden by the setting flags), prints one
+// setting (-task, -setting, overridden by the setting flags), or from a
+// saved rule (-start FILE.json, kept with its own eta), prints one
 // line per meta-iteration (training and held-out objectives, the held-out
 // runs' final performance: the fraction of correct trials in their last
 // quarter) and saves the learned rule as JSON (store.SaveRule). The
@@ -54,7 +55,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	iterations := fs.Int("iterations", 6, "meta-iterations")
 	seeds := fs.Int("seeds", 2, "training seeds per meta-iteration")
 	logEta := fs.Bool("logeta", true, "meta-learn log eta too (default false under -method truncated, which has no estimate for it)")
-	power := fs.Bool("power", false, "meta-learn the modulation's exponent too, m(Ebar) = Ebar^power (from Miconi's 1)")
+	power := fs.Bool("power", false, "meta-learn the modulation's exponent too, m(Ebar) = Ebar^power (from the start's: Miconi's 1 for theta_33)")
 	freeSet := fs.String("free", "all", "coefficients meta-learned: "+strings.Join(rule.FreeSetNames(), ", "))
 	pre := fs.String("pre", "", "pre-synaptic powers k whose coefficients are meta-learned, comma-separated (empty: all); each active power adds a trace product per trial")
 	seed := fs.Uint64("seed", 0, "seed of the training seeds (meta.Config.Seed)")
@@ -62,6 +63,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	objective := fs.String("objective", "mean-reward", "what meta-learning maximises: mean-reward (the paper's) or soft-correct, the mean of sigmoid((threshold - E) / temperature) over the trials (meta.Objective)")
 	temperature := fs.Float64("temperature", meta.DefaultTemperature, "soft-correct's temperature")
 	smoothClip := fs.Bool("smoothclip", true, "differentiate through maxdw tanh(u / maxdw)")
+	startSpec := fs.String("start", "", "start from this saved rule (JSON, a K = L polynomial; its eta, clip and modulation kept) instead of theta_33; -K is then the rule's")
 	checkpoint := fs.String("checkpoint", "", "JSON checkpoint, written every iteration, resumed from")
 	out := fs.String("out", "", "save the learned rule here (JSON)")
 	if err := fs.Parse(args); err != nil {
@@ -77,14 +79,11 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	}
 	nc := s.Net
 	nc.Seed = *netSeed
-	if *k < 3 {
-		return fmt.Errorf("-K must be >= 3 (the start is theta_33), got %d", *k)
-	}
-	start, err := rule.MiconiCubicBasis(*k)
+	start, startName, err := startRule(*startSpec, *k, s)
 	if err != nil {
 		return err
 	}
-	start = s.Rule(start)
+	*k = len(start.Theta) - 1
 	powers, err := rule.ParsePowers(*pre, *k)
 	if err != nil {
 		return fmt.Errorf("-pre: %w", err)
@@ -138,7 +137,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	}
 	cfg.Estimator.Method = m
 	began := time.Now()
-	fmt.Fprintf(w, "meta-training (%s, objective %s) from θ33, K = L = %d, on %s, %d episodes per run\n", m, obj, *k, s, lc.Episodes)
+	fmt.Fprintf(w, "meta-training (%s, objective %s) from %s, K = L = %d, on %s, %d episodes per run\n", m, obj, startName, *k, s, lc.Episodes)
 	cfg.Progress = func(r meta.Record) {
 		if len(cfg.EvalSeeds) == 0 {
 			fmt.Fprintf(w, "iteration %d: objective %.5f (train)  [%.0f s]\n", r.Iteration, r.Objective, time.Since(began).Seconds())
@@ -164,4 +163,30 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		fmt.Fprintf(w, "saved %s (%d iterations, %.0f s)\n", *out, len(h.Records), time.Since(began).Seconds())
 	}
 	return trainErr
+}
+
+// startRule is the rule meta-training starts from: theta_33 in a K = L
+// basis with the setting's eta and clip, or the rule saved in file (kept
+// as saved), which must be a polynomial rule with K = L >= 1.
+func startRule(file string, k int, s setting.Setting) (rule.Rule, string, error) {
+	if file == "" {
+		if k < 3 {
+			return rule.Rule{}, "", fmt.Errorf("-K must be >= 3 (the start is theta_33), got %d", k)
+		}
+		r, err := rule.MiconiCubicBasis(k)
+		return s.Rule(r), "θ33", err
+	}
+	r, err := store.LoadRule(file)
+	if err != nil {
+		return r, "", fmt.Errorf("-start: %w", err)
+	}
+	if r.Kind != rule.Polynomial {
+		return r, "", fmt.Errorf("-start %s: a %v rule; meta-training needs a polynomial one", file, r.Kind)
+	}
+	for _, row := range r.Theta {
+		if len(row) != len(r.Theta) {
+			return r, "", fmt.Errorf("-start %s: theta is %d x %d; meta-training needs K = L", file, len(r.Theta), len(row))
+		}
+	}
+	return r, file, nil
 }

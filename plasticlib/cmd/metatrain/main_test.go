@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plasticnb/plasticnb/plasticlib/rule"
 	"github.com/plasticnb/plasticnb/plasticlib/store"
 )
 
@@ -140,6 +141,61 @@ func TestRunSoftCorrect(t *testing.T) {
 		}
 		if _, err := fmt.Sscanf(out[i:], "iteration 0: objective %g", &v); err != nil || !(v > tc.lo && v < tc.hi) {
 			t.Errorf("%s: objective %g (%v); want in (%g, %g)", tc.objective, v, err, tc.lo, tc.hi)
+		}
+	}
+}
+
+// TestRunFrom: -start starts from a saved rule, keeping its eta and
+// modulation, with K taken from the rule; a missing file, a
+// non-polynomial rule and a K != L one are refused by name.
+func TestRunFrom(t *testing.T) {
+	dir := t.TempDir()
+	start, err := rule.New("start", 4, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start.Theta[1][3], start.Eta, start.Modulation, start.Power = 0.7, 0.004, rule.ErrorPower, 2
+	in, out := filepath.Join(dir, "start.json"), filepath.Join(dir, "rule.json")
+	if err := store.SaveRule(in, start); err != nil {
+		t.Fatal(err)
+	}
+	text, err := runArgs("-start", in, "-free", "odd", "-pre", "1", "-logeta=false", "-eval-seeds", "0", "-out", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "from "+in+", K = L = 4") {
+		t.Errorf("output does not name the start:\n%s", text)
+	}
+	r, err := store.LoadRule(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Eta != 0.004 || r.Power != 2 || len(r.Theta) != 5 {
+		t.Errorf("learned rule eta %g, power %g, K %d; want the start's 0.004, 2 and 4", r.Eta, r.Power, len(r.Theta)-1)
+	}
+	if r.Theta[1][3] == 0.7 || r.Theta[3][3] != 0 {
+		t.Errorf("theta_13 %g (want moved from 0.7), theta_33 %g (want 0, frozen)", r.Theta[1][3], r.Theta[3][3])
+	}
+
+	np := rule.NodePert()
+	npFile := filepath.Join(dir, "np.json")
+	wide, err := rule.New("wide", 3, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wideFile := filepath.Join(dir, "wide.json")
+	for f, r := range map[string]rule.Rule{npFile: np, wideFile: wide} {
+		if err := store.SaveRule(f, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct{ file, want string }{
+		{filepath.Join(dir, "none.json"), "-start"},
+		{npFile, "polynomial"},
+		{wideFile, "K = L"},
+	} {
+		if _, err := runArgs("-start", tc.file); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("-start %s: err = %v; want one naming %s", tc.file, err, tc.want)
 		}
 	}
 }
