@@ -16,7 +16,8 @@ type Config struct {
 	// Default 100. (Miconi's code starts one trial later, numtrial > 100.)
 	WarmUp int
 	// BaselineDecay is a_R of the per-type baseline
-	// Ebar_c <- a_R Ebar_c + (1 - a_R) E. Default 0.75.
+	// Ebar_c <- a_R Ebar_c + (1 - a_R) E. Default 0.75. A rule with its
+	// own (rule.Rule.BaselineDecay > 0) overrides it.
 	BaselineDecay float64
 	// TraceAfter: the eligibility accumulates at steps t > TraceAfter
 	// (0-based). Default 2.

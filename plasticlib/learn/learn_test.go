@@ -79,6 +79,29 @@ func TestErrorPower(t *testing.T) {
 	}
 }
 
+// TestRuleBaselineDecay: a rule's own baseline decay replaces the
+// configuration's bit for bit, and changes the run.
+func TestRuleBaselineDecay(t *testing.T) {
+	nc, d, cfg := small(3)
+	run := func(own, def float64) []float64 {
+		r := rule.MiconiCubic()
+		r.BaselineDecay = own
+		c := cfg
+		c.BaselineDecay = def
+		h, err := learn.Run(context.Background(), nc, d, r, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h.Errors
+	}
+	if got, want := run(0.5, 0.75), run(0, 0.5); !slices.Equal(got, want) {
+		t.Errorf("rule a_R 0.5 under config 0.75 differs from config 0.5")
+	}
+	if a, b := run(0.5, 0.75), run(0, 0.75); slices.Equal(a, b) {
+		t.Errorf("rule a_R 0.5 gave the same run as the config's 0.75")
+	}
+}
+
 func TestCancel(t *testing.T) {
 	nc, d, cfg := small(1)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -395,7 +395,7 @@ func (l *Learner) episode(h *History) (int, float64, error) {
 	if ep >= cfg.WarmUp {
 		l.update(e, l.Baselines[typ])
 	}
-	a := cfg.BaselineDecay
+	a := l.Rule.Decay(cfg.BaselineDecay)
 	l.Baselines[typ] = a*l.Baselines[typ] + (1-a)*e
 	l.Done++
 	if h != nil {

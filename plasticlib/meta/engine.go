@@ -276,14 +276,19 @@ func (e *Engine) run(phi, grad []float64, tangents bool) (float64, error) {
 			}
 			e.update(r, E, base[typ], e.dBase[typ*e.np:typ*e.np+npu], dE[:npu], invTauW, jd, npu)
 		}
-		a := p.Learn.BaselineDecay
-		base[typ] = a*base[typ] + (1-a)*E
+		a := r.Decay(p.Learn.BaselineDecay)
+		prev := base[typ]
+		base[typ] = a*prev + (1-a)*E
 		db := e.dBase[typ*e.np : typ*e.np+np]
 		for q := range np {
 			if e.frozen {
 				break
 			}
 			db[q] = a*db[q] + (1-a)*dE[q]
+			if e.params[q].kind == kindBaseline {
+				// d a_R / d logit a_R = a_R (1 - a_R).
+				db[q] += a * (1 - a) * (prev - E)
+			}
 			if math.IsNaN(db[q]) || math.IsInf(db[q], 0) {
 				return math.NaN(), &NonFiniteError{Iteration: -1, Episode: ep, Param: e.names[q]}
 			}

@@ -145,26 +145,36 @@ func TestGradientCheck(t *testing.T) {
 		modulation rule.Modulation
 		readout    string
 		objective  Objective
+		baseline   bool // logit a_R a meta-parameter too
 	}{
-		{"dnms", rule.MeanError, "neuron", MeanReward},
-		{"context", rule.MeanError, "neuron", MeanReward},
-		{"dnms", rule.Unit, "neuron", MeanReward},
-		{"context", rule.MeanError, "linear", MeanReward},
-		{"context", rule.MeanError, "plastic", MeanReward},
-		{"dnms", rule.Unit, "plastic", MeanReward},
-		{"context", rule.MeanError, "plastic-unclipped", MeanReward},
-		{"dnms", rule.ErrorPower, "neuron", MeanReward},
-		{"context", rule.ErrorPower, "plastic", MeanReward},
-		{"context", rule.MeanError, "neuron", SoftCorrect},
-		{"dnms", rule.ErrorPower, "neuron", SoftCorrect},
+		{"dnms", rule.MeanError, "neuron", MeanReward, false},
+		{"context", rule.MeanError, "neuron", MeanReward, false},
+		{"dnms", rule.Unit, "neuron", MeanReward, false},
+		{"context", rule.MeanError, "linear", MeanReward, false},
+		{"context", rule.MeanError, "plastic", MeanReward, false},
+		{"dnms", rule.Unit, "plastic", MeanReward, false},
+		{"context", rule.MeanError, "plastic-unclipped", MeanReward, false},
+		{"dnms", rule.ErrorPower, "neuron", MeanReward, false},
+		{"context", rule.ErrorPower, "plastic", MeanReward, false},
+		{"context", rule.MeanError, "neuron", SoftCorrect, false},
+		{"dnms", rule.ErrorPower, "neuron", SoftCorrect, false},
+		{"dnms", rule.MeanError, "neuron", MeanReward, true},
+		{"context", rule.ErrorPower, "plastic", SoftCorrect, true},
 	} {
-		t.Run(tc.task+"/"+tc.modulation.String()+"/"+tc.readout+"/"+tc.objective.String(), func(t *testing.T) {
+		name := tc.task + "/" + tc.modulation.String() + "/" + tc.readout + "/" + tc.objective.String()
+		if tc.baseline {
+			name += "/baseline"
+		}
+		t.Run(name, func(t *testing.T) {
 			p := tiny(t, tc.task)
 			p.Objective = tc.objective
 			p.Rule.Modulation = tc.modulation
 			p.Rule.Power = 2.5 // ErrorPower's m = Ebar^2.5, dm = 2.5 Ebar^1.5
 			// Under ErrorPower the exponent is a meta-parameter too.
 			p.Params.Power = tc.modulation == rule.ErrorPower
+			if tc.baseline {
+				p.Params.Baseline, p.Rule.BaselineDecay = true, 0.6
+			}
 			setReadout(&p, tc.readout)
 			p.Smooth = Smooth{AbsEps: 1e-4, Clip: true}
 			e, err := NewEngine(p)

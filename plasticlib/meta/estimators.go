@@ -162,13 +162,13 @@ func NewEstimator(p Problem, c EstimatorConfig) (Estimator, error) {
 		// Its estimate is the reward's advantage times each basis term's
 		// own trace (and the trace decay's derivative): a score of the
 		// mean reward, with no per-trial weight, and no term for what has
-		// no trace of its own (the exponent, eta, tau_w), whose estimate
+		// no trace of its own (the exponent, eta, tau_w, a_R), whose estimate
 		// would be 0, not a gradient.
 		switch {
 		case p.Params.Power:
 			return nil, errors.New("meta.Problem.Params.Power: the truncated estimator has no estimate for the modulation's exponent (use exact, with a Horizon, or ES)")
-		case p.Params.LogEta || p.Params.LogTauW:
-			return nil, errors.New("meta.Problem.Params.LogEta, LogTauW: the truncated estimator has no estimate for log eta or log tau_w (use exact, with a Horizon, or ES)")
+		case p.Params.LogEta || p.Params.LogTauW || p.Params.Baseline:
+			return nil, errors.New("meta.Problem.Params.LogEta, LogTauW, Baseline: the truncated estimator has no estimate for log eta, log tau_w or logit a_R (use exact, with a Horizon, or ES)")
 		case p.Objective != MeanReward:
 			return nil, fmt.Errorf("meta.Problem.Objective: the truncated estimator estimates the mean reward only, not %s (use exact, with a Horizon, or ES)", p.Objective)
 		}

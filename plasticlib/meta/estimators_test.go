@@ -338,16 +338,22 @@ func TestTruncatedRefusesSoftCorrect(t *testing.T) {
 	}
 }
 
-// TestTruncatedRefusesLogEta: nor has it a term for log eta or log tau_w
-// (no trace of their own): it refuses them, and keeps log tau_e.
+// TestTruncatedRefusesLogEta: nor has it a term for log eta, log tau_w or
+// logit a_R (no trace of their own): it refuses them, and keeps log tau_e.
 func TestTruncatedRefusesLogEta(t *testing.T) {
 	for _, tc := range []struct {
-		name           string
-		logEta, logTau bool
-		ok             bool
-	}{{"log eta", true, false, false}, {"log tau_w", false, true, false}, {"neither", false, false, true}} {
+		name                     string
+		logEta, logTau, baseline bool
+		ok                       bool
+	}{
+		{"log eta", true, false, false, false},
+		{"log tau_w", false, true, false, false},
+		{"logit a_R", false, false, true, false},
+		{"none", false, false, false, true},
+	} {
 		p := tiny(t, "dnms")
-		p.Params.LogEta, p.Params.LogTauW = tc.logEta, tc.logTau
+		p.Params.LogEta, p.Params.LogTauW, p.Params.Baseline = tc.logEta, tc.logTau, tc.baseline
+		p.Rule.BaselineDecay = 0.75
 		_, err := NewEstimator(p, EstimatorConfig{Method: Truncated})
 		if tc.ok && err != nil {
 			t.Errorf("%s: %v", tc.name, err)

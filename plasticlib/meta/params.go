@@ -9,7 +9,7 @@ import (
 
 // Params selects the meta-parameters phi. The theta_kl come first (row
 // by row, k then l, those not frozen), then log tau_e, log tau_w, log eta
-// and the modulation's exponent when selected.
+// the modulation's exponent and logit a_R when selected.
 type Params struct {
 	// Frozen[k][l] true keeps theta_kl fixed; nil (or a short row) means
 	// every coefficient is a meta-parameter.
@@ -25,6 +25,11 @@ type Params struct {
 	// (rule.ErrorPower): Get reads it as 1 under rule.MeanError and 0
 	// under rule.Unit, and Apply sets the modulation to ErrorPower.
 	Power bool `json:"power,omitempty"`
+	// Baseline adds logit a_R = ln(a_R / (1 - a_R)), the decay of the
+	// reward baseline the third factor compares against (Ebar <- a_R Ebar
+	// + (1 - a_R) E), carried by the rule as its BaselineDecay, which must
+	// then be set, in (0, 1).
+	Baseline bool `json:"baseline,omitempty"`
 }
 
 // FreeTheta returns Params whose meta-parameters are the coefficients
@@ -48,6 +53,7 @@ const (
 	kindLogTauW
 	kindLogEta
 	kindPower
+	kindBaseline
 )
 
 type param struct {
@@ -79,6 +85,9 @@ func (ps Params) list(r rule.Rule) []param {
 	if ps.Power {
 		out = append(out, param{kind: kindPower})
 	}
+	if ps.Baseline {
+		out = append(out, param{kind: kindBaseline})
+	}
 	return out
 }
 
@@ -92,12 +101,15 @@ func (p param) String() string {
 		return "log_eta"
 	case kindPower:
 		return "power"
+	case kindBaseline:
+		return "logit_a_R"
 	}
 	return fmt.Sprintf("theta[%d][%d]", p.k, p.l)
 }
 
 // Names returns the names of the meta-parameters of r in phi's order
-// ("theta[k][l]", "log_tau_e", "log_tau_w", "log_eta", "power").
+// ("theta[k][l]", "log_tau_e", "log_tau_w", "log_eta", "power",
+// "logit_a_R").
 func (ps Params) Names(r rule.Rule) []string {
 	l := ps.list(r)
 	s := make([]string, len(l))
@@ -123,6 +135,8 @@ func (ps Params) Get(r rule.Rule) []float64 {
 			phi[i] = math.Log(r.Eta)
 		case kindPower:
 			phi[i] = modulationPower(r)
+		case kindBaseline:
+			phi[i] = math.Log(r.BaselineDecay / (1 - r.BaselineDecay))
 		}
 	}
 	return phi
@@ -148,6 +162,8 @@ func (ps Params) Apply(r rule.Rule, phi []float64) (rule.Rule, error) {
 			c.Eta = math.Exp(phi[i])
 		case kindPower:
 			c.Modulation, c.Power = rule.ErrorPower, phi[i]
+		case kindBaseline:
+			c.BaselineDecay = 1 / (1 + math.Exp(-phi[i]))
 		}
 	}
 	return c, nil

@@ -1,6 +1,8 @@
 package meta
 
 import (
+	"math"
+	"strings"
 	"testing"
 
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
@@ -55,5 +57,35 @@ func TestPowerParam(t *testing.T) {
 	}
 	if m, _ := c.M(4); m != 8 {
 		t.Errorf("m(4) = %v; want 4^1.5 = 8", m)
+	}
+}
+
+// TestBaselineParam: logit a_R comes last, reads the rule's
+// BaselineDecay, and Apply sets it; Problem.Validate asks for one in
+// (0, 1) to meta-learn.
+func TestBaselineParam(t *testing.T) {
+	ps := Params{NoTheta: true, Power: true, Baseline: true}
+	r, _ := rule.MiconiCubicBasis(3)
+	r.BaselineDecay = 0.75
+	if got := ps.Names(r); len(got) != 2 || got[1] != "logit_a_R" {
+		t.Fatalf("names %v; want [power logit_a_R]", got)
+	}
+	if got := ps.Get(r)[1]; math.Abs(got-math.Log(3)) > 1e-15 {
+		t.Errorf("logit of 0.75 read as %v; want ln 3", got)
+	}
+	c, err := ps.Apply(r, []float64{1, 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.BaselineDecay != 0.5 || r.BaselineDecay != 0.75 {
+		t.Errorf("applied a_R %v (want 0.5), start's %v (want 0.75, unchanged)", c.BaselineDecay, r.BaselineDecay)
+	}
+	p := tiny(t, "dnms")
+	p.Params.Baseline = true
+	for _, a := range []float64{0, 1} {
+		p.Rule.BaselineDecay = a
+		if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "Rule.BaselineDecay") {
+			t.Errorf("a_R %v: Validate = %v; want an error naming Rule.BaselineDecay", a, err)
+		}
 	}
 }

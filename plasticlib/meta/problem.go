@@ -127,6 +127,9 @@ func (p *Problem) Validate() error {
 	if p.Params.LogEta && !(p.Rule.Eta > 0) {
 		add("Rule.Eta", "must be > 0 to meta-learn log eta, got %g", p.Rule.Eta)
 	}
+	if p.Params.Baseline && !(p.Rule.BaselineDecay > 0 && p.Rule.BaselineDecay < 1) {
+		add("Rule.BaselineDecay", "must be in (0, 1) to meta-learn logit a_R, got %g", p.Rule.BaselineDecay)
+	}
 	if p.Objective.String() == "" {
 		add("Objective", "unknown value %d", int(p.Objective))
 	}

@@ -117,6 +117,21 @@ type Rule struct {
 	// Power is the exponent of Modulation ErrorPower, m = Ebar^Power
 	// (ignored by the others).
 	Power float64 `json:"power,omitempty"`
+	// BaselineDecay, when > 0, is the decay a_R of the per-type reward
+	// baseline this rule's third factor compares against, Ebar <- a_R
+	// Ebar + (1 - a_R) E, in place of the learning configuration's
+	// (learn.Config.BaselineDecay); 0 keeps the configuration's. A rule
+	// meta-learned with its baseline (meta.Params.Baseline) carries it.
+	BaselineDecay float64 `json:"baseline_decay,omitempty"`
+}
+
+// Decay returns the reward baseline's decay a_R under this rule: its
+// BaselineDecay when set (> 0), else def, the learning configuration's.
+func (r Rule) Decay(def float64) float64 {
+	if r.BaselineDecay > 0 {
+		return r.BaselineDecay
+	}
+	return def
 }
 
 // New returns a polynomial rule with a zero (K+1) x (L+1) Theta and
@@ -225,7 +240,8 @@ func ok(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // Validate reports invalid fields: no Theta (K < 0), ragged rows (L
 // differing), non-finite coefficients, negative TauE, TauW, Eta, MaxDW or
-// Power, unknown Kind or Modulation. Errors name the field.
+// Power, BaselineDecay outside [0, 1], unknown Kind or Modulation. Errors
+// name the field.
 func (r Rule) Validate() error {
 	var errs []error
 	add := func(name, format string, args ...any) {
@@ -261,6 +277,9 @@ func (r Rule) Validate() error {
 		if !(f.v >= 0) || !ok(f.v) {
 			add(f.name, "must be finite and >= 0, got %g", f.v)
 		}
+	}
+	if !(r.BaselineDecay >= 0 && r.BaselineDecay <= 1) {
+		add("BaselineDecay", "must be in [0, 1] (0: the learning configuration's), got %g", r.BaselineDecay)
 	}
 	return errors.Join(errs...)
 }
@@ -408,7 +427,11 @@ func (r Rule) String() string {
 	if r.Modulation == ErrorPower {
 		mod = fmt.Sprintf("Ebar^%g", r.Power)
 	}
-	fmt.Fprintf(&b, "): eta=%g maxdw=%g tau_e=%s tau_w=%s m=%s\n", r.Eta, r.MaxDW, tauE, tauW, mod)
+	baseline := ""
+	if r.BaselineDecay > 0 {
+		baseline = fmt.Sprintf(" a_R=%g", r.BaselineDecay)
+	}
+	fmt.Fprintf(&b, "): eta=%g maxdw=%g tau_e=%s tau_w=%s m=%s%s\n", r.Eta, r.MaxDW, tauE, tauW, mod, baseline)
 	if r.Kind != Polynomial || len(r.Theta) == 0 {
 		return b.String()
 	}

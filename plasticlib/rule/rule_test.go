@@ -66,6 +66,8 @@ func TestValidate(t *testing.T) {
 		{"Eta", rule.Rule{Theta: [][]float64{{1}}, Eta: -1}},
 		{"MaxDW", rule.Rule{Theta: [][]float64{{1}}, MaxDW: -1}},
 		{"TauE", rule.Rule{Theta: [][]float64{{1}}, TauE: math.Inf(1)}},
+		{"BaselineDecay", rule.Rule{Theta: [][]float64{{1}}, BaselineDecay: 1.5}},
+		{"BaselineDecay", rule.Rule{Theta: [][]float64{{1}}, BaselineDecay: math.NaN()}},
 	}
 	for _, tt := range bad {
 		err := tt.r.Validate()
@@ -205,6 +207,22 @@ func TestMiconiCubicBasis(t *testing.T) {
 		}
 		if r.K() != tc.k || r.L() != tc.k || r.H(0.5, 0.3) != rule.MiconiCubic().H(0.5, 0.3) {
 			t.Errorf("K = %d: got a %d x %d basis, H(0.5, 0.3) = %g; want theta_33 alone", tc.k, r.K(), r.L(), r.H(0.5, 0.3))
+		}
+	}
+}
+
+// TestDecay: a rule's own baseline decay overrides the configuration's;
+// 0 keeps it.
+func TestDecay(t *testing.T) {
+	for _, tc := range []struct{ own, def, want float64 }{
+		{0, 0.75, 0.75},
+		{0.5, 0.75, 0.5},
+		{1, 0.75, 1},
+	} {
+		r := rule.MiconiCubic()
+		r.BaselineDecay = tc.own
+		if got := r.Decay(tc.def); got != tc.want {
+			t.Errorf("BaselineDecay %g: Decay(%g) = %g; want %g", tc.own, tc.def, got, tc.want)
 		}
 	}
 }

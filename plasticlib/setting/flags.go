@@ -221,7 +221,8 @@ func (f *Flags) Apply(s *Setting) error {
 }
 
 // Rule returns the rule spec names at setting s (Setting.RuleNamed), with
-// -eta and -maxdw applied when given: a rule file keeps its own otherwise.
+// -eta, -maxdw and -baseline applied when given: a rule file keeps its own
+// otherwise (a baseline decay it carries, rule.Rule.BaselineDecay, included).
 func (f *Flags) Rule(s Setting, spec string) (rule.Rule, error) {
 	r, err := s.RuleNamed(spec)
 	if err != nil {
@@ -232,6 +233,9 @@ func (f *Flags) Rule(s Setting, spec string) (rule.Rule, error) {
 	}
 	if f.Given("maxdw") {
 		r.MaxDW = s.MaxDW
+	}
+	if f.Given("baseline") {
+		r.BaselineDecay = 0 // the setting's, which -baseline set
 	}
 	return r, nil
 }

@@ -7,8 +7,8 @@
 // gives the network, the task, the rule's learning rate and clip and the
 // criterion; any flag given explicitly overrides the setting's value. The
 // rule is Miconi's theta_33 (miconi-cubic), another preset, or a rule saved
-// by metatrain or evolve (-rule FILE.json), which keeps its own eta and
-// clip unless -eta or -maxdw is given.
+// by metatrain or evolve (-rule FILE.json), which keeps its own eta, clip
+// and reward-baseline decay unless -eta, -maxdw or -baseline is given.
 //
 //	go run -tags openblas ./plasticlib/cmd/learnruns -task context -setting paper -seeds 10
 //
@@ -78,8 +78,12 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if s.TaskName == setting.Context {
 		extra = fmt.Sprintf(", bias %g, noise %g", s.ContextCfg.Bias, s.ContextCfg.Noise)
 	}
-	fmt.Fprintf(w, "rule eta %g, maxdw %g; perturbation p %g%s; initial x within ±%g; correct below %g; mean error per %d trials\n",
-		r.Eta, r.MaxDW, s.Net.PerturbProb, extra, s.Net.InitX, s.Criterion.Threshold, *block)
+	baseline := ""
+	if r.BaselineDecay > 0 {
+		baseline = fmt.Sprintf(", baseline a_R %g (the rule's)", r.BaselineDecay)
+	}
+	fmt.Fprintf(w, "rule eta %g, maxdw %g%s; perturbation p %g%s; initial x within ±%g; correct below %g; mean error per %d trials\n",
+		r.Eta, r.MaxDW, baseline, s.Net.PerturbProb, extra, s.Net.InitX, s.Criterion.Threshold, *block)
 	for k, h := range hs {
 		if h == nil {
 			continue

@@ -19,6 +19,11 @@ func TestRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	tiny := []string{"-n", "12", "-dt", "10", "-episodes", "20", "-seeds", "2", "-block", "10"}
+	withBaseline := filepath.Join(t.TempDir(), "eh-baseline.json")
+	eh.BaselineDecay = 0.5
+	if err := store.SaveRule(withBaseline, eh); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -31,6 +36,8 @@ func TestRun(t *testing.T) {
 		{"node perturbation", []string{"-rule", "node-perturbation"}, "episodes to criterion: median", false},
 		{"saved rule keeps its eta", []string{"-rule", path}, "rule eta 0.001", false},
 		{"eta overrides", []string{"-rule", path, "-eta", "0.02"}, "rule eta 0.02", false},
+		{"saved rule keeps its baseline", []string{"-rule", withBaseline}, "rule eta 0.001, maxdw 0.0003, baseline a_R 0.5 (the rule's);", false},
+		{"baseline overrides", []string{"-rule", withBaseline, "-baseline", "0.9"}, "rule eta 0.001, maxdw 0.0003;", false},
 		{"dnms", []string{"-task", "dnms", "-setting", "miconi"}, "rule eta 0.1, maxdw 0.0003", false},
 		{"threshold", []string{"-threshold", "0.5"}, "correct below 0.5", false},
 		{"random state", []string{"-condition", "random-state"}, "condition random-state", false},

@@ -56,6 +56,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	seeds := fs.Int("seeds", 2, "training seeds per meta-iteration")
 	logEta := fs.Bool("logeta", true, "meta-learn log eta too (default false under -method truncated, which has no estimate for it)")
 	power := fs.Bool("power", false, "meta-learn the modulation's exponent too, m(Ebar) = Ebar^power (from the start's: Miconi's 1 for theta_33)")
+	learnBaseline := fs.Bool("learn-baseline", false, "meta-learn the reward baseline's decay a_R too (as logit a_R; carried by the saved rule), from the start rule's, else the setting's (-baseline)")
 	freeSet := fs.String("free", "all", "coefficients meta-learned: "+strings.Join(rule.FreeSetNames(), ", "))
 	pre := fs.String("pre", "", "pre-synaptic powers k whose coefficients are meta-learned, comma-separated (empty: all); each active power adds a trace product per trial")
 	seed := fs.Uint64("seed", 0, "seed of the training seeds (meta.Config.Seed)")
@@ -117,7 +118,10 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	lc.WarmUp = *warmUp
 	p := meta.Problem{Net: nc, Task: tk, Rule: start, Learn: lc, Params: meta.FreeTheta(free),
 		Smooth: meta.Smooth{AbsEps: 1e-4, Clip: *smoothClip && start.MaxDW > 0}, Horizon: *horizon, FreshNet: *fresh}
-	p.Params.LogEta, p.Params.Power = *logEta, *power
+	if *learnBaseline && start.BaselineDecay == 0 {
+		p.Rule.BaselineDecay = lc.BaselineDecay
+	}
+	p.Params.LogEta, p.Params.Power, p.Params.Baseline = *logEta, *power, *learnBaseline
 	p.Objective, p.Threshold, p.Temperature = obj, s.Criterion.Threshold, *temperature
 	var ts meta.TaskSpec
 	switch s.TaskName {

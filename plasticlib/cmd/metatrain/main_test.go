@@ -77,6 +77,7 @@ func TestRunRejects(t *testing.T) {
 		{"temperature", []string{"-objective", "soft-correct", "-temperature", "0"}, "-temperature"},
 		{"truncated soft-correct", []string{"-objective", "soft-correct", "-method", "truncated"}, "Objective"},
 		{"truncated log eta", []string{"-method", "truncated", "-logeta"}, "LogEta"},
+		{"truncated baseline", []string{"-method", "truncated", "-learn-baseline"}, "Baseline"},
 	} {
 		if _, err := runArgs(tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v; want one naming %s", tc.name, err, tc.want)
@@ -197,5 +198,21 @@ func TestRunFrom(t *testing.T) {
 		if _, err := runArgs("-start", tc.file); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("-start %s: err = %v; want one naming %s", tc.file, err, tc.want)
 		}
+	}
+}
+
+// TestRunLearnBaseline: -learn-baseline meta-learns a_R from the
+// setting's, and the saved rule carries the learned value.
+func TestRunLearnBaseline(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "rule.json")
+	if _, err := runArgs("-learn-baseline", "-baseline", "0.6", "-eval-seeds", "0", "-out", out); err != nil {
+		t.Fatal(err)
+	}
+	r, err := store.LoadRule(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(r.BaselineDecay > 0 && r.BaselineDecay < 1) || r.BaselineDecay == 0.6 {
+		t.Errorf("saved a_R %v; want one learned from 0.6, in (0, 1)", r.BaselineDecay)
 	}
 }
