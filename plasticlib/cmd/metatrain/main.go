@@ -6,7 +6,8 @@
 // saved rule (-start FILE.json, kept with its own eta), prints one
 // line per meta-iteration (training and held-out objectives, the held-out
 // runs' final performance: the fraction of correct trials in their last
-// quarter) and saves the learned rule as JSON (store.SaveRule). The
+// quarter; then the meta-parameters it was evaluated at, with their
+// gradient) and saves the learned rule as JSON (store.SaveRule). The
 // objective is the paper's mean reward, or with -objective soft-correct a
 // smooth count of the correct trials (meta.SoftCorrect). With
 // -checkpoint it resumes an interrupted run; Ctrl-C stops it after the
@@ -22,6 +23,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"strings"
@@ -142,13 +144,15 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	cfg.Estimator.Method = m
 	began := time.Now()
 	fmt.Fprintf(w, "meta-training (%s, objective %s) from %s, K = L = %d, on %s, %d episodes per run\n", m, obj, startName, *k, s, lc.Episodes)
+	names := p.Params.Names(p.Rule)
 	cfg.Progress = func(r meta.Record) {
 		if len(cfg.EvalSeeds) == 0 {
 			fmt.Fprintf(w, "iteration %d: objective %.5f (train)  [%.0f s]\n", r.Iteration, r.Objective, time.Since(began).Seconds())
-			return
+		} else {
+			fmt.Fprintf(w, "iteration %d: objective %.5f (train), %.5f (held-out), final performance %.3f (held-out)  [%.0f s]\n",
+				r.Iteration, r.Objective, r.HeldOut, r.Final, time.Since(began).Seconds())
 		}
-		fmt.Fprintf(w, "iteration %d: objective %.5f (train), %.5f (held-out), final performance %.3f (held-out)  [%.0f s]\n",
-			r.Iteration, r.Objective, r.HeldOut, r.Final, time.Since(began).Seconds())
+		fmt.Fprintf(w, "  at%s\n", phiText(names, r.Phi, r.Grad))
 	}
 	h, trainErr := meta.Train(ctx, cfg)
 	if h == nil {
@@ -193,4 +197,23 @@ func startRule(file string, k int, s setting.Setting) (rule.Rule, string, error)
 		}
 	}
 	return r, file, nil
+}
+
+// phiText lists the meta-parameters an iteration was evaluated at, with
+// their gradient, and a_R itself next to its logit.
+func phiText(names []string, phi, grad []float64) string {
+	var b strings.Builder
+	for q, name := range names {
+		if q >= len(phi) || q >= len(grad) {
+			break
+		}
+		fmt.Fprintf(&b, " %s %.4g (gradient %+.2g)", name, phi[q], grad[q])
+		if name == "logit_a_R" {
+			fmt.Fprintf(&b, " a_R %.3f", 1/(1+math.Exp(-phi[q])))
+		}
+		if q < len(names)-1 {
+			b.WriteByte(',')
+		}
+	}
+	return b.String()
 }

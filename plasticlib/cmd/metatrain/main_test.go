@@ -202,10 +202,12 @@ func TestRunFrom(t *testing.T) {
 }
 
 // TestRunLearnBaseline: -learn-baseline meta-learns a_R from the
-// setting's, and the saved rule carries the learned value.
+// setting's, the iteration's line shows it, and the saved rule carries
+// the learned value.
 func TestRunLearnBaseline(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "rule.json")
-	if _, err := runArgs("-learn-baseline", "-baseline", "0.6", "-eval-seeds", "0", "-out", out); err != nil {
+	text, err := runArgs("-learn-baseline", "-baseline", "0.6", "-eval-seeds", "0", "-out", out)
+	if err != nil {
 		t.Fatal(err)
 	}
 	r, err := store.LoadRule(out)
@@ -214,5 +216,8 @@ func TestRunLearnBaseline(t *testing.T) {
 	}
 	if !(r.BaselineDecay > 0 && r.BaselineDecay < 1) || r.BaselineDecay == 0.6 {
 		t.Errorf("saved a_R %v; want one learned from 0.6, in (0, 1)", r.BaselineDecay)
+	}
+	if !strings.Contains(text, "logit_a_R 0.4055 (gradient ") || !strings.Contains(text, "a_R 0.600") {
+		t.Errorf("the iteration's line does not show logit a_R = ln 1.5 and a_R 0.600:\n%s", text)
 	}
 }
