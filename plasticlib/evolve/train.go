@@ -66,6 +66,10 @@ type Config struct {
 	// LogEta evolves the learning rate too: one more coordinate, log(eta
 	// / Start.Eta), so that Sigma 0.1 changes eta by about 10%.
 	LogEta bool `json:"log_eta,omitempty"`
+	// Baseline evolves the reward baseline's decay a_R too (the rule then
+	// carries it, rule.Rule.BaselineDecay): one more coordinate, logit
+	// a_R, from Start's decay (else Setting.Learn.BaselineDecay).
+	Baseline bool `json:"baseline,omitempty"`
 	// Episodes per learning run; default Setting.Learn.Episodes.
 	Episodes int `json:"episodes"`
 	// Objective of a run; default MeanCorrect.
@@ -120,10 +124,12 @@ type Record struct {
 	Iteration int `json:"iteration"`
 	// Theta is the rule at which the iteration was evaluated (before its
 	// step), and Power and Eta its modulation's exponent and learning
-	// rate when they evolve (Config.Power, Config.LogEta).
-	Theta [][]float64 `json:"theta"`
-	Power float64     `json:"power,omitempty"`
-	Eta   float64     `json:"eta,omitempty"`
+	// rate, and BaselineDecay the baseline's a_R, when they evolve
+	// (Config.Power, Config.LogEta, Config.Baseline).
+	Theta         [][]float64 `json:"theta"`
+	Power         float64     `json:"power,omitempty"`
+	Eta           float64     `json:"eta,omitempty"`
+	BaselineDecay float64     `json:"baseline_decay,omitempty"`
 	// Objective is the mean objective of the perturbed runs; HeldOut the
 	// rule's mean objective on EvalSeeds (NaN without them).
 	Objective float64 `json:"objective"`
@@ -173,8 +179,18 @@ func (h *History) ruleAt(u []float64) rule.Rule {
 	}
 	if h.Config.LogEta {
 		r.Eta = h.Config.Start.Eta * math.Exp(u[q])
+		q++
+	}
+	if h.Config.Baseline {
+		r.BaselineDecay = 1 / (1 + math.Exp(-u[q]))
 	}
 	return r
+}
+
+// startDecay is the reward baseline's a_R at the start: Start's, else
+// the setting's.
+func (c *Config) startDecay() float64 {
+	return c.Start.Decay(c.Setting.Learn.BaselineDecay)
 }
 
 // startPower is the exponent of Start's modulation: m = Ebar^power.
@@ -233,6 +249,9 @@ func (c *Config) validate() error {
 	}
 	if c.Episodes < 1 {
 		add("Episodes", "must be >= 1, got %d", c.Episodes)
+	}
+	if a := c.startDecay(); c.Baseline && !(a > 0 && a < 1) {
+		add("Baseline", "the start's baseline decay a_R must be in (0, 1) to evolve, got %g", a)
 	}
 	if c.Objective != MeanCorrect && c.Objective != MeanReward && c.Objective != ToCriterion {
 		add("Objective", "unknown value %d", int(c.Objective))
@@ -390,6 +409,10 @@ func (h *History) init(ctx context.Context, s setting.Setting) error {
 	if cfg.LogEta {
 		h.U = append(h.U, 0)
 	}
+	if cfg.Baseline {
+		a := cfg.startDecay()
+		h.U = append(h.U, math.Log(a/(1-a)))
+	}
 	h.M, h.V = make([]float64, len(h.U)), make([]float64, len(h.U))
 	return nil
 }
@@ -493,6 +516,9 @@ func (h *History) iterate(ctx context.Context, it int) (Record, []float64, error
 	}
 	if cfg.LogEta {
 		rec.Eta = cur.Eta
+	}
+	if cfg.Baseline {
+		rec.BaselineDecay = cur.BaselineDecay
 	}
 	g := make([]float64, np)
 	for pair := range cfg.Pairs {

@@ -326,3 +326,33 @@ func TestTrainPowerAndEta(t *testing.T) {
 		t.Errorf("start under m = 1: exponent %v; want 0", h2.U[nTheta])
 	}
 }
+
+// With Baseline, logit a_R is one more coordinate (after power and log
+// eta): it starts at the setting's decay, the rule carries the decoded
+// a_R, the records show it, and training moves it; a start decay of 1
+// (the baseline never moves) is refused by name.
+func TestTrainBaseline(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Power, cfg.Baseline = true, true
+	cfg.Sigma, cfg.LR = 0.3, 0.2
+	a0 := cfg.Setting.Learn.BaselineDecay
+	h, err := Train(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := len(h.U) - 1
+	if first := h.Records[0]; math.Abs(first.BaselineDecay-a0) > 1e-15 {
+		t.Errorf("first record's a_R %v; want the setting's %v", first.BaselineDecay, a0)
+	}
+	r := h.Rule()
+	if want := 1 / (1 + math.Exp(-h.U[q])); r.BaselineDecay != want {
+		t.Errorf("rule's a_R %v; want the decoded coordinate %v", r.BaselineDecay, want)
+	}
+	if math.Abs(r.BaselineDecay-a0) < 1e-12 {
+		t.Errorf("training left a_R at %v", r.BaselineDecay)
+	}
+	cfg.Start.BaselineDecay = 1
+	if _, err := Train(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "Baseline") {
+		t.Errorf("a_R 1: err = %v; want one naming Baseline", err)
+	}
+}

@@ -68,6 +68,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	startSpec := fs.String("start", "", "the starting rule, a FILE.json of the polynomial family with K = L = -K (empty: theta_33 at the setting's eta)")
 	power := fs.Bool("power", false, "evolve the modulation's exponent too, m(Ebar) = Ebar^power, from the start's")
 	logEta := fs.Bool("logeta", false, "evolve log eta too, from the start's eta")
+	learnBaseline := fs.Bool("learn-baseline", false, "evolve the reward baseline's decay a_R too (as logit a_R; carried by the saved rule), from the start's, else the setting's (-baseline)")
 	freeSet := fs.String("free", "all", "coefficients that evolve: "+strings.Join(rule.FreeSetNames(), ", "))
 	pre := fs.String("pre", "", "pre-synaptic powers k whose coefficients evolve, comma-separated (empty: all); each active power adds a trace product per trial")
 	objective := fs.String("objective", "mean-correct", "score of a learning run: mean-correct, to-criterion (runs stop at the criterion, the rest counted correct) or mean-reward")
@@ -138,7 +139,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	// Held-out seeds sit past the small seeds that evaluations use (1..100).
 	cfg := evolve.Config{Setting: s, Start: start, Free: fr, Objective: obj, Iterations: *iterations, Pairs: *pairs,
 		Seeds: *seeds, Sigma: *sigma, LR: *lr, Seed: *seed, EvalSeeds: eval.Seeds(1001, *evalSeeds), Workers: *workers,
-		Checkpoint: *checkpoint, BothConditions: *both, Power: *power, LogEta: *logEta}
+		Checkpoint: *checkpoint, BothConditions: *both, Power: *power, LogEta: *logEta, Baseline: *learnBaseline}
 	if *outDir != "" {
 		so := sweep.Options{Out: *outDir, Workers: *workers, Log: w}
 		exec.Apply(&so)
@@ -168,7 +169,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	for _, e := range []struct {
 		on   bool
 		name string
-	}{{*power, " and the modulation's exponent"}, {*logEta, " and log eta"}} {
+	}{{*power, " and the modulation's exponent"}, {*logEta, " and log eta"}, {*learnBaseline, " and logit a_R"}} {
 		if e.on {
 			rows += e.name
 		}
@@ -182,6 +183,9 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		}
 		if *logEta {
 			extra += fmt.Sprintf("; eta %.4g", r.Eta)
+		}
+		if *learnBaseline {
+			extra += fmt.Sprintf("; a_R %.3f", r.BaselineDecay)
 		}
 		fmt.Fprintf(w, "iteration %d: objective %.4f (train), %.4f (held-out); final performance %.3f (train), %.3f (held-out)%s; |g| %.3g  [%.0f s]\n",
 			r.Iteration, r.Objective, r.HeldOut, r.TrainFinal, r.HeldOutFinal, extra, r.GradNorm, time.Since(began).Seconds())

@@ -30,6 +30,8 @@ func TestRun(t *testing.T) {
 		{"bad pre", []string{"-pre", "1,9"}, `-pre: "9" is not a pre-synaptic power`, true},
 		{"power and eta", []string{"-power", "-logeta"}, "all coefficients and the modulation's exponent and log eta free", false},
 		{"power printed", []string{"-power", "-logeta"}, "power 1.000; eta 0.1;", false},
+		{"baseline", []string{"-learn-baseline", "-baseline", "0.6"}, "all coefficients and logit a_R free", false},
+		{"baseline printed", []string{"-learn-baseline", "-baseline", "0.6"}, "; a_R 0.600;", false},
 		{"start", []string{"-start", "../../../notebooks/data/hand-r1dx3-p2.json", "-K", "5", "-pre", "1", "-power"}, "from r dx^3, m = Ebar^2", false},
 		{"start power", []string{"-start", "../../../notebooks/data/hand-r1dx3-p2.json", "-K", "5", "-pre", "1", "-power"}, "power 2.000", false},
 		{"start K", []string{"-start", "../../../notebooks/data/hand-r1dx3-p2.json"}, "not a polynomial rule with K = L = 3", true},
