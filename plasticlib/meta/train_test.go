@@ -239,3 +239,51 @@ func TestTrainFreshNetHeldOut(t *testing.T) {
 		}
 	}
 }
+
+// TestSeedMean: the plain mean is kept without SeedNormalize; with it,
+// each seed's gradient is divided by its preconditioned norm before the
+// average, so a seed 100 times larger than the other no longer sets the
+// direction, and a zero one adds nothing. The norms are reported either way.
+func TestSeedMean(t *testing.T) {
+	h := &History{Scale: []float64{2, 1}}
+	grads := [][]float64{{0.5, 0}, {0, 100}, {0, 0}} // preconditioned norms 1, 100, 0
+	mean := []float64{0.5 / 3, 100.0 / 3}
+	for _, tc := range []struct {
+		normalize bool
+		want      []float64
+	}{
+		{false, mean},
+		{true, []float64{0.5 / 3, 1.0 / 3}},
+	} {
+		h.Config.SeedNormalize = tc.normalize
+		norms, g := h.seedMean(grads, mean)
+		if !reflect.DeepEqual(norms, []float64{1, 100, 0}) {
+			t.Errorf("normalize %v: norms %v; want [1 100 0]", tc.normalize, norms)
+		}
+		for q := range g {
+			if math.Abs(g[q]-tc.want[q]) > 1e-15 {
+				t.Errorf("normalize %v: step gradient %v; want %v", tc.normalize, g, tc.want)
+				break
+			}
+		}
+	}
+	// In Train: the records carry one norm per seed, and the normalized
+	// run steps elsewhere than the plain one from the same seeds.
+	cfg := tinyConfig(t)
+	cfg.Iterations, cfg.EvalSeeds = 2, nil
+	plain, err := Train(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.SeedNormalize = true
+	norm, err := Train(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := norm.Records[0]; len(r.SeedNorms) != cfg.Seeds || !reflect.DeepEqual(r.SeedNorms, plain.Records[0].SeedNorms) {
+		t.Errorf("seed norms %v (plain run's %v); want %d equal ones", r.SeedNorms, plain.Records[0].SeedNorms, cfg.Seeds)
+	}
+	if reflect.DeepEqual(plain.Phi, norm.Phi) {
+		t.Errorf("SeedNormalize did not change the steps")
+	}
+}

@@ -56,6 +56,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	lr := fs.Float64("lr", 0.05, "Adam step size")
 	iterations := fs.Int("iterations", 6, "meta-iterations")
 	seeds := fs.Int("seeds", 2, "training seeds per meta-iteration")
+	seedNormalize := fs.Bool("seed-normalize", false, "scale each training seed's gradient to unit norm before averaging them for the step (meta.Config.SeedNormalize), so that one seed's blown-up tangents do not set it")
 	logEta := fs.Bool("logeta", true, "meta-learn log eta too (default false under -method truncated, which has no estimate for it)")
 	power := fs.Bool("power", false, "meta-learn the modulation's exponent too, m(Ebar) = Ebar^power (from the start's: Miconi's 1 for theta_33)")
 	learnBaseline := fs.Bool("learn-baseline", false, "meta-learn the reward baseline's decay a_R too (as logit a_R; carried by the saved rule), from the start rule's, else the setting's (-baseline)")
@@ -137,6 +138,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	cfg := meta.DefaultConfig(p, ts)
 	cfg.Iterations, cfg.LR, cfg.Seeds, cfg.Seed, cfg.Checkpoint = *iterations, *lr, *seeds, *seed, *checkpoint
 	cfg.Threshold = s.Criterion.Threshold
+	cfg.SeedNormalize = *seedNormalize
 	cfg.EvalSeeds = cfg.EvalSeeds[:0]
 	for i := range *evalSeeds {
 		cfg.EvalSeeds = append(cfg.EvalSeeds, 1000000001+uint64(i))
@@ -152,7 +154,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 			fmt.Fprintf(w, "iteration %d: objective %.5f (train), %.5f (held-out), final performance %.3f (held-out)  [%.0f s]\n",
 				r.Iteration, r.Objective, r.HeldOut, r.Final, time.Since(began).Seconds())
 		}
-		fmt.Fprintf(w, "  at%s\n", phiText(names, r.Phi, r.Grad))
+		fmt.Fprintf(w, "  at%s; seeds' gradient norms%s\n", phiText(names, r.Phi, r.Grad), normsText(r.SeedNorms))
 	}
 	h, trainErr := meta.Train(ctx, cfg)
 	if h == nil {
@@ -214,6 +216,15 @@ func phiText(names []string, phi, grad []float64) string {
 		if q < len(names)-1 {
 			b.WriteByte(',')
 		}
+	}
+	return b.String()
+}
+
+// normsText lists the seeds' gradient norms.
+func normsText(norms []float64) string {
+	var b strings.Builder
+	for _, v := range norms {
+		fmt.Fprintf(&b, " %.2g", v)
 	}
 	return b.String()
 }

@@ -217,7 +217,28 @@ func TestRunLearnBaseline(t *testing.T) {
 	if !(r.BaselineDecay > 0 && r.BaselineDecay < 1) || r.BaselineDecay == 0.6 {
 		t.Errorf("saved a_R %v; want one learned from 0.6, in (0, 1)", r.BaselineDecay)
 	}
-	if !strings.Contains(text, "logit_a_R 0.4055 (gradient ") || !strings.Contains(text, "a_R 0.600") {
+	if !strings.Contains(text, "logit_a_R 0.4055 (gradient ") || !strings.Contains(text, "a_R 0.600; seeds' gradient norms ") {
 		t.Errorf("the iteration's line does not show logit a_R = ln 1.5 and a_R 0.600:\n%s", text)
+	}
+}
+
+// TestRunSeedNormalize: -seed-normalize changes the steps from the same
+// seeds (over two iterations: Adam's first step is the gradient's sign
+// alone).
+func TestRunSeedNormalize(t *testing.T) {
+	dir := t.TempDir()
+	var rules [2]rule.Rule
+	for i, extra := range [][]string{nil, {"-seed-normalize"}} {
+		out := filepath.Join(dir, fmt.Sprint(i, ".json"))
+		if _, err := runArgs(append([]string{"-eval-seeds", "0", "-iterations", "2", "-out", out}, extra...)...); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if rules[i], err = store.LoadRule(out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if rules[0].Theta[3][3] == rules[1].Theta[3][3] {
+		t.Errorf("theta_33 %g with and without -seed-normalize; want the steps to differ", rules[0].Theta[3][3])
 	}
 }
