@@ -8,8 +8,12 @@ import "github.com/plasticnb/plasticnb/plasticlib/rule"
 // checkpoint, which carries its Config.
 //
 // Train evaluates each iteration's rule before its step, so the last Record
-// describes the rule one step before this one.
+// describes the rule one step before this one; under Config.Backtrack,
+// Rule returns the best accepted rule (Best), which a Record describes.
 func (h *History) Rule() (rule.Rule, error) {
 	p := h.Config.Problem
+	if h.Config.Backtrack && h.Best != nil {
+		return p.Params.Apply(p.Rule, h.Best)
+	}
 	return p.Params.Apply(p.Rule, h.Phi)
 }

@@ -106,6 +106,14 @@ type Config struct {
 	// through Adam's second moment, in the size of the later steps.
 	// Record.Grad stays the plain mean; Record.SeedNorms shows the norms.
 	SeedNormalize bool `json:"seed_normalize,omitempty"`
+	// Backtrack rejects a step whose rule scores lower on the held-out
+	// seeds than the best rule so far, or makes a learning run diverge (a
+	// *NonFiniteError): the rejected iteration's gradient is not used, the
+	// next rule tried is halfway between the best and the rejected one,
+	// and every later step is taken at half the rate (History.LRScale).
+	// The held-out seeds then select the steps, so judge the result on
+	// other seeds. History.Rule returns the best rule. Needs EvalSeeds.
+	Backtrack bool `json:"backtrack,omitempty"`
 	// Seed derives the training seeds: run b of iteration it uses seed
 	// Seed*1000003 + it*Seeds + b (common random numbers within an
 	// iteration, fresh ones across). Default 0.
@@ -158,6 +166,12 @@ type Record struct {
 	Objective float64 `json:"objective"`
 	HeldOut   float64 `json:"held_out"`
 	Final     float64 `json:"final"`
+	// Rejected (under Config.Backtrack): the rule scored below the best
+	// so far on the held-out seeds, or Diverged names the non-finite
+	// value a learning run reached (its objectives and gradient are then
+	// zero); no step was taken from it.
+	Rejected bool   `json:"rejected,omitempty"`
+	Diverged string `json:"diverged,omitempty"`
 	// Seconds is the iteration's wall time (its learning runs side by side).
 	Seconds float64 `json:"seconds"`
 }
@@ -175,6 +189,12 @@ type History struct {
 	// Adam state.
 	M []float64 `json:"adam_m,omitempty"`
 	V []float64 `json:"adam_v,omitempty"`
+	// Under Config.Backtrack: Best, the meta-parameters of the best
+	// accepted iteration, its held-out objective BestHeldOut, and LRScale,
+	// the factor on Config.LR left by the rejections (0 means 1).
+	Best        []float64 `json:"best,omitempty"`
+	BestHeldOut float64   `json:"best_held_out,omitempty"`
+	LRScale     float64   `json:"lr_scale,omitempty"`
 }
 
 // IterationError wraps an error of meta-iteration Iteration.
@@ -213,6 +233,9 @@ func (c *Config) validate() error {
 	}
 	if c.Seeds < 1 {
 		add("Seeds", "must be >= 1, got %d", c.Seeds)
+	}
+	if c.Backtrack && len(c.EvalSeeds) == 0 {
+		add("Backtrack", "needs held-out seeds (EvalSeeds) to judge the steps")
 	}
 	if err := c.Estimator.Validate(); err != nil {
 		errs = append(errs, err)
@@ -318,6 +341,7 @@ func Train(ctx context.Context, cfg Config) (*History, error) {
 			}()
 		}
 		wg.Wait()
+		canBacktrack := cfg.Backtrack && h.Best != nil
 		for _, err := range errs {
 			if err != nil {
 				var nf *NonFiniteError
@@ -327,8 +351,20 @@ func Train(ctx context.Context, cfg Config) (*History, error) {
 				if ctx.Err() != nil {
 					return h, fmt.Errorf("meta: training cancelled after %d of %d iterations: %w", it, cfg.Iterations, ctx.Err())
 				}
-				return h, &IterationError{Iteration: it, Err: err}
+				if nf == nil || !canBacktrack {
+					return h, &IterationError{Iteration: it, Err: err}
+				}
+				if rec.Diverged == "" {
+					rec.Diverged = nf.Error()
+				}
 			}
+		}
+		if rec.Diverged != "" {
+			h.reject(&rec, began)
+			if err := h.finish(rec); err != nil {
+				return h, err
+			}
+			continue
 		}
 		for b := range ests {
 			rec.Objective += objs[b] / float64(cfg.Seeds)
@@ -342,24 +378,79 @@ func Train(ctx context.Context, cfg Config) (*History, error) {
 		}
 		for q, g := range rec.Grad {
 			if math.IsNaN(g) || math.IsInf(g, 0) {
-				return h, &IterationError{Iteration: it, Err: &NonFiniteError{Iteration: it, Episode: -1, Param: h.Names[q]}}
+				nf := &NonFiniteError{Iteration: it, Episode: -1, Param: h.Names[q]}
+				if !canBacktrack {
+					return h, &IterationError{Iteration: it, Err: nf}
+				}
+				rec.Diverged = nf.Error()
+				break
 			}
 		}
-		g := rec.Grad
-		rec.SeedNorms, g = h.seedMean(grads, g)
-		h.step(g, it+1)
-		rec.Seconds = time.Since(began).Seconds()
-		h.Records = append(h.Records, rec)
-		if cfg.Checkpoint != "" {
-			if err := h.save(cfg.Checkpoint); err != nil {
-				return h, &IterationError{Iteration: it, Err: err}
+		var g []float64
+		rec.SeedNorms, g = h.seedMean(grads, rec.Grad)
+		if rec.Diverged != "" || canBacktrack && rec.HeldOut < h.BestHeldOut {
+			h.reject(&rec, began)
+		} else {
+			if cfg.Backtrack {
+				h.Best, h.BestHeldOut = append([]float64(nil), rec.Phi...), rec.HeldOut
 			}
+			h.step(g, h.steps()+1)
+			rec.Seconds = time.Since(began).Seconds()
 		}
-		if cfg.Progress != nil {
-			cfg.Progress(rec)
+		if err := h.finish(rec); err != nil {
+			return h, err
 		}
 	}
 	return h, nil
+}
+
+// reject records that rec's rule was not accepted (Config.Backtrack) and
+// backtracks: the next rule is halfway between the best and rec's, and the
+// rate is halved.
+func (h *History) reject(rec *Record, began time.Time) {
+	rec.Rejected = true
+	if rec.Diverged != "" {
+		rec.Objective, rec.HeldOut, rec.Final = 0, 0, 0
+		clear(rec.Grad)
+	}
+	for q := range h.Phi {
+		h.Phi[q] = h.Best[q] + (rec.Phi[q]-h.Best[q])/2
+	}
+	h.LRScale = h.lrScale() / 2
+	rec.Seconds = time.Since(began).Seconds()
+}
+
+// finish appends rec to the history, writes the checkpoint and reports
+// progress.
+func (h *History) finish(rec Record) error {
+	h.Records = append(h.Records, rec)
+	if c := h.Config.Checkpoint; c != "" {
+		if err := h.save(c); err != nil {
+			return &IterationError{Iteration: rec.Iteration, Err: err}
+		}
+	}
+	if h.Config.Progress != nil {
+		h.Config.Progress(rec)
+	}
+	return nil
+}
+
+// steps is the number of steps taken: the accepted iterations.
+func (h *History) steps() int {
+	n := 0
+	for _, r := range h.Records {
+		if !r.Rejected {
+			n++
+		}
+	}
+	return n
+}
+
+func (h *History) lrScale() float64 {
+	if h.LRScale > 0 {
+		return h.LRScale
+	}
+	return 1
 }
 
 func engineOf(est Estimator) *Engine {
@@ -471,9 +562,10 @@ func (h *History) step(g []float64, t int) {
 	for q := range gs {
 		gs[q] *= clip
 	}
-	var m optim.Method = optim.SGD{LR: c.LR}
+	lr := c.LR * h.lrScale()
+	var m optim.Method = optim.SGD{LR: lr}
 	if c.Optimizer != SGD {
-		m = &optim.Adam{LR: c.LR, Beta1: c.Beta1, Beta2: c.Beta2, Eps: c.Eps, M: h.M, V: h.V}
+		m = &optim.Adam{LR: lr, Beta1: c.Beta1, Beta2: c.Beta2, Eps: c.Eps, M: h.M, V: h.V}
 	}
 	d := make([]float64, len(gs))
 	m.Step(d, gs, t)

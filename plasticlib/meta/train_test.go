@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/plasticnb/plasticnb/plasticlib/learn"
@@ -285,5 +286,112 @@ func TestSeedMean(t *testing.T) {
 	}
 	if reflect.DeepEqual(plain.Phi, norm.Phi) {
 		t.Errorf("SeedNormalize did not change the steps")
+	}
+}
+
+// TestTrainBacktrack checks Config.Backtrack: at a rate large enough that
+// steps overshoot, every accepted rule scores at least the best before it
+// on the held-out seeds, every rejected one is followed by the point
+// halfway back to the best at half the rate, and Rule is the best rule.
+func TestTrainBacktrack(t *testing.T) {
+	cfg := tinyConfig(t)
+	cfg.Backtrack, cfg.LR, cfg.Iterations = true, 1, 6
+	h, err := Train(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	best, bestPhi, rejected := math.Inf(-1), []float64(nil), 0
+	for i, r := range h.Records {
+		if r.Rejected {
+			rejected++
+			if r.HeldOut >= best {
+				t.Errorf("record %d rejected at held-out %g, the best so far %g", i, r.HeldOut, best)
+			}
+			if i+1 < len(h.Records) {
+				for q, v := range h.Records[i+1].Phi {
+					if want := bestPhi[q] + (r.Phi[q]-bestPhi[q])/2; v != want {
+						t.Errorf("record %d: phi[%d] = %g after the rejection, want halfway %g", i+1, q, v, want)
+					}
+				}
+			}
+			continue
+		}
+		if r.HeldOut < best {
+			t.Errorf("record %d accepted at held-out %g below the best %g", i, r.HeldOut, best)
+		}
+		best, bestPhi = r.HeldOut, r.Phi
+	}
+	if rejected == 0 {
+		t.Fatalf("no step rejected at lr %g: the test does not exercise backtracking (held-out %v)", cfg.LR, heldOuts(h))
+	}
+	t.Logf("held-out %v, %d rejected", heldOuts(h), rejected)
+	if want := math.Pow(0.5, float64(rejected)); h.LRScale != want {
+		t.Errorf("LRScale %g after %d rejections, want %g", h.LRScale, rejected, want)
+	}
+	if !reflect.DeepEqual(h.Best, bestPhi) || h.BestHeldOut != best {
+		t.Errorf("Best %v (%g), want %v (%g)", h.Best, h.BestHeldOut, bestPhi, best)
+	}
+	got, err := h.Rule()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := cfg.Problem.Params.Apply(cfg.Problem.Rule, bestPhi)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Rule() is not the best rule:\n%v\nwant\n%v", got, want)
+	}
+
+	// Without held-out seeds there is nothing to judge a step by.
+	c := tinyConfig(t)
+	c.Backtrack, c.EvalSeeds = true, nil
+	if _, err := Train(context.Background(), c); err == nil || !strings.Contains(err.Error(), "Backtrack") {
+		t.Errorf("Backtrack without EvalSeeds: err = %v, want one naming Backtrack", err)
+	}
+}
+
+func heldOuts(h *History) []float64 {
+	var out []float64
+	for _, r := range h.Records {
+		out = append(out, r.HeldOut)
+	}
+	return out
+}
+
+// TestTrainBacktrackDiverged checks that under Config.Backtrack a
+// learning run that turns non-finite rejects the step instead of ending
+// the training, and that without a best rule to return to it still ends
+// it.
+func TestTrainBacktrackDiverged(t *testing.T) {
+	var poison atomic.Bool
+	cfg := tinyConfig(t)
+	base, err := cfg.Task.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Problem.Task = task.Func{Name: "poisoned", Types: base.NumTypes(), Inputs: base.NumInputs(), Length: base.Steps(),
+		Fill: func(dst *task.Trial, typ int, rng *rand.Rand) {
+			base.Trial(dst, typ, rng)
+			if poison.Load() {
+				dst.SetTarget(dst.EvalStart, dst.EvalEnd, math.NaN())
+			}
+		}}
+	cfg.Backtrack, cfg.Iterations = true, 3
+	cfg.Progress = func(Record) { poison.Store(true) }
+	h, err := Train(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("err = %v, want the diverged steps rejected", err)
+	}
+	for i, r := range h.Records[1:] {
+		if !r.Rejected || !strings.Contains(r.Diverged, "non-finite") {
+			t.Errorf("record %d: rejected %v, diverged %q; want a rejection naming the non-finite value", i+1, r.Rejected, r.Diverged)
+		}
+	}
+	if !reflect.DeepEqual(h.Best, h.Records[0].Phi) || h.LRScale != 0.25 {
+		t.Errorf("best %v, LR scale %g; want the first rule and 0.25", h.Best, h.LRScale)
+	}
+	// Poisoned from the start there is no best rule: the error ends it.
+	poison.Store(true)
+	cfg.Progress = nil
+	if _, err := Train(context.Background(), cfg); err == nil {
+		t.Error("a run non-finite at iteration 0 trained on")
 	}
 }

@@ -7,7 +7,9 @@
 // line per meta-iteration (training and held-out objectives, the held-out
 // runs' final performance: the fraction of correct trials in their last
 // quarter; then the meta-parameters it was evaluated at, with their
-// gradient) and saves the learned rule as JSON (store.SaveRule). The
+// gradient) and saves the learned rule as JSON (store.SaveRule). With
+// -backtrack a step that lowers the held-out objective is undone, and the
+// best rule is the one saved. The
 // objective is the paper's mean reward, or with -objective soft-correct a
 // smooth count of the correct trials (meta.SoftCorrect). With
 // -checkpoint it resumes an interrupted run; Ctrl-C stops it after the
@@ -57,6 +59,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	iterations := fs.Int("iterations", 6, "meta-iterations")
 	seeds := fs.Int("seeds", 2, "training seeds per meta-iteration")
 	seedNormalize := fs.Bool("seed-normalize", false, "scale each training seed's gradient to unit norm before averaging them for the step (meta.Config.SeedNormalize), so that one seed's blown-up tangents do not set it")
+	backtrack := fs.Bool("backtrack", false, "reject a step whose rule scores below the best so far on the held-out seeds, or makes a run diverge, and try halfway back at half the rate (meta.Config.Backtrack); the best rule is saved")
 	logEta := fs.Bool("logeta", true, "meta-learn log eta too (default false under -method truncated, which has no estimate for it)")
 	power := fs.Bool("power", false, "meta-learn the modulation's exponent too, m(Ebar) = Ebar^power (from the start's: Miconi's 1 for theta_33)")
 	learnBaseline := fs.Bool("learn-baseline", false, "meta-learn the reward baseline's decay a_R too (as logit a_R; carried by the saved rule), from the start rule's, else the setting's (-baseline)")
@@ -138,7 +141,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	cfg := meta.DefaultConfig(p, ts)
 	cfg.Iterations, cfg.LR, cfg.Seeds, cfg.Seed, cfg.Checkpoint = *iterations, *lr, *seeds, *seed, *checkpoint
 	cfg.Threshold = s.Criterion.Threshold
-	cfg.SeedNormalize = *seedNormalize
+	cfg.SeedNormalize, cfg.Backtrack = *seedNormalize, *backtrack
 	cfg.EvalSeeds = cfg.EvalSeeds[:0]
 	for i := range *evalSeeds {
 		cfg.EvalSeeds = append(cfg.EvalSeeds, 1000000001+uint64(i))
@@ -155,6 +158,13 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 				r.Iteration, r.Objective, r.HeldOut, r.Final, time.Since(began).Seconds())
 		}
 		fmt.Fprintf(w, "  at%s; seeds' gradient norms%s\n", phiText(names, r.Phi, r.Grad), normsText(r.SeedNorms))
+		if r.Rejected {
+			why := "held-out below the best so far"
+			if r.Diverged != "" {
+				why = r.Diverged
+			}
+			fmt.Fprintf(w, "  rejected (%s): next halfway back to the best, at half the rate\n", why)
+		}
 	}
 	h, trainErr := meta.Train(ctx, cfg)
 	if h == nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plasticnb/plasticnb/plasticlib/meta"
 	"github.com/plasticnb/plasticnb/plasticlib/rule"
 	"github.com/plasticnb/plasticnb/plasticlib/store"
 )
@@ -78,6 +79,7 @@ func TestRunRejects(t *testing.T) {
 		{"truncated soft-correct", []string{"-objective", "soft-correct", "-method", "truncated"}, "Objective"},
 		{"truncated log eta", []string{"-method", "truncated", "-logeta"}, "LogEta"},
 		{"truncated baseline", []string{"-method", "truncated", "-learn-baseline"}, "Baseline"},
+		{"backtrack without held-out seeds", []string{"-backtrack", "-eval-seeds", "0"}, "Backtrack"},
 	} {
 		if _, err := runArgs(tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v; want one naming %s", tc.name, err, tc.want)
@@ -240,5 +242,38 @@ func TestRunSeedNormalize(t *testing.T) {
 	}
 	if rules[0].Theta[3][3] == rules[1].Theta[3][3] {
 		t.Errorf("theta_33 %g with and without -seed-normalize; want the steps to differ", rules[0].Theta[3][3])
+	}
+}
+
+// TestRunBacktrack: at a rate that overshoots, -backtrack reports the
+// rejected steps and saves the best rule, which is not the last one tried.
+func TestRunBacktrack(t *testing.T) {
+	dir := t.TempDir()
+	ck, out := filepath.Join(dir, "ck.json"), filepath.Join(dir, "rule.json")
+	text, err := runArgs("-backtrack", "-lr", "1", "-iterations", "5", "-checkpoint", ck, "-out", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "rejected (held-out below the best so far)") {
+		t.Fatalf("no rejection reported at -lr 1:\n%s", text)
+	}
+	var h meta.History
+	if ok, err := store.LoadCheckpoint(ck, &h); !ok || err != nil {
+		t.Fatalf("checkpoint: %v, %v", ok, err)
+	}
+	best, err := h.Rule()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved, err := store.LoadRule(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := h.Config.Problem.Params.Apply(h.Config.Problem.Rule, h.Phi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Theta[3][3] != best.Theta[3][3] || saved.Theta[3][3] == next.Theta[3][3] {
+		t.Errorf("saved theta_33 %g; want the best's %g, not the next to try's %g", saved.Theta[3][3], best.Theta[3][3], next.Theta[3][3])
 	}
 }
