@@ -169,7 +169,7 @@ type Record struct {
 	// Rejected (under Config.Backtrack): the rule scored below the best
 	// so far on the held-out seeds, or Diverged names the non-finite
 	// value a learning run reached (its objectives and gradient are then
-	// zero); no step was taken from it.
+	// zero, its seed norms absent); no step was taken from it.
 	Rejected bool   `json:"rejected,omitempty"`
 	Diverged string `json:"diverged,omitempty"`
 	// Seconds is the iteration's wall time (its learning runs side by side).
@@ -359,46 +359,51 @@ func Train(ctx context.Context, cfg Config) (*History, error) {
 				}
 			}
 		}
-		if rec.Diverged != "" {
-			h.reject(&rec, began)
-			if err := h.finish(rec); err != nil {
-				return h, err
-			}
-			continue
-		}
-		for b := range ests {
-			rec.Objective += objs[b] / float64(cfg.Seeds)
-			for q, g := range grads[b] {
-				rec.Grad[q] += g / float64(cfg.Seeds)
-			}
-		}
-		for k := range evals {
-			rec.HeldOut += heldOut[k] / float64(len(evals))
-			rec.Final += final[k] / float64(len(evals))
-		}
-		for q, g := range rec.Grad {
-			if math.IsNaN(g) || math.IsInf(g, 0) {
-				nf := &NonFiniteError{Iteration: it, Episode: -1, Param: h.Names[q]}
-				if !canBacktrack {
-					return h, &IterationError{Iteration: it, Err: nf}
-				}
-				rec.Diverged = nf.Error()
-				break
-			}
-		}
 		var g []float64
-		rec.SeedNorms, g = h.seedMean(grads, rec.Grad)
+		if rec.Diverged == "" {
+			for b := range ests {
+				rec.Objective += objs[b] / float64(cfg.Seeds)
+				for q, g := range grads[b] {
+					rec.Grad[q] += g / float64(cfg.Seeds)
+				}
+			}
+			for k := range evals {
+				rec.HeldOut += heldOut[k] / float64(len(evals))
+				rec.Final += final[k] / float64(len(evals))
+			}
+			for q, g := range rec.Grad {
+				if math.IsNaN(g) || math.IsInf(g, 0) {
+					nf := &NonFiniteError{Iteration: it, Episode: -1, Param: h.Names[q]}
+					if !canBacktrack {
+						return h, &IterationError{Iteration: it, Err: nf}
+					}
+					rec.Diverged = nf.Error()
+					rec.Objective, rec.HeldOut, rec.Final = 0, 0, 0
+					clear(rec.Grad)
+					break
+				}
+			}
+		}
+		if rec.Diverged == "" {
+			rec.SeedNorms, g = h.seedMean(grads, rec.Grad)
+		}
 		if rec.Diverged != "" || canBacktrack && rec.HeldOut < h.BestHeldOut {
-			h.reject(&rec, began)
+			h.reject(&rec)
 		} else {
 			if cfg.Backtrack {
 				h.Best, h.BestHeldOut = append([]float64(nil), rec.Phi...), rec.HeldOut
 			}
 			h.step(g, h.steps()+1)
-			rec.Seconds = time.Since(began).Seconds()
 		}
-		if err := h.finish(rec); err != nil {
-			return h, err
+		rec.Seconds = time.Since(began).Seconds()
+		h.Records = append(h.Records, rec)
+		if cfg.Checkpoint != "" {
+			if err := h.save(cfg.Checkpoint); err != nil {
+				return h, &IterationError{Iteration: it, Err: err}
+			}
+		}
+		if cfg.Progress != nil {
+			cfg.Progress(rec)
 		}
 	}
 	return h, nil
@@ -407,32 +412,12 @@ func Train(ctx context.Context, cfg Config) (*History, error) {
 // reject records that rec's rule was not accepted (Config.Backtrack) and
 // backtracks: the next rule is halfway between the best and rec's, and the
 // rate is halved.
-func (h *History) reject(rec *Record, began time.Time) {
+func (h *History) reject(rec *Record) {
 	rec.Rejected = true
-	if rec.Diverged != "" {
-		rec.Objective, rec.HeldOut, rec.Final = 0, 0, 0
-		clear(rec.Grad)
-	}
 	for q := range h.Phi {
 		h.Phi[q] = h.Best[q] + (rec.Phi[q]-h.Best[q])/2
 	}
 	h.LRScale = h.lrScale() / 2
-	rec.Seconds = time.Since(began).Seconds()
-}
-
-// finish appends rec to the history, writes the checkpoint and reports
-// progress.
-func (h *History) finish(rec Record) error {
-	h.Records = append(h.Records, rec)
-	if c := h.Config.Checkpoint; c != "" {
-		if err := h.save(c); err != nil {
-			return &IterationError{Iteration: rec.Iteration, Err: err}
-		}
-	}
-	if h.Config.Progress != nil {
-		h.Config.Progress(rec)
-	}
-	return nil
 }
 
 // steps is the number of steps taken: the accepted iterations.
