@@ -55,7 +55,8 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	warmUp := fs.Int("warmup", 100, "trials before weights change")
 	horizon := fs.Int("horizon", 0, "restart state tangents every this many steps (0: exact)")
 	method := fs.String("method", "exact", "estimator: exact, truncated, fd or es (meta.Method)")
-	lr := fs.Float64("lr", 0.05, "Adam step size")
+	lr := fs.Float64("lr", 0.05, "step size of the optimiser")
+	optimizer := fs.String("optimizer", "adam", "outer optimiser: adam, or sgd (a step along the clipped, preconditioned gradient itself: Adam's first step is its sign, which moves a coordinate whose gradient is near zero as far as the others) (meta.Optimizer)")
 	iterations := fs.Int("iterations", 6, "meta-iterations")
 	seeds := fs.Int("seeds", 2, "training seeds per meta-iteration")
 	seedNormalize := fs.Bool("seed-normalize", false, "scale each training seed's gradient to unit norm before averaging them for the step (meta.Config.SeedNormalize), so that one seed's blown-up tangents do not set it")
@@ -142,6 +143,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	cfg.Iterations, cfg.LR, cfg.Seeds, cfg.Seed, cfg.Checkpoint = *iterations, *lr, *seeds, *seed, *checkpoint
 	cfg.Threshold = s.Criterion.Threshold
 	cfg.SeedNormalize, cfg.Backtrack = *seedNormalize, *backtrack
+	cfg.Optimizer = meta.Optimizer(*optimizer)
 	cfg.EvalSeeds = cfg.EvalSeeds[:0]
 	for i := range *evalSeeds {
 		cfg.EvalSeeds = append(cfg.EvalSeeds, 1000000001+uint64(i))

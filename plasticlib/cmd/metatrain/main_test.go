@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -69,6 +70,7 @@ func TestRunRejects(t *testing.T) {
 		{"K", []string{"-K", "2"}, "-K"},
 		{"dt", []string{"-dt", "-1"}, "Dt"},
 		{"lr", []string{"-lr", "-1"}, "LR"},
+		{"optimizer", []string{"-optimizer", "lbfgs"}, "Optimizer"},
 		{"method", []string{"-method", "guess"}, "-method"},
 		{"task", []string{"-task", "xor"}, `unknown task "xor"`},
 		{"free", []string{"-free", "even"}, `-free: rule.FreeSet: unknown set "even"`},
@@ -275,5 +277,54 @@ func TestRunBacktrack(t *testing.T) {
 	}
 	if saved.Theta[3][3] != best.Theta[3][3] || saved.Theta[3][3] == next.Theta[3][3] {
 		t.Errorf("saved theta_33 %g; want the best's %g, not the next to try's %g", saved.Theta[3][3], best.Theta[3][3], next.Theta[3][3])
+	}
+}
+
+// TestRunOptimizer: under -optimizer sgd the step is the preconditioned
+// gradient itself, phi_q moving by lr s_q (c s_q g_q) with one clip factor
+// c <= 1 for every q; Adam's first step moves every coordinate by lr s_q.
+func TestRunOptimizer(t *testing.T) {
+	for _, tc := range []struct {
+		opt  string
+		want func(s, g float64) float64 // the step of one coordinate, up to a common factor
+		tol  float64                    // relative; Adam's eps shrinks the steps of tiny gradients
+	}{
+		{"sgd", func(s, g float64) float64 { return s * s * g }, 1e-6},
+		{"adam", func(s, g float64) float64 { return s * math.Copysign(1, g) }, 1e-2},
+	} {
+		ck := filepath.Join(t.TempDir(), "ck.json")
+		if _, err := runArgs("-optimizer", tc.opt, "-eval-seeds", "0", "-checkpoint", ck); err != nil {
+			t.Fatalf("-optimizer %s: %v", tc.opt, err)
+		}
+		var h meta.History
+		if ok, err := store.LoadCheckpoint(ck, &h); !ok || err != nil {
+			t.Fatalf("-optimizer %s: checkpoint: %v, %v", tc.opt, ok, err)
+		}
+		if h.Config.Optimizer != meta.Optimizer(tc.opt) {
+			t.Errorf("config optimizer %q; want %q", h.Config.Optimizer, tc.opt)
+		}
+		rec := h.Records[0]
+		ratio := math.NaN()
+		for q := range h.Phi {
+			s := 1.0
+			if q < len(h.Scale) {
+				s = h.Scale[q]
+			}
+			want := tc.want(s, rec.Grad[q])
+			if want == 0 {
+				continue
+			}
+			r := (h.Phi[q] - rec.Phi[q]) / want
+			if math.IsNaN(ratio) {
+				ratio = r
+			}
+			if !(r > 0) || math.Abs(r-ratio) > tc.tol*math.Abs(ratio) {
+				t.Errorf("-optimizer %s: %s moved %g for gradient %g (scale %g): ratio %g, want %g for every coordinate",
+					tc.opt, h.Names[q], h.Phi[q]-rec.Phi[q], rec.Grad[q], s, r, ratio)
+			}
+		}
+		if tc.opt == "sgd" && !(ratio <= 0.05*(1+1e-9)) {
+			t.Errorf("sgd step factor %g; want lr (0.05) times a clip factor <= 1", ratio)
+		}
 	}
 }
