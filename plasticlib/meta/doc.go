@@ -56,6 +56,11 @@
 // fresh seeds across), held-out seeds, a JSON checkpoint per iteration
 // with resume, cancellation, and progress callbacks. Its Config is
 // JSON-serialisable and reproduces a run bit for bit.
+// ProbeGradient checks a config's first meta-gradient against the
+// objective along the step it sets: central differences of every training
+// and held-out seed's objective (common random numbers) at step lengths
+// given, against the estimator's slope, which tells a Horizon's bias from
+// a direction that is uphill only for the training seeds.
 //
 // In the chaotic regime state tangents may grow over a trial; Problem's
 // Horizon (restart the state tangents every Horizon steps) and
@@ -78,6 +83,7 @@
 // over time), update.go (the end-of-trial update and its tangent), readout.go (a
 // plastic linear readout's trace, tangents and update),
 // worker.go (the second goroutine that takes half of every stage),
+// probe.go (ProbeGradient),
 // work.go (the buffers of the primal record and the tangents, and the
 // stages that run on them, in float64 or float32). The tiled matrix
 // products they share are linalg.Gemm and linalg.Gemm32.

@@ -252,18 +252,13 @@ func Train(ctx context.Context, cfg Config) (*History, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	p := cfg.Problem
-	if p.Task == nil {
-		tk, err := cfg.Task.Build()
-		if err != nil {
-			return nil, err
-		}
-		p.Task = tk
+	p, err := cfg.problem()
+	if err != nil {
+		return nil, err
 	}
 	h := &History{Config: cfg, Names: p.Params.Names(p.Rule), Phi: p.Params.Get(p.Rule)}
 	np := len(h.Phi)
 	h.M, h.V = make([]float64, np), make([]float64, np)
-	var err error
 	if h.Scale, err = stepScales(p, cfg); err != nil {
 		return nil, err
 	}
@@ -407,6 +402,20 @@ func Train(ctx context.Context, cfg Config) (*History, error) {
 		}
 	}
 	return h, nil
+}
+
+// problem is the config's problem with its Task built from Task when
+// nil.
+func (c *Config) problem() (Problem, error) {
+	p := c.Problem
+	if p.Task == nil {
+		tk, err := c.Task.Build()
+		if err != nil {
+			return p, err
+		}
+		p.Task = tk
+	}
+	return p, nil
 }
 
 // reject records that rec's rule was not accepted (Config.Backtrack) and

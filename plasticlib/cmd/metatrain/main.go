@@ -13,7 +13,11 @@
 // objective is the paper's mean reward, or with -objective soft-correct a
 // smooth count of the correct trials (meta.SoftCorrect). With
 // -checkpoint it resumes an interrupted run; Ctrl-C stops it after the
-// learning runs in flight and keeps what was computed.
+// learning runs in flight and keeps what was computed. With -probe EPS,...
+// it does not train: it checks the first iteration's gradient against the
+// objective along its step (meta.ProbeGradient), printing each training
+// seed's slope and central differences and the held-out seeds' objective
+// at phi and phi ± eps (probe.go).
 //
 //	go run -tags openblas ./plasticlib/cmd/metatrain -task context -setting paper -n 100 -episodes 1500 -horizon 20 -out learned.json
 //
@@ -74,6 +78,8 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	startSpec := fs.String("start", "", "start from this saved rule (JSON, a K = L polynomial; its eta, clip and modulation kept) instead of theta_33; -K is then the rule's")
 	checkpoint := fs.String("checkpoint", "", "JSON checkpoint, written every iteration, resumed from")
 	out := fs.String("out", "", "save the learned rule here (JSON)")
+	probe := fs.String("probe", "", "instead of training, check the first iteration's gradient along its step: step lengths eps (comma-separated, in the optimiser's scaled units, as -lr) at which every training and held-out seed's objective is evaluated at phi ± eps (meta.ProbeGradient)")
+	probeDir := fs.String("probe-direction", "", "with -probe: this direction (comma-separated, scaled coordinates, as a probe prints it) instead of the gradient's own")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -149,6 +155,12 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		cfg.EvalSeeds = append(cfg.EvalSeeds, 1000000001+uint64(i))
 	}
 	cfg.Estimator.Method = m
+	if *probe != "" {
+		return runProbe(ctx, w, cfg, *probe, *probeDir, startName)
+	}
+	if *probeDir != "" {
+		return fmt.Errorf("-probe-direction needs -probe")
+	}
 	began := time.Now()
 	fmt.Fprintf(w, "meta-training (%s, objective %s) from %s, K = L = %d, on %s, %d episodes per run\n", m, obj, startName, *k, s, lc.Episodes)
 	names := p.Params.Names(p.Rule)

@@ -82,6 +82,10 @@ func TestRunRejects(t *testing.T) {
 		{"truncated log eta", []string{"-method", "truncated", "-logeta"}, "LogEta"},
 		{"truncated baseline", []string{"-method", "truncated", "-learn-baseline"}, "Baseline"},
 		{"backtrack without held-out seeds", []string{"-backtrack", "-eval-seeds", "0"}, "Backtrack"},
+		{"probe step", []string{"-probe", "0.1,x"}, `-probe: value 2 ("x")`},
+		{"probe zero step", []string{"-probe", "0"}, "Steps[0]"},
+		{"probe direction alone", []string{"-probe-direction", "1,0"}, "-probe-direction needs -probe"},
+		{"probe direction length", []string{"-probe", "0.1", "-probe-direction", "1,0"}, "Direction has 2 values"},
 	} {
 		if _, err := runArgs(tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v; want one naming %s", tc.name, err, tc.want)
@@ -327,4 +331,62 @@ func TestRunOptimizer(t *testing.T) {
 			t.Errorf("sgd step factor %g; want lr (0.05) times a clip factor <= 1", ratio)
 		}
 	}
+}
+
+// TestRunProbe: -probe prints the gradient's direction, then one line per
+// step length, whose training central differences at the small step
+// are the estimator's slopes (exact estimator); the printed direction,
+// given back with -probe-direction, reproduces the probe (but for the
+// direction's last digits: it is normalised again).
+func TestRunProbe(t *testing.T) {
+	out, err := runArgs("-probe", "1e-6,0.01", "-eval-seeds", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 6 || !strings.HasPrefix(lines[0], "probe of the exact gradient") || !strings.HasPrefix(lines[4], "eps 1e-06:") || !strings.HasPrefix(lines[5], "eps 0.01:") {
+		t.Fatalf("output\n%s", out)
+	}
+	slope := between(t, lines[3], "(mean ", ")")
+	fd := between(t, lines[4], "(mean ", ")")
+	if slope != fd {
+		t.Errorf("slope %s, central difference %s at 1e-6 (4 digits)", slope, fd)
+	}
+	if !strings.Contains(lines[4], "up on ") || !strings.Contains(lines[4], " of 2 seeds") {
+		t.Errorf("no held-out line: %s", lines[4])
+	}
+	dir := strings.TrimPrefix(lines[2], "  direction (scaled) ")
+	out2, err := runArgs("-probe", "1e-6,0.01", "-eval-seeds", "2", "-probe-direction", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if clean(out2) != clean(out) {
+		t.Errorf("with its own direction given:\n%s\nwant\n%s", out2, out)
+	}
+}
+
+// between is the text of s after the first from, up to the next to.
+func between(t *testing.T, s, from, to string) string {
+	t.Helper()
+	i := strings.Index(s, from)
+	if i < 0 {
+		t.Fatalf("no %q in %s", from, s)
+	}
+	s = s[i+len(from):]
+	return s[:strings.Index(s, to)]
+}
+
+// clean drops the wall times and the direction.
+func clean(s string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, "  direction ") {
+			continue
+		}
+		if i := strings.Index(l, "  ["); i >= 0 {
+			l = l[:i]
+		}
+		b.WriteString(l + "\n")
+	}
+	return b.String()
 }
