@@ -34,7 +34,15 @@ func runProbe(ctx context.Context, w io.Writer, cfg meta.Config, steps, dir, sta
 	var held0 float64
 	pc.Ready = func(pr *meta.Probe) {
 		held0 = meanOf(pr.HeldOut)
-		fmt.Fprintf(w, "  at%s\n", phiText(pr.Names, pr.Phi, pr.Grad))
+		// The seeds' plain mean, as metatrain's iteration lines print it
+		// (pr.Grad is the step's: under -seed-normalize, of unit seeds).
+		mean := make([]float64, len(pr.Phi))
+		for _, g := range pr.SeedGrads {
+			for q, v := range g {
+				mean[q] += v / float64(len(pr.SeedGrads))
+			}
+		}
+		fmt.Fprintf(w, "  at%s\n", phiText(pr.Names, pr.Phi, mean))
 		fmt.Fprintf(w, "  direction (scaled) %s\n", joinFloats(pr.Direction))
 		fmt.Fprintf(w, "  training objectives")
 		for _, v := range pr.Train {
