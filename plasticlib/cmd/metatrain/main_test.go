@@ -339,13 +339,25 @@ func TestRunOptimizer(t *testing.T) {
 // given back with -probe-direction, reproduces the probe (but for the
 // direction's last digits: it is normalised again).
 func TestRunProbe(t *testing.T) {
-	out, err := runArgs("-probe", "1e-6,0.01", "-eval-seeds", "2")
+	file := filepath.Join(t.TempDir(), "probe.json")
+	out, err := runArgs("-probe", "1e-6,0.01", "-eval-seeds", "2", "-out", file)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var pr meta.Probe
+	if ok, err := store.LoadCheckpoint(file, &pr); !ok || err != nil || len(pr.Steps) != 2 || len(pr.Steps[1].HeldPlus) != 2 {
+		t.Fatalf("saved probe: %v %v %+v", ok, err, pr)
+	}
+	if !strings.HasSuffix(strings.TrimSpace(out), "saved "+file+" (2 of 2 step lengths)") {
+		t.Errorf("output ends\n%s", out)
+	}
+	out = out[:strings.LastIndex(strings.TrimSpace(out), "\n")+1]
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 6 || !strings.HasPrefix(lines[0], "probe of the exact gradient") || !strings.HasPrefix(lines[4], "eps 1e-06:") || !strings.HasPrefix(lines[5], "eps 0.01:") {
 		t.Fatalf("output\n%s", out)
+	}
+	if !strings.Contains(lines[5], "(standard error over seeds)") {
+		t.Errorf("no standard error: %s", lines[5])
 	}
 	slope := between(t, lines[3], "(mean ", ")")
 	fd := between(t, lines[4], "(mean ", ")")

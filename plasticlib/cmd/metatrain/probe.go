@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/plasticnb/plasticnb/plasticlib/meta"
+	"github.com/plasticnb/plasticnb/plasticlib/store"
 )
 
 // runProbe prints meta.ProbeGradient's check of cfg's first gradient:
@@ -16,7 +19,11 @@ import (
 // the estimator's slope along the direction; then, one line per step
 // length as it completes, each training seed's central difference and the
 // held-out seeds' mean objective at phi - eps, phi, phi + eps.
-func runProbe(ctx context.Context, w io.Writer, cfg meta.Config, steps, dir, startName string) error {
+//
+// With out set, the probe (meta.Probe: every seed's objectives) is saved
+// there as JSON after the gradients and after each step length, so that
+// an interrupted probe keeps what it had.
+func runProbe(ctx context.Context, w io.Writer, cfg meta.Config, steps, dir, startName, out string) error {
 	var pc meta.ProbeConfig
 	var err error
 	if pc.Steps, err = floats(steps); err != nil {
@@ -32,7 +39,16 @@ func runProbe(ctx context.Context, w io.Writer, cfg meta.Config, steps, dir, sta
 	fmt.Fprintf(w, "probe of the %s gradient (horizon %d, objective %s) at %s, %d training seeds, %d held-out\n",
 		cfg.Estimator.Method, p.Horizon, p.Objective, startName, cfg.Seeds, len(cfg.EvalSeeds))
 	var held0 float64
+	var probe *meta.Probe
+	var saveErr error
+	save := func() {
+		if out != "" && saveErr == nil {
+			saveErr = store.SaveCheckpoint(out, probe)
+		}
+	}
 	pc.Ready = func(pr *meta.Probe) {
+		probe = pr
+		defer save()
 		held0 = meanOf(pr.HeldOut)
 		// The seeds' plain mean, as metatrain's iteration lines print it
 		// (pr.Grad is the step's: under -seed-normalize, of unit seeds).
@@ -72,13 +88,37 @@ func runProbe(ctx context.Context, w io.Writer, cfg meta.Config, steps, dir, sta
 					up++
 				}
 			}
-			fmt.Fprintf(w, "; held-out %.6f / %.6f / %.6f at -eps / 0 / +eps: central difference %+.4g, forward %+.4g, up on %d of %d seeds",
-				hm, held0, hp, (hp-hm)/(2*st.Eps), (hp-held0)/st.Eps, up, len(st.HeldPlus))
+			cd := make([]float64, len(st.HeldPlus))
+			for k := range cd {
+				cd[k] = (st.HeldPlus[k] - st.HeldMinus[k]) / (2 * st.Eps)
+			}
+			fmt.Fprintf(w, "; held-out %.6f / %.6f / %.6f at -eps / 0 / +eps: central difference %+.4g ± %.2g (standard error over seeds), forward %+.4g, up on %d of %d seeds",
+				hm, held0, hp, (hp-hm)/(2*st.Eps), stdErr(cd), (hp-held0)/st.Eps, up, len(st.HeldPlus))
 		}
 		fmt.Fprintf(w, "  [%.0f s]\n", time.Since(began).Seconds())
+		save()
 	}
 	_, err = meta.ProbeGradient(ctx, cfg, pc)
+	if saveErr != nil {
+		return errors.Join(err, saveErr)
+	}
+	if out != "" && probe != nil {
+		fmt.Fprintf(w, "saved %s (%d of %d step lengths)\n", out, len(probe.Steps), len(pc.Steps))
+	}
 	return err
+}
+
+// stdErr is the standard error of v's mean.
+func stdErr(v []float64) float64 {
+	if len(v) < 2 {
+		return math.NaN()
+	}
+	m := meanOf(v)
+	ss := 0.0
+	for _, x := range v {
+		ss += (x - m) * (x - m)
+	}
+	return math.Sqrt(ss / float64(len(v)-1) / float64(len(v)))
 }
 
 // floats parses comma-separated numbers.
