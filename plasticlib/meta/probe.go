@@ -104,9 +104,21 @@ func mean(v []float64) float64 {
 // direction that goes uphill on the training seeds and downhill on
 // others, shows as a disagreement. On ctx cancellation it returns the
 // step lengths completed and an error wrapping ctx.Err().
+//
+// With cfg.Seeds 0 and a Direction, there is no gradient: only the
+// held-out seeds' objectives at phi ± eps are evaluated (not at phi), for
+// the derivative of the held-out objective along a chosen direction.
 func ProbeGradient(ctx context.Context, cfg Config, pc ProbeConfig) (*Probe, error) {
-	if err := cfg.validate(); err != nil {
+	noGrad := cfg.Seeds == 0 && pc.Direction != nil
+	vc := cfg
+	if noGrad {
+		vc.Seeds = 1
+	}
+	if err := vc.validate(); err != nil {
 		return nil, err
+	}
+	if noGrad && len(cfg.EvalSeeds) == 0 {
+		return nil, errors.New("meta.Config.EvalSeeds: a probe without training seeds needs held-out seeds")
 	}
 	for i, eps := range pc.Steps {
 		if !(eps > 0) || math.IsInf(eps, 0) {
@@ -161,7 +173,13 @@ func ProbeGradient(ctx context.Context, cfg Config, pc ProbeConfig) (*Probe, err
 		engines[j].SetSeed(s)
 	}
 	// The gradients (the held-out seeds' objectives at phi beside them).
+	if noGrad {
+		pr.HeldOut = nil
+	}
 	err = each(func(j int) error {
+		if noGrad {
+			return nil
+		}
 		if j < cfg.Seeds {
 			est, err := NewEstimator(p, cfg.Estimator)
 			if err != nil {

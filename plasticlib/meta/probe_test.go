@@ -81,6 +81,27 @@ func TestProbeGradient(t *testing.T) {
 		}
 	}
 
+	// No training seeds: the held-out objectives along a given direction
+	// only, the same as with them.
+	ng := cfg
+	ng.Seeds = 0
+	pn, err := ProbeGradient(ctx, ng, ProbeConfig{Steps: []float64{1e-6}, Direction: pr.Direction})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pn.SeedGrads) != 0 || pn.HeldOut != nil || len(pn.Slope) != 0 || pn.HeldOutSlope(0) != pr.HeldOutSlope(0) {
+		t.Errorf("without training seeds: %d gradients, held-out at phi %v, slopes %v, held-out slope %g (want %g)",
+			len(pn.SeedGrads), pn.HeldOut, pn.Slope, pn.HeldOutSlope(0), pr.HeldOutSlope(0))
+	}
+	ng.EvalSeeds = nil
+	if _, err := ProbeGradient(ctx, ng, ProbeConfig{Steps: []float64{1e-6}, Direction: pr.Direction}); err == nil || !strings.Contains(err.Error(), "EvalSeeds") {
+		t.Errorf("no seeds at all: %v", err)
+	}
+	ng.Seeds, ng.EvalSeeds = 0, cfg.EvalSeeds
+	if _, err := ProbeGradient(ctx, ng, ProbeConfig{Steps: []float64{1e-6}}); err == nil || !strings.Contains(err.Error(), "Seeds") {
+		t.Errorf("no training seeds, no direction: %v", err)
+	}
+
 	for _, tc := range []struct {
 		name string
 		pc   ProbeConfig

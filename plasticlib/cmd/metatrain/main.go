@@ -77,9 +77,9 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	smoothClip := fs.Bool("smoothclip", true, "differentiate through maxdw tanh(u / maxdw)")
 	startSpec := fs.String("start", "", "start from this saved rule (JSON, a K = L polynomial; its eta, clip and modulation kept) instead of theta_33; -K is then the rule's")
 	checkpoint := fs.String("checkpoint", "", "JSON checkpoint, written every iteration, resumed from")
-	out := fs.String("out", "", "save the learned rule here (JSON); with -probe, the probe's numbers (meta.Probe), after every step length")
+	out := fs.String("out", "", "save the learned rule here (JSON); with -probe, the probes' numbers (a list of meta.Probe), after every step length")
 	probe := fs.String("probe", "", "instead of training, check the first iteration's gradient along its step: step lengths eps (comma-separated, in the optimiser's scaled units, as -lr) at which every training and held-out seed's objective is evaluated at phi ± eps (meta.ProbeGradient)")
-	probeDir := fs.String("probe-direction", "", "with -probe: this direction (comma-separated, scaled coordinates, as a probe prints it) instead of the gradient's own")
+	probeDir := fs.String("probe-direction", "", "with -probe: these directions instead of the gradient's own, probed in turn: ';'-separated lists of numbers (scaled coordinates, as a probe prints them), or axes (each meta-parameter's); with -seeds 0 no gradient is taken, only the held-out seeds' objectives")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -86,6 +86,8 @@ func TestRunRejects(t *testing.T) {
 		{"probe zero step", []string{"-probe", "0"}, "Steps[0]"},
 		{"probe direction alone", []string{"-probe-direction", "1,0"}, "-probe-direction needs -probe"},
 		{"probe direction length", []string{"-probe", "0.1", "-probe-direction", "1,0"}, "Direction has 2 values"},
+		{"probe direction number", []string{"-probe", "0.1", "-probe-direction", "1,0;1,y"}, `-probe-direction 2: value 2 ("y")`},
+		{"probe without seeds or direction", []string{"-probe", "0.1", "-seeds", "0"}, "Seeds"},
 	} {
 		if _, err := runArgs(tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v; want one naming %s", tc.name, err, tc.want)
@@ -344,11 +346,11 @@ func TestRunProbe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var pr meta.Probe
-	if ok, err := store.LoadCheckpoint(file, &pr); !ok || err != nil || len(pr.Steps) != 2 || len(pr.Steps[1].HeldPlus) != 2 {
-		t.Fatalf("saved probe: %v %v %+v", ok, err, pr)
+	var prs []meta.Probe
+	if ok, err := store.LoadCheckpoint(file, &prs); !ok || err != nil || len(prs) != 1 || len(prs[0].Steps) != 2 || len(prs[0].Steps[1].HeldPlus) != 2 {
+		t.Fatalf("saved probe: %v %v %+v", ok, err, prs)
 	}
-	if !strings.HasSuffix(strings.TrimSpace(out), "saved "+file+" (2 of 2 step lengths)") {
+	if !strings.HasSuffix(strings.TrimSpace(out), "saved "+file+" (1 probes)") {
 		t.Errorf("output ends\n%s", out)
 	}
 	out = out[:strings.LastIndex(strings.TrimSpace(out), "\n")+1]
@@ -374,6 +376,27 @@ func TestRunProbe(t *testing.T) {
 	}
 	if clean(out2) != clean(out) {
 		t.Errorf("with its own direction given:\n%s\nwant\n%s", out2, out)
+	}
+	// Without training seeds, along its direction and then the axes: the
+	// same held-out central difference, then one probe per meta-parameter.
+	out3, err := runArgs("-probe", "1e-6", "-eval-seeds", "2", "-seeds", "0", "-probe-direction", dir+";"+dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l3 := strings.Split(strings.TrimSpace(out3), "\n")
+	if len(l3) != 6 || !strings.HasSuffix(l3[0], "direction 1 of 2") || !strings.HasSuffix(l3[3], "direction 2 of 2") {
+		t.Fatalf("two directions, no training seeds:\n%s", out3)
+	}
+	want := between(t, lines[4], "central difference ", " ±")
+	if got := between(t, l3[2], "central difference ", " ±"); got != want {
+		t.Errorf("held-out central difference %s without training seeds, %s with", got, want)
+	}
+	out4, err := runArgs("-probe", "1e-6", "-eval-seeds", "2", "-seeds", "0", "-K", "3", "-probe-direction", "axes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out4, "probe of the"); n != 17 || !strings.Contains(out4, "direction 17 of 17") {
+		t.Errorf("axes: %d probes (want 17: 16 theta and log eta)\n%s", n, out4)
 	}
 }
 

@@ -20,46 +20,91 @@ import (
 // length as it completes, each training seed's central difference and the
 // held-out seeds' mean objective at phi - eps, phi, phi + eps.
 //
-// With out set, the probe (meta.Probe: every seed's objectives) is saved
-// there as JSON after the gradients and after each step length, so that
-// an interrupted probe keeps what it had.
-func runProbe(ctx context.Context, w io.Writer, cfg meta.Config, steps, dir, startName, out string) error {
+// dirs, when given, are the directions instead of the gradient's:
+// ';'-separated lists of numbers, or "axes" (each meta-parameter's own),
+// probed one after the other. With out set, the probes (a JSON list of
+// meta.Probe: every seed's objectives) are saved there after the
+// gradients and after each step length, so that an interrupted probe
+// keeps what it had.
+func runProbe(ctx context.Context, w io.Writer, cfg meta.Config, steps, dirs, startName, out string) error {
 	var pc meta.ProbeConfig
 	var err error
 	if pc.Steps, err = floats(steps); err != nil {
 		return fmt.Errorf("-probe: %w", err)
 	}
-	if dir != "" {
-		if pc.Direction, err = floats(dir); err != nil {
-			return fmt.Errorf("-probe-direction: %w", err)
+	directions := [][]float64{nil}
+	switch np := len(cfg.Problem.Params.Names(cfg.Problem.Rule)); {
+	case dirs == "axes":
+		directions = directions[:0]
+		for q := range np {
+			d := make([]float64, np)
+			d[q] = 1
+			directions = append(directions, d)
+		}
+	case dirs != "":
+		directions = directions[:0]
+		for i, d := range strings.Split(dirs, ";") {
+			v, err := floats(d)
+			if err != nil {
+				return fmt.Errorf("-probe-direction %d: %w", i+1, err)
+			}
+			directions = append(directions, v)
 		}
 	}
 	began := time.Now()
 	p := cfg.Problem
-	fmt.Fprintf(w, "probe of the %s gradient (horizon %d, objective %s) at %s, %d training seeds, %d held-out\n",
-		cfg.Estimator.Method, p.Horizon, p.Objective, startName, cfg.Seeds, len(cfg.EvalSeeds))
-	var held0 float64
-	var probe *meta.Probe
+	var probes []*meta.Probe
 	var saveErr error
 	save := func() {
 		if out != "" && saveErr == nil {
-			saveErr = store.SaveCheckpoint(out, probe)
+			saveErr = store.SaveCheckpoint(out, probes)
 		}
 	}
+	for i, dir := range directions {
+		pc.Direction = dir
+		fmt.Fprintf(w, "probe of the %s gradient (horizon %d, objective %s) at %s, %d training seeds, %d held-out",
+			cfg.Estimator.Method, p.Horizon, p.Objective, startName, cfg.Seeds, len(cfg.EvalSeeds))
+		if len(directions) > 1 {
+			fmt.Fprintf(w, ": direction %d of %d", i+1, len(directions))
+		}
+		fmt.Fprintln(w)
+		if err := probeOne(ctx, w, cfg, pc, began, &probes, save); err != nil {
+			return errors.Join(err, saveErr)
+		}
+	}
+	if saveErr != nil {
+		return saveErr
+	}
+	if out != "" {
+		fmt.Fprintf(w, "saved %s (%d probes)\n", out, len(probes))
+	}
+	return nil
+}
+
+// probeOne runs and prints one probe, appending it to probes as soon as
+// its gradients are in, and calls save after them and after every step.
+func probeOne(ctx context.Context, w io.Writer, cfg meta.Config, pc meta.ProbeConfig, began time.Time, probes *[]*meta.Probe, save func()) error {
+	var held0 float64
 	pc.Ready = func(pr *meta.Probe) {
-		probe = pr
+		*probes = append(*probes, pr)
 		defer save()
 		held0 = meanOf(pr.HeldOut)
-		// The seeds' plain mean, as metatrain's iteration lines print it
-		// (pr.Grad is the step's: under -seed-normalize, of unit seeds).
-		mean := make([]float64, len(pr.Phi))
-		for _, g := range pr.SeedGrads {
-			for q, v := range g {
-				mean[q] += v / float64(len(pr.SeedGrads))
+		if len(pr.SeedGrads) > 0 {
+			// The seeds' plain mean, as metatrain's iteration lines print
+			// it (pr.Grad is the step's: under -seed-normalize, of unit
+			// seeds).
+			mean := make([]float64, len(pr.Phi))
+			for _, g := range pr.SeedGrads {
+				for q, v := range g {
+					mean[q] += v / float64(len(pr.SeedGrads))
+				}
 			}
+			fmt.Fprintf(w, "  at%s\n", phiText(pr.Names, pr.Phi, mean))
 		}
-		fmt.Fprintf(w, "  at%s\n", phiText(pr.Names, pr.Phi, mean))
 		fmt.Fprintf(w, "  direction (scaled) %s\n", joinFloats(pr.Direction))
+		if len(pr.SeedGrads) == 0 {
+			return
+		}
 		fmt.Fprintf(w, "  training objectives")
 		for _, v := range pr.Train {
 			fmt.Fprintf(w, " %.6f", v)
@@ -75,36 +120,37 @@ func runProbe(ctx context.Context, w io.Writer, cfg meta.Config, steps, dir, sta
 		fmt.Fprintf(w, "  [%.0f s]\n", time.Since(began).Seconds())
 	}
 	pc.Done = func(st meta.ProbeStep) {
-		fmt.Fprintf(w, "eps %g: training central differences", st.Eps)
-		for b := range st.TrainPlus {
-			fmt.Fprintf(w, " %+.4g", (st.TrainPlus[b]-st.TrainMinus[b])/(2*st.Eps))
+		fmt.Fprintf(w, "eps %g:", st.Eps)
+		if len(st.TrainPlus) > 0 {
+			fmt.Fprintf(w, " training central differences")
+			for b := range st.TrainPlus {
+				fmt.Fprintf(w, " %+.4g", (st.TrainPlus[b]-st.TrainMinus[b])/(2*st.Eps))
+			}
+			fmt.Fprintf(w, " (mean %+.4g);", (meanOf(st.TrainPlus)-meanOf(st.TrainMinus))/(2*st.Eps))
 		}
-		fmt.Fprintf(w, " (mean %+.4g)", (meanOf(st.TrainPlus)-meanOf(st.TrainMinus))/(2*st.Eps))
 		if len(st.HeldPlus) > 0 {
 			hp, hm := meanOf(st.HeldPlus), meanOf(st.HeldMinus)
 			up := 0
-			for k := range st.HeldPlus {
-				if st.HeldPlus[k] > st.HeldMinus[k] {
-					up++
-				}
-			}
 			cd := make([]float64, len(st.HeldPlus))
 			for k := range cd {
 				cd[k] = (st.HeldPlus[k] - st.HeldMinus[k]) / (2 * st.Eps)
+				if cd[k] > 0 {
+					up++
+				}
 			}
-			fmt.Fprintf(w, "; held-out %.6f / %.6f / %.6f at -eps / 0 / +eps: central difference %+.4g ± %.2g (standard error over seeds), forward %+.4g, up on %d of %d seeds",
-				hm, held0, hp, (hp-hm)/(2*st.Eps), stdErr(cd), (hp-held0)/st.Eps, up, len(st.HeldPlus))
+			if len(st.TrainPlus) > 0 {
+				fmt.Fprintf(w, " held-out %.6f / %.6f / %.6f at -eps / 0 / +eps: central difference %+.4g ± %.2g (standard error over seeds), forward %+.4g,",
+					hm, held0, hp, (hp-hm)/(2*st.Eps), stdErr(cd), (hp-held0)/st.Eps)
+			} else {
+				fmt.Fprintf(w, " held-out %.6f / %.6f at -eps / +eps: central difference %+.4g ± %.2g (standard error over seeds),",
+					hm, hp, (hp-hm)/(2*st.Eps), stdErr(cd))
+			}
+			fmt.Fprintf(w, " up on %d of %d seeds", up, len(st.HeldPlus))
 		}
 		fmt.Fprintf(w, "  [%.0f s]\n", time.Since(began).Seconds())
 		save()
 	}
-	_, err = meta.ProbeGradient(ctx, cfg, pc)
-	if saveErr != nil {
-		return errors.Join(err, saveErr)
-	}
-	if out != "" && probe != nil {
-		fmt.Fprintf(w, "saved %s (%d of %d step lengths)\n", out, len(probe.Steps), len(pc.Steps))
-	}
+	_, err := meta.ProbeGradient(ctx, cfg, pc)
 	return err
 }
 
