@@ -175,11 +175,7 @@ func ProbeGradient(ctx context.Context, cfg Config, pc ProbeConfig) (*Probe, err
 	// The gradients (the held-out seeds' objectives at phi beside them).
 	if noGrad {
 		pr.HeldOut = nil
-	}
-	err = each(func(j int) error {
-		if noGrad {
-			return nil
-		}
+	} else if err := each(func(j int) error {
 		if j < cfg.Seeds {
 			est, err := NewEstimator(p, cfg.Estimator)
 			if err != nil {
@@ -192,8 +188,7 @@ func ProbeGradient(ctx context.Context, cfg Config, pc ProbeConfig) (*Probe, err
 		var err error
 		pr.HeldOut[j-cfg.Seeds], err = engines[j].Objective(h.Phi)
 		return err
-	})
-	if err != nil {
+	}); err != nil {
 		return nil, probeErr(ctx, err)
 	}
 	pr.Grad = make([]float64, np)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"gonum.org/v1/gonum/stat"
+
 	"github.com/plasticnb/plasticnb/plasticlib/meta"
 	"github.com/plasticnb/plasticnb/plasticlib/store"
 )
@@ -159,12 +161,7 @@ func stdErr(v []float64) float64 {
 	if len(v) < 2 {
 		return math.NaN()
 	}
-	m := meanOf(v)
-	ss := 0.0
-	for _, x := range v {
-		ss += (x - m) * (x - m)
-	}
-	return math.Sqrt(ss / float64(len(v)-1) / float64(len(v)))
+	return stat.StdDev(v, nil) / math.Sqrt(float64(len(v)))
 }
 
 // floats parses comma-separated numbers.
@@ -190,10 +187,10 @@ func joinFloats(v []float64) string {
 	return strings.Join(parts, ",")
 }
 
+// meanOf is v's mean, 0 for none.
 func meanOf(v []float64) float64 {
-	s := 0.0
-	for _, x := range v {
-		s += x
+	if len(v) == 0 {
+		return 0
 	}
-	return s / float64(max(len(v), 1))
+	return stat.Mean(v, nil)
 }
